@@ -1,0 +1,82 @@
+"""Async engines for SQLite and PostgreSQL, with the pragmas and locking each one needs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
+
+from db.stats import count_statement
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def is_sqlite(engine: AsyncEngine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def create_engine(database_url: str) -> AsyncEngine:
+    """Return an engine for `database_url`, creating the SQLite folder when needed."""
+    url = make_url(database_url)
+    kwargs: dict[str, Any] = {}
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    else:
+        kwargs["pool_size"] = 10
+        kwargs["max_overflow"] = 20
+    engine = create_async_engine(url, **kwargs)
+    if url.get_backend_name() == "sqlite":
+        _configure_sqlite(engine)
+    event.listen(engine.sync_engine, "before_cursor_execute", _on_statement)
+    return engine
+
+
+def _on_statement(*_args: Any, **_kwargs: Any) -> None:
+    count_statement()
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    """WAL, a busy timeout, foreign keys, and explicit BEGIN so writers can take the lock first."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit BEGIN would be deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@asynccontextmanager
+async def write_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """Yield a session in one transaction that holds the write lock from its first statement.
+
+    SQLite: BEGIN IMMEDIATE, so a balance check and its write cannot interleave with another
+    writer. PostgreSQL: callers lock the rows they check with SELECT ... FOR UPDATE.
+    Commits on success, rolls everything back on any exception.
+    """
+    bind = engine.execution_options(sqlite_immediate=True) if is_sqlite(engine) else engine
+    async with AsyncSession(bind=bind, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+@asynccontextmanager
+async def read_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """Yield a connection for Core selects; nothing it does is committed."""
+    async with engine.connect() as connection:
+        yield connection

@@ -1,0 +1,40 @@
+"""Apply Alembic migrations and tell whether a database is at the newest revision."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def alembic_config(database_url: str) -> Config:
+    """Return an Alembic config for `database_url` without needing an alembic.ini."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade_to_head(database_url: str) -> None:
+    """Apply every migration that is not yet applied (blocking; runs its own event loop)."""
+    command.upgrade(alembic_config(database_url), "head")
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """Return the revision the database is at, or None when it was never migrated."""
+    async with engine.connect() as connection:
+        return await connection.run_sync(
+            lambda sync_connection: MigrationContext.configure(
+                sync_connection
+            ).get_current_revision()
+        )

@@ -1,0 +1,123 @@
+"""Batched reads of projects and milestones: one statement per call, whatever the batch size."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from db.tables import Invoice, InvoiceLine, Milestone, MilestoneDistribution, Project
+
+ISSUED_STATUSES = ("OPEN", "PARTIALLY_PAID", "PAID")
+
+P = Project.__table__.c  # type: ignore[attr-defined]
+M = Milestone.__table__.c  # type: ignore[attr-defined]
+I = Invoice.__table__.c  # type: ignore[attr-defined]  # noqa: E741
+L = InvoiceLine.__table__.c  # type: ignore[attr-defined]
+D = MilestoneDistribution.__table__.c  # type: ignore[attr-defined]
+
+PROJECT_COLUMNS = (
+    P.id,
+    P.name,
+    P.client_name,
+    P.currency,
+    P.contract_value,
+    P.payment_terms_days,
+    P.created_at,
+)
+
+
+async def projects_by_ids(
+    connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
+) -> list[Any]:
+    """Return the account's projects among `ids` (unknown ids are simply absent)."""
+    statement = select(*PROJECT_COLUMNS).where(P.account_id == account_id, P.id.in_(ids))
+    return list((await connection.execute(statement)).all())
+
+
+async def project_page(
+    connection: AsyncConnection,
+    *,
+    account_id: str,
+    after: tuple[datetime, str] | None,
+    limit: int,
+) -> list[Any]:
+    """Return up to `limit` projects in creation order, starting after the keyset `after`."""
+    statement = select(*PROJECT_COLUMNS).where(P.account_id == account_id)
+    if after is not None:
+        created_at, id_ = after
+        statement = statement.where(
+            or_(P.created_at > created_at, and_(P.created_at == created_at, P.id > id_))
+        )
+    statement = statement.order_by(P.created_at, P.id).limit(limit)
+    return list((await connection.execute(statement)).all())
+
+
+async def count_projects(connection: AsyncConnection, *, account_id: str) -> int:
+    """Return how many projects the account has."""
+    statement = select(func.count()).select_from(Project).where(P.account_id == account_id)
+    return int((await connection.execute(statement)).scalar_one())
+
+
+def _milestone_columns() -> tuple[Any, ...]:
+    invoiced = (
+        select(func.coalesce(func.sum(L.amount), 0))
+        .join_from(
+            InvoiceLine.__table__,  # type: ignore[attr-defined]
+            Invoice.__table__,  # type: ignore[attr-defined]
+            and_(I.account_id == L.account_id, I.id == L.invoice_id),
+        )
+        .where(L.account_id == M.account_id, L.milestone_id == M.id, I.status.in_(ISSUED_STATUSES))
+        .scalar_subquery()
+    )
+    distributed = select(func.coalesce(func.sum(D.amount), 0)).where(
+        D.account_id == M.account_id, D.milestone_id == M.id
+    )
+    discounted = select(func.coalesce(func.sum(D.discount), 0)).where(
+        D.account_id == M.account_id, D.milestone_id == M.id
+    )
+    return (
+        M.id,
+        M.project_id,
+        M.name,
+        M.trigger,
+        M.position,
+        M.amount,
+        M.planned_on,
+        M.completed_at,
+        invoiced.label("amount_invoiced"),
+        distributed.scalar_subquery().label("amount_paid"),
+        discounted.scalar_subquery().label("discount"),
+        P.currency,
+    )
+
+
+def _milestones_with_currency() -> Any:
+    return select(*_milestone_columns()).join_from(
+        Milestone.__table__,  # type: ignore[attr-defined]
+        Project.__table__,  # type: ignore[attr-defined]
+        and_(P.account_id == M.account_id, P.id == M.project_id),
+    )
+
+
+async def milestones_by_project_ids(
+    connection: AsyncConnection, *, account_id: str, project_ids: Sequence[str]
+) -> list[Any]:
+    """Return the milestones of the given projects with their invoiced, paid and discount sums."""
+    statement = (
+        _milestones_with_currency()
+        .where(M.account_id == account_id, M.project_id.in_(project_ids))
+        .order_by(M.project_id, M.position)
+    )
+    return list((await connection.execute(statement)).all())
+
+
+async def milestones_by_ids(
+    connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
+) -> list[Any]:
+    """Return the account's milestones among `ids`, with the same sums."""
+    statement = _milestones_with_currency().where(M.account_id == account_id, M.id.in_(ids))
+    return list((await connection.execute(statement)).all())

@@ -1,0 +1,28 @@
+"""Every table of milestone-billing; importing this registers them on SQLModel.metadata."""
+
+from sqlmodel import SQLModel
+
+from db.tables.accounts import Account, AccountCounter, ApiKey, IdempotencyRecord
+from db.tables.invoices import Invoice, InvoiceLine, MilestoneDistribution
+from db.tables.payments import Allocation, Payment
+from db.tables.projects import Milestone, Project
+from db.tables.schedules import InvoiceSchedule, InvoiceScheduleItem
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "Account",
+    "AccountCounter",
+    "Allocation",
+    "ApiKey",
+    "IdempotencyRecord",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceSchedule",
+    "InvoiceScheduleItem",
+    "Milestone",
+    "MilestoneDistribution",
+    "Payment",
+    "Project",
+    "metadata",
+]

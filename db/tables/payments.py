@@ -1,0 +1,48 @@
+"""Payments (one receipt of money) and their allocations to invoices."""
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKeyConstraint, Index
+from sqlmodel import Field, SQLModel
+
+from db.tables._columns import id_field, money_field, timestamp_field
+
+
+class Payment(SQLModel, table=True):
+    __tablename__ = "payment"
+    __table_args__ = (Index("uq_payment_transaction", "account_id", "transaction_id", unique=True),)
+
+    account_id: str = Field(primary_key=True, foreign_key="account.id", max_length=40)
+    id: str = id_field(primary_key=True)
+    external_payment: bool
+    transaction_id: str | None = Field(default=None, max_length=100)
+    method: str = Field(max_length=10)
+    reference: str | None = Field(default=None, max_length=200)
+    received_on: date
+    currency: str = Field(max_length=3)
+    amount: int = money_field()
+    attrs: str | None = Field(default=None, max_length=255)
+    created_at: datetime = timestamp_field()
+
+
+class Allocation(SQLModel, table=True):
+    __tablename__ = "allocation"
+    __table_args__ = (
+        ForeignKeyConstraint(["account_id", "payment_id"], ["payment.account_id", "payment.id"]),
+        ForeignKeyConstraint(["account_id", "invoice_id"], ["invoice.account_id", "invoice.id"]),
+        Index("ix_allocation_invoice", "account_id", "invoice_id"),
+        Index(
+            "uq_allocation_payment_invoice", "account_id", "payment_id", "invoice_id", unique=True
+        ),
+    )
+
+    account_id: str = Field(primary_key=True, foreign_key="account.id", max_length=40)
+    id: str = id_field(primary_key=True)
+    payment_id: str = id_field()
+    invoice_id: str = id_field()
+    amount: int = money_field()
+    attrs: str | None = Field(default=None, max_length=255)
+    reversed_at: datetime | None = timestamp_field(nullable=True)
+    reversal_reason: str | None = Field(default=None, max_length=500)
+    created_at: datetime = timestamp_field()
+    modified_at: datetime = timestamp_field()

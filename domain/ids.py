@@ -1,0 +1,20 @@
+"""Opaque ids: a type prefix and a random base62 tail (`prj_4fT9...`)."""
+
+import secrets
+import string
+
+BASE62 = string.digits + string.ascii_letters
+TAIL_LENGTH = 22  # about 131 bits of randomness
+
+PREFIXES = ("acct", "key", "prj", "ms", "inv", "lin", "is", "isi", "pay", "item")
+
+
+def new_id(prefix: str) -> str:
+    """Return a new random id such as `prj_0aZ...`."""
+    return f"{prefix}_" + "".join(secrets.choice(BASE62) for _ in range(TAIL_LENGTH))
+
+
+def prefix_of(id_: str) -> str:
+    """Return the type prefix of an id (`prj` for `prj_...`), or '' when it has none."""
+    prefix, sep, _ = id_.partition("_")
+    return prefix if sep else ""

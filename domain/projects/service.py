@@ -1,0 +1,122 @@
+"""Projects and their milestones: creating them and recording completion."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from db.tables import Milestone, Project
+from domain.context import Caller
+from domain.errors import DomainError, ErrorCode
+from domain.ids import new_id
+from domain.money import currency_exponent, parse_amount
+from domain.validation import clean_text, int_in_range, required_text
+
+MAX_PAYMENT_TERMS_DAYS = 365
+
+
+async def create_project(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    name: str,
+    client_name: str,
+    currency: str,
+    contract_value: str | None = None,
+    payment_terms_days: int = 14,
+) -> Project:
+    """Return the new project, validated field by field."""
+    exponent = currency_exponent(currency, field="currency")
+    project = Project(
+        account_id=caller.account_id,
+        id=new_id("prj"),
+        name=required_text(name, field="name", max_length=200),
+        client_name=required_text(client_name, field="clientName", max_length=200),
+        currency=currency,
+        contract_value=None
+        if contract_value is None
+        else parse_amount(contract_value, exponent=exponent, field="contractValue"),
+        payment_terms_days=int_in_range(
+            payment_terms_days, field="paymentTermsDays", low=0, high=MAX_PAYMENT_TERMS_DAYS
+        ),
+        created_at=caller.clock.now(),
+    )
+    session.add(project)
+    await session.flush()
+    return project
+
+
+async def get_project(
+    *, session: AsyncSession, caller: Caller, project_id: str, field: str = "projectId"
+) -> Project:
+    """Return the caller's project, or raise NOT_FOUND (also for another account's id)."""
+    project = await session.get(Project, (caller.account_id, project_id))
+    if project is None:
+        raise DomainError(ErrorCode.NOT_FOUND, field, "No project with this id.")
+    return project
+
+
+async def get_milestone(
+    *, session: AsyncSession, caller: Caller, milestone_id: str, field: str = "milestoneId"
+) -> Milestone:
+    """Return the caller's milestone, or raise NOT_FOUND (also for another account's id)."""
+    milestone = await session.get(Milestone, (caller.account_id, milestone_id))
+    if milestone is None:
+        raise DomainError(ErrorCode.NOT_FOUND, field, "No milestone with this id.")
+    return milestone
+
+
+async def add_milestone(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    project_id: str,
+    name: str,
+    trigger: str | None = None,
+    amount: str | None = None,
+    planned_on: date | None = None,
+) -> Milestone:
+    """Return the new milestone, placed after the project's last one."""
+    project = await get_project(session=session, caller=caller, project_id=project_id)
+    exponent = currency_exponent(project.currency)
+    milestone = Milestone(
+        account_id=caller.account_id,
+        id=new_id("ms"),
+        project_id=project.id,
+        name=required_text(name, field="name", max_length=100),
+        trigger=clean_text(trigger, field="trigger", max_length=500, required=False),
+        position=await _next_position(session=session, project=project),
+        amount=0 if amount is None else parse_amount(amount, exponent=exponent, field="amount"),
+        planned_on=planned_on,
+        created_at=caller.clock.now(),
+    )
+    session.add(milestone)
+    await session.flush()
+    return milestone
+
+
+async def _next_position(*, session: AsyncSession, project: Project) -> int:
+    last = await session.scalar(
+        select(func.max(col(Milestone.position))).where(
+            col(Milestone.account_id) == project.account_id,
+            col(Milestone.project_id) == project.id,
+        )
+    )
+    return (last or 0) + 1
+
+
+async def complete_milestone(
+    *, session: AsyncSession, caller: Caller, milestone_id: str
+) -> Milestone:
+    """Return the milestone with its completion time recorded; a milestone completes once."""
+    milestone = await get_milestone(session=session, caller=caller, milestone_id=milestone_id)
+    if milestone.completed_at is not None:
+        raise DomainError(
+            ErrorCode.INVALID_STATE, "milestoneId", "This milestone is already completed."
+        )
+    milestone.completed_at = caller.clock.now()
+    await session.flush()
+    return milestone

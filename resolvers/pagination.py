@@ -1,0 +1,89 @@
+"""Keyset pagination: opaque cursors over (created_at, id) and the page they produce."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from graphql import GraphQLError
+
+T = TypeVar("T")
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def encode_cursor(created_at: datetime, id_: str) -> str:
+    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{id_}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """Return the keyset a cursor stands for; refuse one this server did not make."""
+    try:
+        created_at, id_ = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
+        return datetime.fromisoformat(created_at), id_
+    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+        raise GraphQLError(
+            "Invalid cursor for `after`.", extensions={"code": "INVALID", "field": ["after"]}
+        ) from error
+
+
+def page_size(first: int | None) -> int:
+    """Return the page size asked for, refusing one outside 0..100."""
+    size = DEFAULT_PAGE_SIZE if first is None else first
+    if not 0 <= size <= MAX_PAGE_SIZE:
+        raise GraphQLError(
+            f"`first` must be between 0 and {MAX_PAGE_SIZE}.",
+            extensions={"code": "INVALID", "field": ["first"]},
+        )
+    return size
+
+
+@dataclass(slots=True)
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@dataclass(slots=True)
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@dataclass(slots=True)
+class Page(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    count_total: Callable[[], Awaitable[int]]
+
+    @property
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+def make_page(
+    items: Sequence[Any],
+    *,
+    size: int,
+    after: str | None,
+    count_total: Callable[[], Awaitable[int]],
+) -> Page[Any]:
+    """Return a page from up to size + 1 items fetched in order (the extra one means 'more')."""
+    edges = [Edge(encode_cursor(item.created_at, item.id), item) for item in items[:size]]
+    return Page(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(items) > size,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        count_total=count_total,
+    )

@@ -1,0 +1,32 @@
+"""The Query root."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from resolvers import node as resolve_node
+from resolvers import projects as resolve_projects
+from schema.types.node import Node
+from schema.types.pagination import Connection
+from schema.types.projects import Project
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Any object by its id; null when unknown.")
+    async def node(self, info: Info[Any, Any], id: strawberry.ID) -> Node | None:
+        return await resolve_node.node(info, id)
+
+    @strawberry.field
+    async def project(self, info: Info[Any, Any], id: strawberry.ID) -> Project | None:
+        return await resolve_projects.project(info, id)  # type: ignore[return-value]
+
+    @strawberry.field(description="The account's projects in creation order.")
+    async def projects(
+        self, info: Info[Any, Any], first: int | None = 20, after: str | None = None
+    ) -> Connection[Project]:
+        page = await resolve_projects.projects_page(info, first=first, after=after)
+        return page  # type: ignore[return-value]

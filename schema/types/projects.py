@@ -1,0 +1,78 @@
+"""Project, Milestone and ProjectBalance."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain.projects.rules import MilestoneStatus as DomainMilestoneStatus
+from resolvers import projects as resolve
+from resolvers.views import BalanceView, MilestoneView, ProjectView
+from schema.scalars import Decimal
+from schema.types.node import Node
+
+MilestoneStatus = strawberry.enum(DomainMilestoneStatus, name="MilestoneStatus")
+
+
+@strawberry.type(description="What was billed, paid, discounted, still open and overdue.")
+class ProjectBalance:
+    currency: str
+    contract_value: Decimal | None
+    scheduled_amount: Decimal = strawberry.field(description="Sum of the milestone amounts.")
+    invoiced_amount: Decimal = strawberry.field(description="Issued invoices, not void.")
+    paid_amount: Decimal
+    discount_amount: Decimal = strawberry.field(description="Invoice-level discounts given.")
+    outstanding_amount: Decimal = strawberry.field(description="Invoiced minus paid.")
+    overdue_amount: Decimal = strawberry.field(description="Open balance past its due date.")
+    unbilled_amount: Decimal = strawberry.field(
+        description="Scheduled minus what milestone lines have invoiced."
+    )
+
+
+@strawberry.type(description="A project whose contract is billed in stages.")
+class Project(Node):
+    name: str
+    client_name: str
+    currency: str
+    contract_value: Decimal | None
+    payment_terms_days: int
+
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Info[Any, Any]) -> bool:
+        return isinstance(obj, ProjectView | cls)
+
+    @strawberry.field(description="The billing points, in order.")
+    async def milestones(self, info: Info[Any, Any]) -> list[Milestone]:
+        return await resolve.milestones_of(info, self.id)  # type: ignore[return-value]
+
+    @strawberry.field
+    async def balance(self, info: Info[Any, Any]) -> ProjectBalance:
+        found: BalanceView | None = await resolve.balance_of(info, self.id)
+        return found  # type: ignore[return-value]
+
+
+@strawberry.type(description="A billing point named after its deliverable.")
+class Milestone(Node):
+    name: str
+    trigger: str | None
+    position: int
+    amount: Decimal
+    planned_on: date | None
+    completed_at: datetime | None
+    status: MilestoneStatus  # type: ignore[valid-type]
+    amount_invoiced: Decimal
+    amount_paid: Decimal
+    discount: Decimal
+    paid: bool = strawberry.field(description="amountPaid + discount covers the amount.")
+    project_id: strawberry.Private[str]
+
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Info[Any, Any]) -> bool:
+        return isinstance(obj, MilestoneView | cls)
+
+    @strawberry.field
+    async def project(self, info: Info[Any, Any]) -> Project:
+        return await resolve.project(info, self.project_id)  # type: ignore[return-value]

@@ -1,0 +1,118 @@
+"""The Starlette application: /graphql, /healthz, and the process lifecycle."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from db.engine import create_engine
+from db.migrate import current_revision, head_revision
+from domain.clock import Clock, SystemClock
+from resolvers.context import request_id_var
+from server.graphql_app import GraphQLEndpoint
+from server.settings import Settings
+from server.state import AppState
+
+logger = logging.getLogger("milestone_billing")
+
+
+class DatabaseNotMigrated(RuntimeError):
+    pass
+
+
+async def ensure_migrated(engine: AsyncEngine) -> None:
+    """Refuse to serve a database that is not at the newest migration."""
+    current, head = await current_revision(engine), head_revision()
+    if current != head:
+        raise DatabaseNotMigrated(
+            f"The database is at migration {current or 'none'}, the code needs {head}. "
+            "Run `milestone-billing migrate` (or `make migrate`) first."
+        )
+
+
+class RequestIdMiddleware:
+    """Give every request an id, in the X-Request-ID header and in the logs."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_id_var.reset(token)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: AsyncEngine | None = None,
+    clock: Clock | None = None,
+) -> Starlette:
+    """Return the ASGI app; it checks the migrations when it starts."""
+    settings = settings or Settings.from_env()
+    state = AppState(
+        settings=settings,
+        engine=engine or create_engine(settings.database_url),
+        clock=clock or SystemClock(),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await ensure_migrated(state.engine)
+        yield
+        await state.engine.dispose()
+
+    async def healthz(_request: Request) -> JSONResponse:
+        try:
+            async with state.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:
+            logger.exception("health check failed")
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    graphql = GraphQLEndpoint(state)
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+                expose_headers=["X-Request-ID"],
+                max_age=600,
+            ),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.milestone_billing = state
+    return app

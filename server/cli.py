@@ -1,0 +1,141 @@
+"""The `milestone-billing` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from db.engine import create_engine, write_session
+from domain.accounts.service import create_account, create_api_key
+from domain.clock import SystemClock
+from domain.context import Role
+from domain.errors import DomainError
+from server.settings import Settings
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from server.app import DatabaseNotMigrated, ensure_migrated
+    from server.logs import configure_logging
+
+    async def check() -> None:
+        engine = create_engine(settings.database_url)
+        try:
+            await ensure_migrated(engine)
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(check())
+    except DatabaseNotMigrated as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    configure_logging(settings.log_level)
+    host, port = args.host or settings.host, args.port or settings.port
+    print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
+    uvicorn.run(
+        "server.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
+    from db.migrate import upgrade_to_head
+
+    upgrade_to_head(settings.database_url)
+    print("database is at the newest migration")
+    return 0
+
+
+def cmd_create_account(args: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> tuple[str, str]:
+        engine = create_engine(settings.database_url)
+        clock = SystemClock()
+        try:
+            async with write_session(engine) as session:
+                account = await create_account(session=session, name=args.name, clock=clock)
+                key = await create_api_key(
+                    session=session, account_id=account.id, role=Role(args.role), clock=clock
+                )
+            return account.id, key
+        finally:
+            await engine.dispose()
+
+    try:
+        account_id, key = asyncio.run(run())
+    except DomainError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 2
+    print(f"account {account_id} ({args.role} key):")
+    print(key)
+    return 0
+
+
+def cmd_seed_demo(_args: argparse.Namespace, settings: Settings) -> int:
+    from server.demo import seed_demo
+
+    async def run() -> tuple[str, str, bool]:
+        engine = create_engine(settings.database_url)
+        try:
+            return await seed_demo(engine=engine, clock=SystemClock())
+        finally:
+            await engine.dispose()
+
+    account_id, key, created = asyncio.run(run())
+    print(("seeded demo account " if created else "demo account already there: ") + account_id)
+    print(f"demo API key (write):\n{key}")
+    return 0
+
+
+def cmd_export_schema(args: argparse.Namespace, _settings: Settings) -> int:
+    from schema import build_schema
+
+    sdl = build_schema().as_str() + "\n"
+    if args.output:
+        Path(args.output).write_text(sdl)
+    else:
+        sys.stdout.write(sdl)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="milestone-billing", description="GraphQL API server for milestone billing."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser("serve", help="serve the API (GraphiQL at /graphql)")
+    serve.add_argument("--host", help="address to bind (default: HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: PORT or 8000)")
+    serve.set_defaults(run=cmd_serve)
+    commands.add_parser("migrate", help="apply the database migrations").set_defaults(
+        run=cmd_migrate
+    )
+    account = commands.add_parser("create-account", help="create an account and its API key")
+    account.add_argument("name")
+    account.add_argument("--role", choices=["read", "write"], default="write")
+    account.set_defaults(run=cmd_create_account)
+    commands.add_parser(
+        "seed-demo", help="load the demo projects and print a demo API key"
+    ).set_defaults(run=cmd_seed_demo)
+    export = commands.add_parser("export-schema", help="print the GraphQL SDL")
+    export.add_argument("--output", help="write the SDL to this file instead")
+    export.set_defaults(run=cmd_export_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.run(args, Settings.from_env()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

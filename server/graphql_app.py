@@ -1,0 +1,65 @@
+"""The /graphql endpoint: authentication in front of Strawberry's ASGI view."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from db.stats import start_counting
+from domain.context import Caller
+from resolvers.context import RequestContext, request_id_var
+from schema import build_schema
+from server.auth import caller_of, unauthorized
+from server.state import AppState
+
+CALLER_SCOPE_KEY = "milestone_billing.caller"
+
+
+class BillingGraphQL(GraphQL[RequestContext, None]):
+    def __init__(self, state: AppState) -> None:
+        super().__init__(build_schema(), graphql_ide="graphiql")
+        self.state = state
+
+    async def get_context(self, request: Request, response: Any) -> RequestContext:  # type: ignore[override]
+        caller: Caller = request.scope[CALLER_SCOPE_KEY]
+        context = RequestContext.create(
+            caller=caller,
+            engine=self.state.engine,
+            request_id=request_id_var.get(),
+            statements=request.scope.get("milestone_billing.statements"),
+        )
+        context.extra["started"] = request.scope.get("milestone_billing.started")
+        context.extra["expose_stats"] = self.state.settings.expose_query_stats
+        return context
+
+
+def wants_graphiql(request: Request) -> bool:
+    return request.method == "GET" and "text/html" in request.headers.get("accept", "")
+
+
+class GraphQLEndpoint:
+    """ASGI app for /graphql: GraphiQL for browsers, a 401 without a valid key."""
+
+    def __init__(self, state: AppState) -> None:
+        self.state = state
+        self.graphql = BillingGraphQL(state)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        if wants_graphiql(request):
+            await self.graphql(scope, receive, send)
+            return
+        scope["milestone_billing.started"] = time.perf_counter()
+        scope["milestone_billing.statements"] = start_counting()
+        caller = await caller_of(request, self.state)
+        if caller is None:
+            response: Response = unauthorized()
+            await response(scope, receive, send)
+            return
+        scope[CALLER_SCOPE_KEY] = caller
+        await self.graphql(scope, receive, send)

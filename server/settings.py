@@ -1,0 +1,39 @@
+"""Settings, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/milestone-billing.db"
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = 8000
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    log_level: str = "INFO"
+    expose_query_stats: bool = False
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Return the settings named in DESIGN section 5, defaults where a variable is unset."""
+        env = os.environ
+        return cls(
+            database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            host=env.get("HOST") or "127.0.0.1",
+            port=int(env.get("PORT") or 8000),
+            cors_origins=tuple(
+                origin.strip()
+                for origin in (env.get("CORS_ORIGINS") or "").split(",")
+                if origin.strip()
+            ),
+            log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+            expose_query_stats=_flag(env.get("EXPOSE_QUERY_STATS")),
+        )
