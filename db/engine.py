@@ -58,8 +58,12 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Any) -> None:
-        immediate = connection.get_execution_options().get("sqlite_immediate", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = connection.get_execution_options()
+        if options.get("read_only"):
+            return  # each SELECT of a read-only connection runs on its own
+        connection.exec_driver_sql(
+            "BEGIN IMMEDIATE" if options.get("sqlite_immediate") else "BEGIN"
+        )
 
 
 @asynccontextmanager
@@ -79,4 +83,5 @@ async def write_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
 async def read_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """Yield a connection for Core selects; nothing it does is committed."""
     async with engine.connect() as connection:
+        await connection.execution_options(read_only=True)
         yield connection

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.dataloader import DataLoader
 
 from db.engine import read_connection
-from db.queries import balances, projects
+from db.queries import balances, invoices, projects, schedules
 from domain.context import Caller
-from resolvers.views import BalanceView, MilestoneView, ProjectView
+from resolvers.views import (
+    BalanceView,
+    InvoiceLineView,
+    InvoiceProgressView,
+    InvoiceView,
+    MilestoneView,
+    ProjectView,
+    ScheduleItemView,
+    ScheduleView,
+)
 
 V = TypeVar("V")
+K = TypeVar("K", bound=Hashable)
+
+InvoicePageKey = tuple[str, str | None, Any, int]  # project id, status, keyset, limit
 
 
 class Loaders:
@@ -23,48 +35,120 @@ class Loaders:
     def __init__(self, *, engine: AsyncEngine, caller: Caller) -> None:
         self.engine = engine
         self.caller = caller
-        self.project = DataLoader[str, ProjectView | None](load_fn=self._projects)
-        self.milestone = DataLoader[str, MilestoneView | None](load_fn=self._milestones)
-        self.milestones_by_project = DataLoader[str, list[MilestoneView]](
-            load_fn=self._milestones_by_project
+        self.account_id = caller.account_id
+        self.today = caller.clock.today()
+        self.project = self._by_id(projects.projects_by_ids, ProjectView.from_row)
+        self.milestone = self._by_id(projects.milestones_by_ids, MilestoneView.from_row)
+        self.milestones_by_project = self._grouped(
+            projects.milestones_by_project_ids, "project_ids", MilestoneView.from_row, "project_id"
         )
         self.balance = DataLoader[str, BalanceView | None](load_fn=self._balances)
+        self.invoice = self._by_id(invoices.invoices_by_ids, self._invoice_view)
+        self.invoice_lines = self._grouped(
+            invoices.lines_by_invoice_ids, "invoice_ids", InvoiceLineView.from_row, "invoice_id"
+        )
+        self.invoices_by_milestone = self._grouped(
+            invoices.invoices_by_milestone_ids,
+            "milestone_ids",
+            self._invoice_view,
+            "milestone_id",
+            group_key=lambda row: row.milestone_id,
+        )
+        self.invoice_progress = self._by_id(
+            invoices.progress_by_invoice_ids, InvoiceProgressView.from_row, "invoice_ids"
+        )
+        self.invoice_page = DataLoader[InvoicePageKey, list[InvoiceView]](
+            load_fn=self._invoice_pages
+        )
+        self.invoice_count = DataLoader[tuple[str, str | None], int](load_fn=self._invoice_counts)
+        self.schedule = self._by_id(schedules.schedules_by_ids, ScheduleView.from_row)
+        self.schedules_by_project = self._grouped(
+            schedules.schedules_by_project_ids, "project_ids", ScheduleView.from_row, "project_id"
+        )
+        self.schedule_items = self._grouped(
+            schedules.items_by_schedule_ids,
+            "schedule_ids",
+            ScheduleItemView.from_row,
+            "schedule_id",
+        )
+        self.schedule_item_by_milestone = self._by_id(
+            schedules.items_by_milestone_ids,
+            ScheduleItemView.from_row,
+            "milestone_ids",
+            attribute="milestone_id",
+        )
 
-    async def _fetch(self, query: Callable[[AsyncConnection], Awaitable[list[Any]]]) -> list[Any]:
+    async def fetch(self, query: Callable[..., Awaitable[list[Any]]], **kwargs: Any) -> list[Any]:
+        """Return the rows of one batched query, scoped to the caller's account."""
         async with read_connection(self.engine) as connection:
-            return await query(connection)
+            return await query(connection, account_id=self.account_id, **kwargs)
 
-    async def _projects(self, ids: list[str]) -> list[ProjectView | None]:
-        rows = await self._fetch(
-            lambda c: projects.projects_by_ids(c, account_id=self.caller.account_id, ids=ids)
-        )
-        return by_key(ids, [ProjectView.from_row(row) for row in rows])
+    def _invoice_view(self, row: Any) -> InvoiceView:
+        return InvoiceView.from_row(row, today=self.today)
 
-    async def _milestones(self, ids: list[str]) -> list[MilestoneView | None]:
-        rows = await self._fetch(
-            lambda c: projects.milestones_by_ids(c, account_id=self.caller.account_id, ids=ids)
-        )
-        return by_key(ids, [MilestoneView.from_row(row) for row in rows])
+    def _by_id(
+        self,
+        query: Callable[..., Awaitable[list[Any]]],
+        make: Callable[[Any], V],
+        keyword: str = "ids",
+        attribute: str = "id",
+    ) -> DataLoader[str, V | None]:
+        async def load(keys: list[str]) -> list[V | None]:
+            views = [make(row) for row in await self.fetch(query, **{keyword: keys})]
+            return by_key(keys, views, attribute)
 
-    async def _milestones_by_project(self, project_ids: list[str]) -> list[list[MilestoneView]]:
-        rows = await self._fetch(
-            lambda c: projects.milestones_by_project_ids(
-                c, account_id=self.caller.account_id, project_ids=project_ids
-            )
-        )
-        return grouped(project_ids, [MilestoneView.from_row(row) for row in rows], "project_id")
+        return DataLoader(load_fn=load)
+
+    def _grouped(
+        self,
+        query: Callable[..., Awaitable[list[Any]]],
+        keyword: str,
+        make: Callable[[Any], V],
+        attribute: str,
+        group_key: Callable[[Any], str] | None = None,
+    ) -> DataLoader[str, list[V]]:
+        async def load(keys: list[str]) -> list[list[V]]:
+            rows = await self.fetch(query, **{keyword: keys})
+            groups: dict[str, list[V]] = defaultdict(list)
+            for row in rows:
+                key = group_key(row) if group_key else getattr(row, attribute)
+                groups[key].append(make(row))
+            return [groups.get(key, []) for key in keys]
+
+        return DataLoader(load_fn=load)
 
     async def _balances(self, project_ids: list[str]) -> list[BalanceView | None]:
-        rows = await self._fetch(
-            lambda c: balances.balances_by_project_ids(
-                c,
-                account_id=self.caller.account_id,
-                project_ids=project_ids,
-                today=self.caller.clock.today(),
-            )
+        rows = await self.fetch(
+            balances.balances_by_project_ids, project_ids=project_ids, today=self.today
         )
-        found = {row.id: BalanceView.from_row(row) for row in rows}
-        return [found.get(id_) for id_ in project_ids]
+        return by_key(project_ids, [BalanceView.from_row(row) for row in rows], "project_id")
+
+    async def _invoice_pages(self, keys: list[InvoicePageKey]) -> list[list[InvoiceView]]:
+        pages: dict[InvoicePageKey, list[InvoiceView]] = {}
+        for (status, after, limit), group in _group_by(keys, lambda k: k[1:]).items():
+            rows = await self.fetch(
+                invoices.invoice_pages,
+                project_ids=[key[0] for key in group],
+                status=status,
+                after=after,
+                limit=limit,
+            )
+            for project_id, views in _by_attr(rows, "project_id", self._invoice_view).items():
+                pages[(project_id, status, after, limit)] = views
+        return [pages.get(key, []) for key in keys]
+
+    async def _invoice_counts(self, keys: list[tuple[str, str | None]]) -> list[int]:
+        counts: dict[tuple[str, str | None], int] = {}
+        for (status,), group in _group_by(keys, lambda k: k[1:]).items():
+            async with read_connection(self.engine) as connection:
+                found = await invoices.invoice_counts(
+                    connection,
+                    account_id=self.account_id,
+                    project_ids=[key[0] for key in group],
+                    status=status,
+                )
+            counts.update({(project_id, status): n for project_id, n in found.items()})
+        return [counts.get(key, 0) for key in keys]
 
 
 def by_key(keys: Sequence[str], items: Sequence[V], attribute: str = "id") -> list[V | None]:
@@ -73,9 +157,15 @@ def by_key(keys: Sequence[str], items: Sequence[V], attribute: str = "id") -> li
     return [found.get(key) for key in keys]
 
 
-def grouped(keys: Sequence[str], items: Sequence[V], attribute: str) -> list[list[V]]:
-    """Return, for each key, the items whose `attribute` equals it, in their original order."""
+def _group_by(keys: Sequence[K], part: Callable[[K], Any]) -> dict[Any, list[K]]:
+    groups: dict[Any, list[K]] = defaultdict(list)
+    for key in keys:
+        groups[part(key)].append(key)
+    return groups
+
+
+def _by_attr(rows: Sequence[Any], attribute: str, make: Callable[[Any], V]) -> dict[str, list[V]]:
     groups: dict[str, list[V]] = defaultdict(list)
-    for item in items:
-        groups[getattr(item, attribute)].append(item)
-    return [groups.get(key, []) for key in keys]
+    for row in rows:
+        groups[getattr(row, attribute)].append(make(row))
+    return groups

@@ -8,13 +8,15 @@ from typing import Any
 from strawberry.types import Info
 
 from domain.ids import prefix_of
-from resolvers import projects
+from resolvers import invoices, projects, schedules
 
 NodeLoader = Callable[[Info[Any, Any], str], Awaitable[Any]]
 
 LOADERS_BY_PREFIX: dict[str, NodeLoader] = {
     "prj": projects.project,
     "ms": projects.milestone,
+    "inv": invoices.invoice,
+    "is": schedules.schedule,
 }
 
 

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from db.engine import read_connection
 from db.queries import projects as queries
 from domain.projects import service
+from domain.schedules import runner
 from resolvers.context import context_of
 from resolvers.mutations import Outcome, run_write
 from resolvers.pagination import Page, decode_cursor, make_page, page_size
@@ -108,7 +109,7 @@ async def complete_milestone(info: Info[Any, Any], *, milestone_id: str) -> Outc
     """Return the completed milestone, or the userErrors that refused it."""
     outcome = await run_write(
         info,
-        lambda session, caller: service.complete_milestone(
+        lambda session, caller: runner.complete_milestone(
             session=session, caller=caller, milestone_id=milestone_id
         ),
     )

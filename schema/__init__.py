@@ -12,7 +12,9 @@ from schema.extensions import MaskUnexpectedErrors, QueryStats
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALAR_MAP
+from schema.types.invoices import Invoice, InvoiceLine
 from schema.types.projects import Milestone, Project
+from schema.types.schedules import InvoiceSchedule, InvoiceScheduleItem
 
 
 @cache
@@ -21,7 +23,7 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        types=[Project, Milestone],
+        types=[Project, Milestone, Invoice, InvoiceLine, InvoiceSchedule, InvoiceScheduleItem],
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
             MaskUnexpectedErrors,

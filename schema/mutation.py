@@ -6,11 +6,35 @@ import strawberry
 
 from schema.mutations.add_milestone import add_milestone
 from schema.mutations.complete_milestone import complete_milestone
+from schema.mutations.create_invoice import create_invoice
+from schema.mutations.create_invoice_schedule import create_invoice_schedule
 from schema.mutations.create_project import create_project
+from schema.mutations.delete_invoice_schedule import delete_invoice_schedule
+from schema.mutations.issue_void_invoice import issue_invoice, void_invoice
+from schema.mutations.pause_resume_invoice_schedule import (
+    pause_invoice_schedule,
+    resume_invoice_schedule,
+)
+from schema.mutations.process_due_invoice_schedules import process_due_invoice_schedules
+from schema.mutations.run_invoice_schedule import run_invoice_schedule
+from schema.mutations.update_invoice_schedule import update_invoice_schedule
 
 
 @strawberry.type
 class Mutation:
     create_project = strawberry.mutation(resolver=create_project)
     add_milestone = strawberry.mutation(resolver=add_milestone)
-    complete_milestone = strawberry.mutation(resolver=complete_milestone)
+    complete_milestone = strawberry.mutation(
+        resolver=complete_milestone,
+        description="Record completion once; runs the milestone's pending schedule item.",
+    )
+    create_invoice_schedule = strawberry.mutation(resolver=create_invoice_schedule)
+    update_invoice_schedule = strawberry.mutation(resolver=update_invoice_schedule)
+    pause_invoice_schedule = strawberry.mutation(resolver=pause_invoice_schedule)
+    resume_invoice_schedule = strawberry.mutation(resolver=resume_invoice_schedule)
+    delete_invoice_schedule = strawberry.mutation(resolver=delete_invoice_schedule)
+    run_invoice_schedule = strawberry.mutation(resolver=run_invoice_schedule)
+    process_due_invoice_schedules = strawberry.mutation(resolver=process_due_invoice_schedules)
+    create_invoice = strawberry.mutation(resolver=create_invoice)
+    issue_invoice = strawberry.mutation(resolver=issue_invoice)
+    void_invoice = strawberry.mutation(resolver=void_invoice)

@@ -7,11 +7,15 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from resolvers import invoices as resolve_invoices
 from resolvers import node as resolve_node
 from resolvers import projects as resolve_projects
+from resolvers import schedules as resolve_schedules
+from schema.types.invoices import Invoice
 from schema.types.node import Node
 from schema.types.pagination import Connection
 from schema.types.projects import Project
+from schema.types.schedules import InvoiceSchedule
 
 
 @strawberry.type
@@ -30,3 +34,13 @@ class Query:
     ) -> Connection[Project]:
         page = await resolve_projects.projects_page(info, first=first, after=after)
         return page  # type: ignore[return-value]
+
+    @strawberry.field
+    async def invoice(self, info: Info[Any, Any], id: strawberry.ID) -> Invoice | None:
+        return await resolve_invoices.invoice(info, id)  # type: ignore[return-value]
+
+    @strawberry.field
+    async def invoice_schedule(
+        self, info: Info[Any, Any], id: strawberry.ID
+    ) -> InvoiceSchedule | None:
+        return await resolve_schedules.schedule(info, id)  # type: ignore[return-value]

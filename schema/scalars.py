@@ -40,3 +40,15 @@ DECIMAL_SCALAR = strawberry.scalar(
 )
 
 SCALAR_MAP: dict[object, Any] = {Decimal: DECIMAL_SCALAR}
+
+Percentage = NewType("Percentage", str)
+
+PERCENTAGE_SCALAR = strawberry.scalar(
+    name="Percentage",
+    description='An exact percentage as a string ("25", "33.33"); input may also be an integer.',
+    serialize=_serialize,
+    parse_value=lambda value: value,
+    parse_literal=_parse_literal,
+)
+
+SCALAR_MAP[Percentage] = PERCENTAGE_SCALAR

@@ -50,5 +50,8 @@ class InvoiceScheduleItem(SQLModel, table=True):
     amount: int = money_field()
     run_date: date | None = None
     milestone_id: str = id_field()
+    owns_milestone: bool = Field(
+        default=False, description="The milestone was created from this item's trigger text."
+    )
     status: str = Field(default="PENDING", max_length=20)
     invoice_id: str | None = id_field(nullable=True)

@@ -88,7 +88,7 @@ async def add_milestone(
         project_id=project.id,
         name=required_text(name, field="name", max_length=100),
         trigger=clean_text(trigger, field="trigger", max_length=500, required=False),
-        position=await _next_position(session=session, project=project),
+        position=await next_position(session=session, project=project),
         amount=0 if amount is None else parse_amount(amount, exponent=exponent, field="amount"),
         planned_on=planned_on,
         created_at=caller.clock.now(),
@@ -98,7 +98,7 @@ async def add_milestone(
     return milestone
 
 
-async def _next_position(*, session: AsyncSession, project: Project) -> int:
+async def next_position(*, session: AsyncSession, project: Project) -> int:
     last = await session.scalar(
         select(func.max(col(Milestone.position))).where(
             col(Milestone.account_id) == project.account_id,
@@ -106,17 +106,3 @@ async def _next_position(*, session: AsyncSession, project: Project) -> int:
         )
     )
     return (last or 0) + 1
-
-
-async def complete_milestone(
-    *, session: AsyncSession, caller: Caller, milestone_id: str
-) -> Milestone:
-    """Return the milestone with its completion time recorded; a milestone completes once."""
-    milestone = await get_milestone(session=session, caller=caller, milestone_id=milestone_id)
-    if milestone.completed_at is not None:
-        raise DomainError(
-            ErrorCode.INVALID_STATE, "milestoneId", "This milestone is already completed."
-        )
-    milestone.completed_at = caller.clock.now()
-    await session.flush()
-    return milestone

@@ -9,10 +9,15 @@ import strawberry
 from strawberry.types import Info
 
 from domain.projects.rules import MilestoneStatus as DomainMilestoneStatus
+from resolvers import invoices as resolve_invoices
 from resolvers import projects as resolve
+from resolvers import schedules as resolve_schedules
 from resolvers.views import BalanceView, MilestoneView, ProjectView
 from schema.scalars import Decimal
+from schema.types.invoices import Invoice, InvoiceStatus
 from schema.types.node import Node
+from schema.types.pagination import Connection
+from schema.types.schedules import InvoiceSchedule, InvoiceScheduleItem
 
 MilestoneStatus = strawberry.enum(DomainMilestoneStatus, name="MilestoneStatus")
 
@@ -53,6 +58,23 @@ class Project(Node):
         found: BalanceView | None = await resolve.balance_of(info, self.id)
         return found  # type: ignore[return-value]
 
+    @strawberry.field(description="The project's invoices in creation order.")
+    async def invoices(
+        self,
+        info: Info[Any, Any],
+        first: int | None = 20,
+        after: str | None = None,
+        status: InvoiceStatus | None = None,  # type: ignore[valid-type]
+    ) -> Connection[Invoice]:
+        page = await resolve_invoices.invoices_page(
+            info, self.id, first=first, after=after, status=str(status) if status else None
+        )
+        return page  # type: ignore[return-value]
+
+    @strawberry.field(description="The project's billing plans, oldest first.")
+    async def invoice_schedules(self, info: Info[Any, Any]) -> list[InvoiceSchedule]:
+        return await resolve_schedules.schedules_of(info, self.id)  # type: ignore[return-value]
+
 
 @strawberry.type(description="A billing point named after its deliverable.")
 class Milestone(Node):
@@ -76,3 +98,11 @@ class Milestone(Node):
     @strawberry.field
     async def project(self, info: Info[Any, Any]) -> Project:
         return await resolve.project(info, self.project_id)  # type: ignore[return-value]
+
+    @strawberry.field(description="Invoices with a line for this milestone, void ones included.")
+    async def invoices(self, info: Info[Any, Any]) -> list[Invoice]:
+        return await resolve_invoices.invoices_of_milestone(info, self.id)  # type: ignore[return-value]
+
+    @strawberry.field(description="The schedule item that bills this milestone, if any.")
+    async def schedule_item(self, info: Info[Any, Any]) -> InvoiceScheduleItem | None:
+        return await resolve_schedules.item_of_milestone(info, self.id)  # type: ignore[return-value]

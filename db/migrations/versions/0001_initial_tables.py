@@ -276,6 +276,7 @@ def upgrade() -> None:
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("run_date", sa.Date(), nullable=True),
         sa.Column("milestone_id", sa.String(length=40), nullable=False),
+        sa.Column("owns_milestone", sa.Boolean(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("invoice_id", sa.String(length=40), nullable=True),
         sa.ForeignKeyConstraint(

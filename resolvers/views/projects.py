@@ -1,5 +1,4 @@
-"""Read models handed to the GraphQL types: plain attributes, money already paired with its
-currency's exponent so the Decimal scalar can format it."""
+"""Read models of projects, milestones and balances."""
 
 from __future__ import annotations
 
@@ -88,6 +87,7 @@ class MilestoneView:
 
 @dataclass(slots=True)
 class BalanceView:
+    project_id: str
     currency: str
     contract_value: Money | None
     scheduled_amount: Money
@@ -106,6 +106,7 @@ class BalanceView:
             return Money(int(minor), exponent)
 
         return cls(
+            project_id=row.id,
             currency=row.currency,
             contract_value=None if row.contract_value is None else money(row.contract_value),
             scheduled_amount=money(row.scheduled),

@@ -1,0 +1,154 @@
+"""Batched reads of invoices, their lines and their place in the project's billing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from db.queries.projects import ISSUED_STATUSES, I, L, P
+from db.tables import Invoice, InvoiceLine, Project
+
+INVOICE_COLUMNS = (
+    I.id,
+    I.project_id,
+    I.number,
+    I.status,
+    I.currency,
+    I.memo,
+    I.issued_on,
+    I.due_on,
+    I.subtotal,
+    I.discount,
+    I.total,
+    I.amount_paid,
+    I.created_at,
+    I.voided_at,
+)
+
+LINE_COLUMNS = (L.id, L.invoice_id, L.position, L.milestone_id, L.description, L.amount, I.currency)
+
+
+async def invoices_by_ids(
+    connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
+) -> list[Any]:
+    """Return the account's invoices among `ids`."""
+    statement = select(*INVOICE_COLUMNS).where(I.account_id == account_id, I.id.in_(ids))
+    return list((await connection.execute(statement)).all())
+
+
+async def invoice_pages(
+    connection: AsyncConnection,
+    *,
+    account_id: str,
+    project_ids: Sequence[str],
+    status: str | None,
+    after: tuple[datetime, str] | None,
+    limit: int,
+) -> list[Any]:
+    """Return up to `limit` invoices per project in creation order: one statement for all."""
+    conditions = [I.account_id == account_id, I.project_id.in_(project_ids)]
+    if status is not None:
+        conditions.append(I.status == status)
+    if after is not None:
+        created_at, id_ = after
+        conditions.append(
+            or_(I.created_at > created_at, and_(I.created_at == created_at, I.id > id_))
+        )
+    rank = func.row_number().over(partition_by=I.project_id, order_by=(I.created_at, I.id))
+    ranked = select(*INVOICE_COLUMNS, rank.label("rank")).where(*conditions).subquery()
+    statement = (
+        select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.project_id, ranked.c.rank)
+    )
+    return list((await connection.execute(statement)).all())
+
+
+async def invoice_counts(
+    connection: AsyncConnection,
+    *,
+    account_id: str,
+    project_ids: Sequence[str],
+    status: str | None,
+) -> dict[str, int]:
+    """Return how many invoices (of `status`, if given) each project has."""
+    statement = (
+        select(I.project_id, func.count().label("n"))
+        .where(I.account_id == account_id, I.project_id.in_(project_ids))
+        .group_by(I.project_id)
+    )
+    if status is not None:
+        statement = statement.where(I.status == status)
+    return {row.project_id: int(row.n) for row in await connection.execute(statement)}
+
+
+async def lines_by_invoice_ids(
+    connection: AsyncConnection, *, account_id: str, invoice_ids: Sequence[str]
+) -> list[Any]:
+    """Return the lines of these invoices in order."""
+    statement = (
+        select(*LINE_COLUMNS)
+        .join_from(
+            InvoiceLine.__table__,  # type: ignore[attr-defined]
+            Invoice.__table__,  # type: ignore[attr-defined]
+            and_(I.account_id == L.account_id, I.id == L.invoice_id),
+        )
+        .where(L.account_id == account_id, L.invoice_id.in_(invoice_ids))
+        .order_by(L.invoice_id, L.position)
+    )
+    return list((await connection.execute(statement)).all())
+
+
+async def invoices_by_milestone_ids(
+    connection: AsyncConnection, *, account_id: str, milestone_ids: Sequence[str]
+) -> list[Any]:
+    """Return (milestone_id, invoice columns...) for every invoice with a line for a milestone."""
+    statement = (
+        select(L.milestone_id.label("milestone_id"), *INVOICE_COLUMNS)
+        .join_from(
+            InvoiceLine.__table__,  # type: ignore[attr-defined]
+            Invoice.__table__,  # type: ignore[attr-defined]
+            and_(I.account_id == L.account_id, I.id == L.invoice_id),
+        )
+        .where(L.account_id == account_id, L.milestone_id.in_(milestone_ids))
+        .order_by(I.created_at, I.id)
+    )
+    return list((await connection.execute(statement)).all())
+
+
+async def progress_by_invoice_ids(
+    connection: AsyncConnection, *, account_id: str, invoice_ids: Sequence[str]
+) -> list[Any]:
+    """Return, per invoice, what its project invoiced and was paid before it was issued.
+
+    "Before" means issued invoices with a lower number; for a draft, every issued invoice.
+    """
+    earlier = Invoice.__table__.alias("earlier")  # type: ignore[attr-defined]
+    E = earlier.c  # noqa: N806
+    before = and_(
+        E.account_id == I.account_id,
+        E.project_id == I.project_id,
+        E.status.in_(ISSUED_STATUSES),
+        or_(I.number.is_(None), E.number < I.number),
+    )
+    invoiced_before = select(func.coalesce(func.sum(E.total), 0)).where(before).scalar_subquery()
+    paid_before = select(func.coalesce(func.sum(E.amount_paid), 0)).where(before).scalar_subquery()
+    statement = (
+        select(
+            I.id,
+            I.total,
+            I.currency,
+            P.contract_value,
+            invoiced_before.label("invoiced_before"),
+            paid_before.label("paid_before"),
+        )
+        .join_from(
+            Invoice.__table__,  # type: ignore[attr-defined]
+            Project.__table__,  # type: ignore[attr-defined]
+            and_(P.account_id == I.account_id, P.id == I.project_id),
+        )
+        .where(I.account_id == account_id, I.id.in_(invoice_ids))
+    )
+    return list((await connection.execute(statement)).all())

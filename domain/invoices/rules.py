@@ -1,0 +1,38 @@
+"""Pure invoice rules: statuses, what follows from payments, due dates."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from enum import StrEnum
+
+
+class InvoiceStatus(StrEnum):
+    DRAFT = "DRAFT"
+    OPEN = "OPEN"
+    PARTIALLY_PAID = "PARTIALLY_PAID"
+    PAID = "PAID"
+    VOID = "VOID"
+
+
+ISSUED = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID)
+PAYABLE = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID)
+NOT_VOID = (InvoiceStatus.DRAFT, *ISSUED)
+
+
+def status_after_payment(*, total: int, amount_paid: int) -> InvoiceStatus:
+    """Return the status an issued invoice has once `amount_paid` of its total is paid."""
+    if amount_paid >= total:
+        return InvoiceStatus.PAID
+    if amount_paid > 0:
+        return InvoiceStatus.PARTIALLY_PAID
+    return InvoiceStatus.OPEN
+
+
+def due_date(*, issued_on: date, payment_terms_days: int) -> date:
+    """Return the due date: the issue date plus the project's payment terms."""
+    return issued_on + timedelta(days=payment_terms_days)
+
+
+def is_overdue(*, status: str, due_on: date | None, today: date) -> bool:
+    """Return whether an unpaid, issued invoice is past its due date."""
+    return status in PAYABLE and due_on is not None and due_on < today

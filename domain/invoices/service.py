@@ -1,0 +1,268 @@
+"""Invoices: drafting with milestone and free lines, issuing with a number, voiding."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.tables import Allocation, Invoice, InvoiceLine, Milestone, Project
+from domain.context import Caller
+from domain.errors import DomainError, ErrorCode
+from domain.ids import new_id
+from domain.invoices.rules import NOT_VOID, InvoiceStatus, due_date
+from domain.money import currency_exponent, parse_amount
+from domain.numbering import INVOICE_SERIES, next_number
+from domain.projects.service import get_project
+from domain.validation import clean_text
+
+MAX_LINES = 100
+
+L = InvoiceLine.__table__.c  # type: ignore[attr-defined]
+I = Invoice.__table__.c  # type: ignore[attr-defined]  # noqa: E741
+M = Milestone.__table__.c  # type: ignore[attr-defined]
+A = Allocation.__table__.c  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """A requested line: a milestone line (milestone_id) or a free line (description)."""
+
+    milestone_id: str | None = None
+    description: str | None = None
+    amount: str | int | None = None
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    """A checked line, amount in minor units."""
+
+    description: str
+    amount: int
+    milestone_id: str | None = None
+
+
+async def get_invoice(
+    *, session: AsyncSession, caller: Caller, invoice_id: str, field: str = "invoiceId"
+) -> Invoice:
+    """Return the caller's invoice, locked for this transaction, or raise NOT_FOUND."""
+    invoice = await session.get(Invoice, (caller.account_id, invoice_id), with_for_update=True)
+    if invoice is None:
+        raise DomainError(ErrorCode.NOT_FOUND, field, "No invoice with this id.")
+    return invoice
+
+
+async def uninvoiced_amounts(
+    *, session: AsyncSession, account_id: str, milestone_ids: Sequence[str]
+) -> dict[str, int]:
+    """Return each milestone's amount not yet on a draft or issued invoice."""
+    on_invoices = (
+        select(L.milestone_id, func.sum(L.amount).label("invoiced"))
+        .join(Invoice, and_(I.account_id == L.account_id, I.id == L.invoice_id))
+        .where(
+            L.account_id == account_id,
+            L.milestone_id.in_(milestone_ids),
+            I.status.in_([s.value for s in NOT_VOID]),
+        )
+        .group_by(L.milestone_id)
+    )
+    invoiced = {row.milestone_id: int(row.invoiced) for row in await session.execute(on_invoices)}
+    amounts = await session.execute(
+        select(M.id, M.amount).where(M.account_id == account_id, M.id.in_(milestone_ids))
+    )
+    return {row.id: int(row.amount) - invoiced.get(row.id, 0) for row in amounts}
+
+
+async def check_lines(
+    *, session: AsyncSession, caller: Caller, project: Project, lines: Sequence[LineInput]
+) -> list[LineSpec]:
+    """Return the lines checked against the project's milestones and currency."""
+    if not lines:
+        raise DomainError(ErrorCode.INVALID, "lines", "An invoice needs at least one line.")
+    if len(lines) > MAX_LINES:
+        raise DomainError(ErrorCode.INVALID, "lines", f"At most {MAX_LINES} lines.")
+    exponent = currency_exponent(project.currency)
+    milestone_ids = [line.milestone_id for line in lines if line.milestone_id]
+    milestones = {
+        m.id: m
+        for m in await session.scalars(
+            select(Milestone)
+            .where(M.account_id == caller.account_id, M.id.in_(milestone_ids))
+            .order_by(M.id)
+            .with_for_update()
+        )
+    }
+    open_amounts = await uninvoiced_amounts(
+        session=session, account_id=caller.account_id, milestone_ids=milestone_ids
+    )
+    seen: set[str] = set()
+    specs = []
+    for index, line in enumerate(lines):
+        path = ("lines", str(index))
+        if line.milestone_id:
+            milestone = milestones.get(line.milestone_id)
+            if milestone is None or milestone.project_id != project.id:
+                raise DomainError(
+                    ErrorCode.NOT_FOUND, [*path, "milestoneId"], "No milestone of this project."
+                )
+            if milestone.id in seen:
+                raise DomainError(
+                    ErrorCode.INVALID, [*path, "milestoneId"], "This milestone is already a line."
+                )
+            seen.add(milestone.id)
+            open_amount = open_amounts.get(milestone.id, 0)
+            if line.amount is None:
+                amount = open_amount
+                if amount <= 0:
+                    raise DomainError(
+                        ErrorCode.EXCEEDS_UNINVOICED_AMOUNT,
+                        [*path, "milestoneId"],
+                        "This milestone has nothing left to invoice.",
+                    )
+            else:
+                amount = parse_amount(line.amount, exponent=exponent, field=[*path, "amount"])
+                if amount > open_amount:
+                    raise DomainError(
+                        ErrorCode.EXCEEDS_UNINVOICED_AMOUNT,
+                        [*path, "amount"],
+                        "The amount exceeds what is left to invoice on this milestone.",
+                    )
+            description = clean_text(
+                line.description, field=[*path, "description"], max_length=500, required=False
+            )
+            specs.append(LineSpec(description or milestone.name, amount, milestone.id))
+        else:
+            description = clean_text(line.description, field=[*path, "description"], max_length=500)
+            if line.amount is None:
+                raise DomainError(
+                    ErrorCode.INVALID_AMOUNT, [*path, "amount"], "A free line needs an amount."
+                )
+            amount = parse_amount(line.amount, exponent=exponent, field=[*path, "amount"])
+            specs.append(LineSpec(description or "", amount))
+    return specs
+
+
+async def write_invoice(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    project: Project,
+    lines: Sequence[LineSpec],
+    discount: int = 0,
+    memo: str | None = None,
+    issue: bool = True,
+) -> Invoice:
+    """Return a new invoice with these checked lines, issued unless `issue` is false."""
+    subtotal = sum(line.amount for line in lines)
+    if discount >= subtotal:
+        raise DomainError(
+            ErrorCode.INVALID_AMOUNT, "discount", "The discount must be less than the subtotal."
+        )
+    invoice = Invoice(
+        account_id=caller.account_id,
+        id=new_id("inv"),
+        project_id=project.id,
+        currency=project.currency,
+        memo=memo,
+        subtotal=subtotal,
+        discount=discount,
+        total=subtotal - discount,
+        created_at=caller.clock.now(),
+    )
+    session.add(invoice)
+    await session.flush()
+    session.add_all(
+        InvoiceLine(
+            account_id=caller.account_id,
+            id=new_id("lin"),
+            invoice_id=invoice.id,
+            position=position,
+            milestone_id=line.milestone_id,
+            description=line.description,
+            amount=line.amount,
+        )
+        for position, line in enumerate(lines, start=1)
+    )
+    await session.flush()
+    if issue:
+        await issue_draft(session=session, caller=caller, invoice=invoice, project=project)
+    return invoice
+
+
+async def create_invoice(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    project_id: str,
+    lines: Sequence[LineInput],
+    discount: str | int | None = None,
+    memo: str | None = None,
+    issue: bool = True,
+) -> Invoice:
+    """Return the new invoice (issued by default), validated line by line."""
+    project = await get_project(session=session, caller=caller, project_id=project_id)
+    specs = await check_lines(session=session, caller=caller, project=project, lines=lines)
+    exponent = currency_exponent(project.currency)
+    discount_minor = (
+        0
+        if discount is None
+        else parse_amount(discount, exponent=exponent, field="discount", allow_zero=True)
+    )
+    return await write_invoice(
+        session=session,
+        caller=caller,
+        project=project,
+        lines=specs,
+        discount=discount_minor,
+        memo=clean_text(memo, field="memo", max_length=2000, required=False),
+        issue=issue,
+    )
+
+
+async def issue_draft(
+    *, session: AsyncSession, caller: Caller, invoice: Invoice, project: Project
+) -> Invoice:
+    """Return the invoice issued: numbered, dated today, due after the payment terms."""
+    if invoice.status != InvoiceStatus.DRAFT:
+        raise DomainError(ErrorCode.INVALID_STATE, "invoiceId", "Only a draft can be issued.")
+    invoice.number = await next_number(
+        session=session, account_id=caller.account_id, series=INVOICE_SERIES
+    )
+    invoice.issued_on = caller.clock.today()
+    invoice.due_on = due_date(
+        issued_on=invoice.issued_on, payment_terms_days=project.payment_terms_days
+    )
+    invoice.status = InvoiceStatus.OPEN
+    await session.flush()
+    return invoice
+
+
+async def issue_invoice(*, session: AsyncSession, caller: Caller, invoice_id: str) -> Invoice:
+    """Return the draft invoice, now issued."""
+    invoice = await get_invoice(session=session, caller=caller, invoice_id=invoice_id)
+    project = await get_project(session=session, caller=caller, project_id=invoice.project_id)
+    return await issue_draft(session=session, caller=caller, invoice=invoice, project=project)
+
+
+async def void_invoice(*, session: AsyncSession, caller: Caller, invoice_id: str) -> Invoice:
+    """Return the invoice voided; it keeps its number. Refused while money is allocated to it."""
+    invoice = await get_invoice(session=session, caller=caller, invoice_id=invoice_id)
+    if invoice.status == InvoiceStatus.VOID:
+        raise DomainError(ErrorCode.INVALID_STATE, "invoiceId", "The invoice is already void.")
+    active = await session.scalar(
+        select(func.count()).where(
+            A.account_id == caller.account_id, A.invoice_id == invoice.id, A.reversed_at.is_(None)
+        )
+    )
+    if active:
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            "invoiceId",
+            "The invoice has payments allocated to it; reverse them before voiding.",
+        )
+    invoice.status = InvoiceStatus.VOID
+    invoice.voided_at = caller.clock.now()
+    await session.flush()
+    return invoice

@@ -1,0 +1,137 @@
+"""Running schedule items: each run issues an invoice with one line per item's milestone."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.tables import Invoice, InvoiceSchedule, InvoiceScheduleItem, Milestone
+from domain.context import Caller
+from domain.errors import DomainError, ErrorCode
+from domain.invoices.service import LineSpec, uninvoiced_amounts, write_invoice
+from domain.projects.service import get_milestone, get_project
+from domain.schedules.rules import ItemStatus
+from domain.schedules.service import get_schedule, schedule_items
+
+S = InvoiceSchedule.__table__.c  # type: ignore[attr-defined]
+SI = InvoiceScheduleItem.__table__.c  # type: ignore[attr-defined]
+
+
+async def run_items(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    schedule: InvoiceSchedule,
+    items: Sequence[InvoiceScheduleItem],
+    field: str = "scheduleId",
+) -> list[Invoice]:
+    """Return the invoices issued for these pending items (one each, or one for all of them)."""
+    if schedule.paused:
+        raise DomainError(ErrorCode.INVALID_STATE, field, "The schedule is paused.")
+    if not items:
+        return []
+    project = await get_project(session=session, caller=caller, project_id=schedule.project_id)
+    open_amounts = await uninvoiced_amounts(
+        session=session,
+        account_id=caller.account_id,
+        milestone_ids=[item.milestone_id for item in items],
+    )
+    for item in items:
+        if item.status != ItemStatus.PENDING:
+            raise DomainError(ErrorCode.INVALID_STATE, field, "This item was already processed.")
+        if item.amount > open_amounts.get(item.milestone_id, 0):
+            raise DomainError(
+                ErrorCode.EXCEEDS_UNINVOICED_AMOUNT,
+                field,
+                f"Item {item.name!r}: its milestone was already invoiced by hand.",
+            )
+    groups = [[item] for item in items] if schedule.invoice_separately else [list(items)]
+    invoices = []
+    for group in groups:
+        lines = [LineSpec(item.name, item.amount, item.milestone_id) for item in group]
+        invoice = await write_invoice(session=session, caller=caller, project=project, lines=lines)
+        for item in group:
+            item.status = ItemStatus.PROCESSED
+            item.invoice_id = invoice.id
+        invoices.append(invoice)
+    await session.flush()
+    return invoices
+
+
+async def run_invoice_schedule(
+    *, session: AsyncSession, caller: Caller, schedule_id: str, item_id: str | None = None
+) -> tuple[InvoiceSchedule, list[Invoice]]:
+    """Return the schedule and the invoice issued for the named item, or the next pending one."""
+    schedule = await get_schedule(session=session, caller=caller, schedule_id=schedule_id)
+    items = await schedule_items(session=session, schedule=schedule)
+    if item_id is not None:
+        chosen = [item for item in items if item.id == item_id]
+        if not chosen:
+            raise DomainError(
+                ErrorCode.NOT_FOUND, "itemId", "No item with this id in the schedule."
+            )
+        if chosen[0].status != ItemStatus.PENDING:
+            raise DomainError(ErrorCode.INVALID_STATE, "itemId", "This item was already processed.")
+    else:
+        chosen = [item for item in items if item.status == ItemStatus.PENDING][:1]
+        if not chosen:
+            raise DomainError(ErrorCode.INVALID_STATE, "scheduleId", "No pending item to run.")
+    invoices = await run_items(session=session, caller=caller, schedule=schedule, items=chosen)
+    return schedule, invoices
+
+
+async def process_due(*, session: AsyncSession, caller: Caller, as_of: date) -> list[Invoice]:
+    """Return the invoices issued for every pending item due on or before `as_of`."""
+    due = list(
+        await session.scalars(
+            select(InvoiceScheduleItem)
+            .join(InvoiceSchedule, (S.account_id == SI.account_id) & (S.id == SI.schedule_id))
+            .where(
+                SI.account_id == caller.account_id,
+                SI.status == ItemStatus.PENDING,
+                SI.run_date <= as_of,
+                S.paused.is_(False),
+            )
+            .order_by(SI.schedule_id, SI.sequence)
+        )
+    )
+    invoices: list[Invoice] = []
+    for schedule_id in dict.fromkeys(item.schedule_id for item in due):
+        schedule = await get_schedule(session=session, caller=caller, schedule_id=schedule_id)
+        group = [item for item in due if item.schedule_id == schedule_id]
+        invoices += await run_items(session=session, caller=caller, schedule=schedule, items=group)
+    return invoices
+
+
+async def complete_milestone(
+    *, session: AsyncSession, caller: Caller, milestone_id: str
+) -> Milestone:
+    """Return the milestone completed; its pending item runs unless its schedule is paused."""
+    milestone = await get_milestone(session=session, caller=caller, milestone_id=milestone_id)
+    if milestone.completed_at is not None:
+        raise DomainError(
+            ErrorCode.INVALID_STATE, "milestoneId", "This milestone is already completed."
+        )
+    milestone.completed_at = caller.clock.now()
+    item = await session.scalar(
+        select(InvoiceScheduleItem).where(
+            SI.account_id == caller.account_id,
+            SI.milestone_id == milestone.id,
+            SI.status == ItemStatus.PENDING,
+        )
+    )
+    if item is not None:
+        schedule = await get_schedule(session=session, caller=caller, schedule_id=item.schedule_id)
+        if not schedule.paused:
+            await run_items(
+                session=session,
+                caller=caller,
+                schedule=schedule,
+                items=[item],
+                field="milestoneId",
+            )
+    await session.flush()
+    return milestone

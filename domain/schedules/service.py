@@ -1,0 +1,299 @@
+"""Invoice schedules: laying out the billing plan, changing it, pausing and deleting it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.tables import InvoiceLine, InvoiceSchedule, InvoiceScheduleItem, Milestone, Project
+from domain.context import Caller
+from domain.errors import DomainError, ErrorCode
+from domain.ids import new_id
+from domain.money import currency_exponent, parse_amount
+from domain.numbering import SCHEDULE_SERIES, next_number
+from domain.projects.service import get_project, next_position
+from domain.schedules.rules import (
+    ItemInput,
+    ItemStatus,
+    PlannedItem,
+    ProcessedPart,
+    plan_items,
+)
+from domain.validation import clean_text
+
+S = InvoiceSchedule.__table__.c  # type: ignore[attr-defined]
+SI = InvoiceScheduleItem.__table__.c  # type: ignore[attr-defined]
+M = Milestone.__table__.c  # type: ignore[attr-defined]
+L = InvoiceLine.__table__.c  # type: ignore[attr-defined]
+
+
+async def get_schedule(
+    *, session: AsyncSession, caller: Caller, schedule_id: str, field: str = "scheduleId"
+) -> InvoiceSchedule:
+    """Return the caller's schedule, locked for this transaction, or raise NOT_FOUND."""
+    schedule = await session.get(
+        InvoiceSchedule, (caller.account_id, schedule_id), with_for_update=True
+    )
+    if schedule is None:
+        raise DomainError(ErrorCode.NOT_FOUND, field, "No invoice schedule with this id.")
+    return schedule
+
+
+async def schedule_items(
+    *, session: AsyncSession, schedule: InvoiceSchedule
+) -> list[InvoiceScheduleItem]:
+    """Return the schedule's items in sequence order."""
+    return list(
+        await session.scalars(
+            select(InvoiceScheduleItem)
+            .where(SI.account_id == schedule.account_id, SI.schedule_id == schedule.id)
+            .order_by(SI.sequence)
+        )
+    )
+
+
+def _total_of(project: Project, total_amount: str | int | None, exponent: int) -> int:
+    if total_amount is not None:
+        return parse_amount(total_amount, exponent=exponent, field="totalAmount")
+    if project.contract_value is None:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "totalAmount",
+            "Give a totalAmount: the project has no contract value to default to.",
+        )
+    return project.contract_value
+
+
+async def create_invoice_schedule(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    project_id: str,
+    items: Sequence[ItemInput],
+    total_amount: str | int | None = None,
+    notes: str | None = None,
+    invoice_separately: bool = True,
+) -> InvoiceSchedule:
+    """Return the new schedule with its items, each tied to a milestone that bills its amount."""
+    project = await get_project(session=session, caller=caller, project_id=project_id)
+    exponent = currency_exponent(project.currency)
+    total = _total_of(project, total_amount, exponent)
+    planned = plan_items(total=total, exponent=exponent, items=items)
+    schedule = InvoiceSchedule(
+        account_id=caller.account_id,
+        id=new_id("is"),
+        project_id=project.id,
+        number=await next_number(
+            session=session, account_id=caller.account_id, series=SCHEDULE_SERIES
+        ),
+        notes=clean_text(notes, field="notes", max_length=2000, required=False),
+        total_amount=total,
+        invoice_separately=invoice_separately,
+        created_at=caller.clock.now(),
+    )
+    session.add(schedule)
+    await session.flush()
+    await _add_items(
+        session=session,
+        caller=caller,
+        schedule=schedule,
+        project=project,
+        planned=planned,
+        first_sequence=1,
+    )
+    return schedule
+
+
+async def _add_items(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    schedule: InvoiceSchedule,
+    project: Project,
+    planned: Sequence[PlannedItem],
+    first_sequence: int,
+) -> None:
+    milestones = await _unscheduled_milestones(
+        session=session, caller=caller, project=project, planned=planned
+    )
+    position = await next_position(session=session, project=project)
+    for offset, item in enumerate(planned):
+        if item.milestone_id:
+            milestone = milestones[item.milestone_id]
+            milestone.amount = item.amount
+            owns = False
+        else:
+            milestone = Milestone(
+                account_id=caller.account_id,
+                id=new_id("ms"),
+                project_id=project.id,
+                name=item.name,
+                trigger=item.trigger,
+                position=position,
+                amount=item.amount,
+                planned_on=item.run_date,
+                created_at=caller.clock.now(),
+            )
+            position += 1
+            session.add(milestone)
+            owns = True
+        session.add(
+            InvoiceScheduleItem(
+                account_id=caller.account_id,
+                id=new_id("isi"),
+                schedule_id=schedule.id,
+                sequence=first_sequence + offset,
+                name=item.name,
+                percentage=None if item.percentage is None else str(item.percentage),
+                amount=item.amount,
+                run_date=item.run_date,
+                milestone_id=milestone.id,
+                owns_milestone=owns,
+                status=ItemStatus.PENDING,
+            )
+        )
+    await session.flush()
+
+
+async def _unscheduled_milestones(
+    *, session: AsyncSession, caller: Caller, project: Project, planned: Sequence[PlannedItem]
+) -> dict[str, Milestone]:
+    """Return the milestones the items link to, refusing foreign or already scheduled ones."""
+    wanted = {item.milestone_id: i for i, item in enumerate(planned) if item.milestone_id}
+    if not wanted:
+        return {}
+    found = {
+        m.id: m
+        for m in await session.scalars(
+            select(Milestone).where(M.account_id == caller.account_id, M.id.in_(list(wanted)))
+        )
+    }
+    scheduled = set(
+        await session.scalars(
+            select(SI.milestone_id).where(
+                SI.account_id == caller.account_id, SI.milestone_id.in_(list(wanted))
+            )
+        )
+    )
+    seen: set[str] = set()
+    for index, item in enumerate(planned):
+        if not item.milestone_id:
+            continue
+        field = ["items", str(index), "milestoneId"]
+        milestone = found.get(item.milestone_id)
+        if milestone is None or milestone.project_id != project.id:
+            raise DomainError(ErrorCode.NOT_FOUND, field, "No milestone of this project.")
+        if item.milestone_id in scheduled or item.milestone_id in seen:
+            raise DomainError(
+                ErrorCode.ALREADY_SCHEDULED, field, "This milestone already has a schedule item."
+            )
+        seen.add(item.milestone_id)
+    return found
+
+
+async def update_invoice_schedule(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    schedule_id: str,
+    items: Sequence[ItemInput],
+    total_amount: str | int | None = None,
+    notes: str | None = None,
+    invoice_separately: bool | None = None,
+) -> InvoiceSchedule:
+    """Return the schedule with its pending items replaced; processed items stay as they are."""
+    schedule = await get_schedule(session=session, caller=caller, schedule_id=schedule_id)
+    project = await get_project(session=session, caller=caller, project_id=schedule.project_id)
+    exponent = currency_exponent(project.currency)
+    current = await schedule_items(session=session, schedule=schedule)
+    processed = [item for item in current if item.status == ItemStatus.PROCESSED]
+    pending = [item for item in current if item.status == ItemStatus.PENDING]
+    total = (
+        schedule.total_amount
+        if total_amount is None
+        else parse_amount(total_amount, exponent=exponent, field="totalAmount")
+    )
+    done = ProcessedPart(
+        amount=sum(item.amount for item in processed),
+        percentage=sum((_percentage(item) for item in processed), start=_percentage(None)),
+        by_percentage=None if not processed else processed[0].percentage is not None,
+        last_run_date=max((i.run_date for i in processed if i.run_date), default=None),
+    )
+    planned = plan_items(total=total, exponent=exponent, items=items, processed=done)
+    await _remove_pending(session=session, items=pending)
+    schedule.total_amount = total
+    if notes is not None:
+        schedule.notes = clean_text(notes, field="notes", max_length=2000, required=False)
+    if invoice_separately is not None:
+        schedule.invoice_separately = invoice_separately
+    await _add_items(
+        session=session,
+        caller=caller,
+        schedule=schedule,
+        project=project,
+        planned=planned,
+        first_sequence=len(processed) + 1,
+    )
+    return schedule
+
+
+def _percentage(item: InvoiceScheduleItem | None) -> Decimal:
+    return Decimal(item.percentage) if item is not None and item.percentage else Decimal(0)
+
+
+async def _remove_pending(*, session: AsyncSession, items: Sequence[InvoiceScheduleItem]) -> None:
+    """Delete pending items, and the milestones they created unless something invoiced them."""
+    owned = [item.milestone_id for item in items if item.owns_milestone]
+    for item in items:
+        await session.delete(item)
+    await session.flush()
+    if not owned:
+        return
+    invoiced = set(
+        await session.scalars(
+            select(L.milestone_id).where(
+                L.account_id == items[0].account_id, L.milestone_id.in_(owned)
+            )
+        )
+    )
+    removable = [m for m in owned if m not in invoiced]
+    if removable:
+        await session.execute(
+            delete(Milestone).where(M.account_id == items[0].account_id, M.id.in_(removable))
+        )
+
+
+async def set_paused(
+    *, session: AsyncSession, caller: Caller, schedule_id: str, paused: bool
+) -> InvoiceSchedule:
+    """Return the schedule paused (it runs nothing) or resumed."""
+    schedule = await get_schedule(session=session, caller=caller, schedule_id=schedule_id)
+    if schedule.paused == paused:
+        state = "paused" if paused else "not paused"
+        raise DomainError(
+            ErrorCode.INVALID_STATE, "scheduleId", f"The schedule is already {state}."
+        )
+    schedule.paused = paused
+    await session.flush()
+    return schedule
+
+
+async def delete_invoice_schedule(
+    *, session: AsyncSession, caller: Caller, schedule_id: str
+) -> str:
+    """Return the id of the deleted schedule; one with a processed item cannot be deleted."""
+    schedule = await get_schedule(session=session, caller=caller, schedule_id=schedule_id)
+    items = await schedule_items(session=session, schedule=schedule)
+    if any(item.status == ItemStatus.PROCESSED for item in items):
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            "scheduleId",
+            "The schedule has processed items and cannot be deleted.",
+        )
+    await _remove_pending(session=session, items=items)
+    await session.delete(schedule)
+    await session.flush()
+    return schedule.id

@@ -1,0 +1,144 @@
+"""Resolvers for invoice schedules: reads through the loaders, writes through the domain."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from strawberry.types import Info
+
+from domain.schedules import runner, service
+from domain.schedules.rules import ItemInput
+from resolvers.context import context_of
+from resolvers.invoices import invoices
+from resolvers.mutations import Outcome, run_write
+from resolvers.views import InvoiceView, ScheduleItemView, ScheduleView
+
+
+@dataclass
+class RunResult:
+    schedule: ScheduleView | None
+    invoices: list[InvoiceView] = field(default_factory=list)
+
+
+async def schedule(info: Info[Any, Any], id_: str) -> ScheduleView | None:
+    return await context_of(info).loaders.schedule.load(id_)
+
+
+async def schedules_of(info: Info[Any, Any], project_id: str) -> list[ScheduleView]:
+    return await context_of(info).loaders.schedules_by_project.load(project_id)
+
+
+async def items_of(info: Info[Any, Any], schedule_id: str) -> list[ScheduleItemView]:
+    return await context_of(info).loaders.schedule_items.load(schedule_id)
+
+
+async def item_of_milestone(info: Info[Any, Any], milestone_id: str) -> ScheduleItemView | None:
+    return await context_of(info).loaders.schedule_item_by_milestone.load(milestone_id)
+
+
+async def _reload(info: Info[Any, Any], outcome: Outcome[Any]) -> Outcome[ScheduleView]:
+    if outcome.value is None:
+        return Outcome(errors=outcome.errors)
+    return Outcome(value=await schedule(info, outcome.value.id))
+
+
+async def create_invoice_schedule(
+    info: Info[Any, Any],
+    *,
+    project_id: str,
+    items: Sequence[ItemInput],
+    total_amount: str | None,
+    notes: str | None,
+    invoice_separately: bool,
+) -> Outcome[ScheduleView]:
+    outcome = await run_write(
+        info,
+        lambda session, caller: service.create_invoice_schedule(
+            session=session,
+            caller=caller,
+            project_id=project_id,
+            items=items,
+            total_amount=total_amount,
+            notes=notes,
+            invoice_separately=invoice_separately,
+        ),
+    )
+    return await _reload(info, outcome)
+
+
+async def update_invoice_schedule(
+    info: Info[Any, Any],
+    *,
+    schedule_id: str,
+    items: Sequence[ItemInput],
+    total_amount: str | None,
+    notes: str | None,
+    invoice_separately: bool | None,
+) -> Outcome[ScheduleView]:
+    outcome = await run_write(
+        info,
+        lambda session, caller: service.update_invoice_schedule(
+            session=session,
+            caller=caller,
+            schedule_id=schedule_id,
+            items=items,
+            total_amount=total_amount,
+            notes=notes,
+            invoice_separately=invoice_separately,
+        ),
+    )
+    return await _reload(info, outcome)
+
+
+async def set_paused(
+    info: Info[Any, Any], *, schedule_id: str, paused: bool
+) -> Outcome[ScheduleView]:
+    outcome = await run_write(
+        info,
+        lambda session, caller: service.set_paused(
+            session=session, caller=caller, schedule_id=schedule_id, paused=paused
+        ),
+    )
+    return await _reload(info, outcome)
+
+
+async def delete_invoice_schedule(info: Info[Any, Any], *, schedule_id: str) -> Outcome[str]:
+    return await run_write(
+        info,
+        lambda session, caller: service.delete_invoice_schedule(
+            session=session, caller=caller, schedule_id=schedule_id
+        ),
+    )
+
+
+async def run_invoice_schedule(
+    info: Info[Any, Any], *, schedule_id: str, item_id: str | None
+) -> Outcome[RunResult]:
+    outcome = await run_write(
+        info,
+        lambda session, caller: runner.run_invoice_schedule(
+            session=session, caller=caller, schedule_id=schedule_id, item_id=item_id
+        ),
+    )
+    if outcome.value is None:
+        return Outcome(errors=outcome.errors)
+    ran, issued = outcome.value
+    return Outcome(
+        value=RunResult(
+            schedule=await schedule(info, ran.id),
+            invoices=await invoices(info, [invoice.id for invoice in issued]),
+        )
+    )
+
+
+async def process_due(info: Info[Any, Any], *, as_of: date) -> Outcome[list[InvoiceView]]:
+    outcome = await run_write(
+        info,
+        lambda session, caller: runner.process_due(session=session, caller=caller, as_of=as_of),
+    )
+    if outcome.value is None:
+        return Outcome(errors=outcome.errors)
+    return Outcome(value=await invoices(info, [invoice.id for invoice in outcome.value]))

@@ -1,0 +1,17 @@
+"""Read models handed to the GraphQL types: plain attributes, money already paired with its
+currency's exponent (`Money`) so the Decimal scalar can format it."""
+
+from resolvers.views.invoices import InvoiceLineView, InvoiceProgressView, InvoiceView
+from resolvers.views.projects import BalanceView, MilestoneView, ProjectView
+from resolvers.views.schedules import ScheduleItemView, ScheduleView
+
+__all__ = [
+    "BalanceView",
+    "InvoiceLineView",
+    "InvoiceProgressView",
+    "InvoiceView",
+    "MilestoneView",
+    "ProjectView",
+    "ScheduleItemView",
+    "ScheduleView",
+]

@@ -1,0 +1,44 @@
+"""runInvoiceSchedule: run a named item, or the next pending one, issuing its invoice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from resolvers import schedules as resolve
+from schema.errors import UserError, user_errors
+from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.types.invoices import Invoice
+from schema.types.schedules import InvoiceSchedule
+
+
+@strawberry.input
+class RunInvoiceScheduleInput:
+    schedule_id: strawberry.ID
+    item_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The item to run; the next pending one when omitted."
+    )
+    idempotency_key: str | None = IDEMPOTENCY_KEY
+
+
+@strawberry.type
+class RunInvoiceSchedulePayload:
+    invoice_schedule: InvoiceSchedule | None
+    invoices: list[Invoice]
+    user_errors: list[UserError]
+
+
+async def run_invoice_schedule(
+    info: Info[Any, Any], input: RunInvoiceScheduleInput
+) -> RunInvoiceSchedulePayload:
+    outcome = await resolve.run_invoice_schedule(
+        info, schedule_id=input.schedule_id, item_id=input.item_id
+    )
+    result = outcome.value
+    return RunInvoiceSchedulePayload(
+        invoice_schedule=result.schedule if result else None,  # type: ignore[arg-type]
+        invoices=result.invoices if result else [],  # type: ignore[arg-type]
+        user_errors=user_errors(outcome.errors),
+    )

@@ -1,0 +1,86 @@
+"""Invoice, InvoiceLine and InvoiceProgress."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain.invoices.rules import InvoiceStatus as DomainInvoiceStatus
+from resolvers import invoices as resolve
+from resolvers import projects as resolve_projects
+from resolvers.views import InvoiceView
+from schema.scalars import Decimal
+from schema.types.node import Node
+
+if TYPE_CHECKING:
+    from schema.types.projects import Milestone, Project
+
+InvoiceStatus = strawberry.enum(DomainInvoiceStatus, name="InvoiceStatus")
+
+MilestoneType = Annotated["Milestone", strawberry.lazy("schema.types.projects")]
+ProjectType = Annotated["Project", strawberry.lazy("schema.types.projects")]
+
+
+@strawberry.type(description="A line of an invoice: a milestone's share, or a free line.")
+class InvoiceLine:
+    id: strawberry.ID
+    description: str
+    amount: Decimal
+    milestone_id: strawberry.Private[str | None]
+
+    @strawberry.field(description="The milestone this line bills; null for a free line.")
+    async def milestone(self, info: Info[Any, Any]) -> MilestoneType | None:
+        if self.milestone_id is None:
+            return None
+        return await resolve_projects.milestone(info, self.milestone_id)  # type: ignore[return-value]
+
+
+@strawberry.type(description="Where an invoice stands in the contract, for a final invoice.")
+class InvoiceProgress:
+    contract_value: Decimal | None
+    invoiced_before: Decimal = strawberry.field(
+        description="Issued invoices of the project numbered before this one, not void."
+    )
+    paid_before: Decimal = strawberry.field(description="What those invoices have been paid.")
+    this_invoice: Decimal
+    remaining_after: Decimal | None = strawberry.field(
+        description="Contract value less what was invoiced before and this invoice."
+    )
+
+
+@strawberry.type(description="A bill sent to the client; numbered when issued.")
+class Invoice(Node):
+    number: str | None = strawberry.field(description="INV-000001; null while a draft.")
+    status: InvoiceStatus  # type: ignore[valid-type]
+    currency: str
+    memo: str | None
+    issued_on: date | None
+    due_on: date | None
+    subtotal: Decimal
+    discount: Decimal
+    total: Decimal
+    amount_paid: Decimal
+    balance_due: Decimal
+    overdue: bool = strawberry.field(description="Open or partially paid, and past its due date.")
+    created_at: datetime
+    voided_at: datetime | None
+    project_id: strawberry.Private[str]
+
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Info[Any, Any]) -> bool:
+        return isinstance(obj, InvoiceView | cls)
+
+    @strawberry.field
+    async def lines(self, info: Info[Any, Any]) -> list[InvoiceLine]:
+        return await resolve.lines_of(info, self.id)  # type: ignore[return-value]
+
+    @strawberry.field
+    async def project(self, info: Info[Any, Any]) -> ProjectType:
+        return await resolve_projects.project(info, self.project_id)  # type: ignore[return-value]
+
+    @strawberry.field
+    async def progress(self, info: Info[Any, Any]) -> InvoiceProgress:
+        return await resolve.progress_of(info, self.id)  # type: ignore[return-value]
