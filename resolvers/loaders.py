@@ -10,14 +10,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.dataloader import DataLoader
 
 from db.engine import read_connection
-from db.queries import balances, invoices, projects, schedules
+from db.queries import balances, invoices, payments, projects, schedules
 from domain.context import Caller
 from resolvers.views import (
+    AllocationView,
     BalanceView,
+    DistributionView,
     InvoiceLineView,
     InvoiceProgressView,
     InvoiceView,
     MilestoneView,
+    PaymentView,
     ProjectView,
     ScheduleItemView,
     ScheduleView,
@@ -76,6 +79,27 @@ class Loaders:
             ScheduleItemView.from_row,
             "milestone_ids",
             attribute="milestone_id",
+        )
+
+        self.payment = self._by_id(payments.payments_by_ids, PaymentView.from_row)
+        self.allocation = self._by_id(payments.allocations_by_ids, AllocationView.from_row)
+        self.allocations_by_invoice = self._grouped(
+            payments.allocations_by_invoice_ids,
+            "invoice_ids",
+            AllocationView.from_row,
+            "invoice_id",
+        )
+        self.allocations_by_payment = self._grouped(
+            payments.allocations_by_payment_ids,
+            "payment_ids",
+            AllocationView.from_row,
+            "payment_id",
+        )
+        self.distributions_by_invoice = self._grouped(
+            payments.distributions_by_invoice_ids,
+            "invoice_ids",
+            DistributionView.from_row,
+            "invoice_id",
         )
 
     async def fetch(self, query: Callable[..., Awaitable[list[Any]]], **kwargs: Any) -> list[Any]:

@@ -8,7 +8,7 @@ from typing import Any
 from strawberry.types import Info
 
 from domain.ids import prefix_of
-from resolvers import invoices, projects, schedules
+from resolvers import invoices, payments, projects, schedules
 
 NodeLoader = Callable[[Info[Any, Any], str], Awaitable[Any]]
 
@@ -17,6 +17,8 @@ LOADERS_BY_PREFIX: dict[str, NodeLoader] = {
     "ms": projects.milestone,
     "inv": invoices.invoice,
     "is": schedules.schedule,
+    "pay": payments.payment,
+    "item": payments.allocation,
 }
 
 

@@ -13,6 +13,7 @@ from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALAR_MAP
 from schema.types.invoices import Invoice, InvoiceLine
+from schema.types.payments import Allocation, Payment
 from schema.types.projects import Milestone, Project
 from schema.types.schedules import InvoiceSchedule, InvoiceScheduleItem
 
@@ -23,7 +24,16 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        types=[Project, Milestone, Invoice, InvoiceLine, InvoiceSchedule, InvoiceScheduleItem],
+        types=[
+            Project,
+            Milestone,
+            Invoice,
+            InvoiceLine,
+            InvoiceSchedule,
+            InvoiceScheduleItem,
+            Payment,
+            Allocation,
+        ],
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
             MaskUnexpectedErrors,

@@ -10,12 +10,15 @@ from schema.mutations.create_invoice import create_invoice
 from schema.mutations.create_invoice_schedule import create_invoice_schedule
 from schema.mutations.create_project import create_project
 from schema.mutations.delete_invoice_schedule import delete_invoice_schedule
+from schema.mutations.distribute_milestone_payment import distribute_milestone_payment
 from schema.mutations.issue_void_invoice import issue_invoice, void_invoice
 from schema.mutations.pause_resume_invoice_schedule import (
     pause_invoice_schedule,
     resume_invoice_schedule,
 )
 from schema.mutations.process_due_invoice_schedules import process_due_invoice_schedules
+from schema.mutations.record_payments import record_external_payment, record_payment
+from schema.mutations.reverse_allocation import reverse_allocation
 from schema.mutations.run_invoice_schedule import run_invoice_schedule
 from schema.mutations.update_invoice_schedule import update_invoice_schedule
 
@@ -38,3 +41,7 @@ class Mutation:
     create_invoice = strawberry.mutation(resolver=create_invoice)
     issue_invoice = strawberry.mutation(resolver=issue_invoice)
     void_invoice = strawberry.mutation(resolver=void_invoice)
+    record_external_payment = strawberry.mutation(resolver=record_external_payment)
+    record_payment = strawberry.mutation(resolver=record_payment)
+    reverse_allocation = strawberry.mutation(resolver=reverse_allocation)
+    distribute_milestone_payment = strawberry.mutation(resolver=distribute_milestone_payment)

@@ -9,11 +9,13 @@ from strawberry.types import Info
 
 from resolvers import invoices as resolve_invoices
 from resolvers import node as resolve_node
+from resolvers import payments as resolve_payments
 from resolvers import projects as resolve_projects
 from resolvers import schedules as resolve_schedules
 from schema.types.invoices import Invoice
 from schema.types.node import Node
 from schema.types.pagination import Connection
+from schema.types.payments import Payment
 from schema.types.projects import Project
 from schema.types.schedules import InvoiceSchedule
 
@@ -44,3 +46,7 @@ class Query:
         self, info: Info[Any, Any], id: strawberry.ID
     ) -> InvoiceSchedule | None:
         return await resolve_schedules.schedule(info, id)  # type: ignore[return-value]
+
+    @strawberry.field
+    async def payment(self, info: Info[Any, Any], id: strawberry.ID) -> Payment | None:
+        return await resolve_payments.payment(info, id)  # type: ignore[return-value]

@@ -22,6 +22,7 @@ from db.migrate import current_revision, head_revision
 from domain.clock import Clock, SystemClock
 from resolvers.context import request_id_var
 from server.graphql_app import GraphQLEndpoint
+from server.rest import distribute_milestone_payments
 from server.settings import Settings
 from server.state import AppState
 
@@ -100,6 +101,11 @@ def create_app(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route(
+                "/invoices/distribute-milestone-payments",
+                distribute_milestone_payments,
+                methods=["POST"],
+            ),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

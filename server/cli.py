@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from db.engine import create_engine, write_session
@@ -96,6 +97,28 @@ def cmd_seed_demo(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_process_due(args: argparse.Namespace, settings: Settings) -> int:
+    from domain.schedules.process_all import process_due_for_all_accounts
+
+    async def run() -> list[tuple[str, list[str]]]:
+        engine = create_engine(settings.database_url)
+        try:
+            return await process_due_for_all_accounts(
+                engine=engine, clock=SystemClock(), as_of=args.as_of
+            )
+        finally:
+            await engine.dispose()
+
+    results = asyncio.run(run())
+    issued = 0
+    for account_id, numbers in results:
+        if numbers:
+            print(f"{account_id}: issued {', '.join(numbers)}")
+        issued += len(numbers)
+    print(f"{issued} invoice(s) issued")
+    return 0
+
+
 def cmd_export_schema(args: argparse.Namespace, _settings: Settings) -> int:
     from schema import build_schema
 
@@ -126,6 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "seed-demo", help="load the demo projects and print a demo API key"
     ).set_defaults(run=cmd_seed_demo)
+    due = commands.add_parser(
+        "process-due", help="run every pending schedule item whose run date has come"
+    )
+    due.add_argument(
+        "--as-of", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)"
+    )
+    due.set_defaults(run=cmd_process_due)
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export.add_argument("--output", help="write the SDL to this file instead")
     export.set_defaults(run=cmd_export_schema)

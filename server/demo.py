@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -11,9 +12,12 @@ from sqlmodel import col
 from db.engine import write_session
 from db.tables import Account
 from domain.accounts.service import create_account, create_api_key
-from domain.clock import Clock
+from domain.clock import Clock, FixedClock
 from domain.context import Caller, Role
-from domain.projects.service import add_milestone, create_project
+from domain.projects.service import create_project
+from domain.schedules.rules import ItemInput
+from domain.schedules.runner import complete_milestone
+from domain.schedules.service import create_invoice_schedule, schedule_items
 
 DEMO_ACCOUNT_NAME = "Demo Studio"
 
@@ -22,55 +26,53 @@ DEMO_ACCOUNT_NAME = "Demo Studio"
 class DemoProject:
     name: str
     client_name: str
-    currency: str
     contract_value: str
-    milestones: tuple[tuple[str, str, str], ...]  # name, trigger, amount
+    stages: tuple[tuple[str, str, int], ...]  # name, trigger, percentage
+    completed_days_ago: tuple[int, ...] = ()  # completes the first stages, that many days ago
+    payment_terms_days: int = 14
 
 
 DEMO_PROJECTS = (
     DemoProject(
         "Brand refresh",
         "Northwind Traders",
-        "USD",
         "10000.00",
         (
-            ("Deposit", "Project start", "2500.00"),
-            ("Designs approved", "Client signs off the designs", "2500.00"),
-            ("Build complete", "All pages built and reviewed", "2500.00"),
-            ("Launch", "Site live on the client's domain", "2500.00"),
+            ("Deposit", "Project start", 25),
+            ("Designs approved", "Client signs off the designs", 25),
+            ("Build complete", "All pages built and reviewed", 25),
+            ("Launch", "Site live on the client's domain", 25),
         ),
+        completed_days_ago=(10, 3),  # half billed
     ),
     DemoProject(
         "Mobile app MVP",
         "Contoso Health",
-        "USD",
         "33000.00",
-        (
-            ("Kick-off", "Contract signed", "16500.00"),
-            ("Delivery", "App accepted in the stores", "16500.00"),
-        ),
-    ),
+        (("Kick-off", "Contract signed", 50), ("Delivery", "App accepted in the stores", 50)),
+    ),  # not started
     DemoProject(
         "Warehouse dashboard",
         "Fabrikam Logistics",
-        "USD",
         "27000.00",
         (
-            ("Deposit", "Contract signed", "5400.00"),
-            ("Prototype accepted", "Client accepts the prototype", "8100.00"),
-            ("Final delivery", "Dashboard in production", "13500.00"),
+            ("Deposit", "Contract signed", 20),
+            ("Prototype accepted", "Client accepts the prototype", 30),
+            ("Final delivery", "Dashboard in production", 50),
         ),
+        completed_days_ago=(45,),  # its deposit invoice is overdue
+        payment_terms_days=30,
     ),
     DemoProject(
         "Three-phase website",
         "Tailspin Toys",
-        "USD",
         "15000.00",
         (
-            ("Discovery", "Discovery workshop report delivered", "4500.00"),
-            ("Design approval", "Client approves the design", "6000.00"),
-            ("Final delivery", "Site launched", "4500.00"),
+            ("Discovery", "Discovery workshop report delivered", 30),
+            ("Design approval", "Client approves the design", 40),
+            ("Final delivery", "Site launched", 30),
         ),
+        completed_days_ago=(2,),
     ),
 )
 
@@ -101,16 +103,26 @@ async def _create_demo_account(*, session: AsyncSession, clock: Clock) -> str:
             caller=caller,
             name=demo.name,
             client_name=demo.client_name,
-            currency=demo.currency,
+            currency="USD",
             contract_value=demo.contract_value,
+            payment_terms_days=demo.payment_terms_days,
         )
-        for name, trigger, amount in demo.milestones:
-            await add_milestone(
+        schedule = await create_invoice_schedule(
+            session=session,
+            caller=caller,
+            project_id=project.id,
+            notes=f"Milestone billing for {demo.name}",
+            items=[
+                ItemInput(name=name, percentage=percentage, trigger=trigger)
+                for name, trigger, percentage in demo.stages
+            ],
+        )
+        items = await schedule_items(session=session, schedule=schedule)
+        for item, days_ago in zip(items, demo.completed_days_ago, strict=False):
+            back_then = FixedClock(clock.now() - timedelta(days=days_ago))
+            await complete_milestone(
                 session=session,
-                caller=caller,
-                project_id=project.id,
-                name=name,
-                trigger=trigger,
-                amount=amount,
+                caller=Caller(account_id=account.id, role=Role.WRITE, clock=back_then),
+                milestone_id=item.milestone_id,
             )
     return account.id

@@ -2,10 +2,14 @@
 currency's exponent (`Money`) so the Decimal scalar can format it."""
 
 from resolvers.views.invoices import InvoiceLineView, InvoiceProgressView, InvoiceView
+from resolvers.views.payments import AllocationView, DistributionView, PaymentView
 from resolvers.views.projects import BalanceView, MilestoneView, ProjectView
 from resolvers.views.schedules import ScheduleItemView, ScheduleView
 
 __all__ = [
+    "AllocationView",
+    "DistributionView",
+    "PaymentView",
     "BalanceView",
     "InvoiceLineView",
     "InvoiceProgressView",

@@ -10,10 +10,12 @@ from strawberry.types import Info
 
 from domain.invoices.rules import InvoiceStatus as DomainInvoiceStatus
 from resolvers import invoices as resolve
+from resolvers import payments as resolve_payments
 from resolvers import projects as resolve_projects
 from resolvers.views import InvoiceView
 from schema.scalars import Decimal
 from schema.types.node import Node
+from schema.types.payments import Allocation, MilestoneDistribution
 
 if TYPE_CHECKING:
     from schema.types.projects import Milestone, Project
@@ -84,3 +86,23 @@ class Invoice(Node):
     @strawberry.field
     async def progress(self, info: Info[Any, Any]) -> InvoiceProgress:
         return await resolve.progress_of(info, self.id)  # type: ignore[return-value]
+
+    @strawberry.field(description="Money applied to this invoice, reversed allocations included.")
+    async def allocations(self, info: Info[Any, Any]) -> list[Allocation]:
+        return await resolve_payments.allocations_of_invoice(info, self.id)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="Paid, with two or more milestone lines, and not yet distributed."
+    )
+    async def distribution_required(self, info: Info[Any, Any]) -> bool:
+        return await resolve_payments.distribution_required(info, self)  # type: ignore[arg-type]
+
+    @strawberry.field(
+        description="The payment split over the milestone lines in proportion to their amounts."
+    )
+    async def suggested_distribution(self, info: Info[Any, Any]) -> list[MilestoneDistribution]:
+        return await resolve_payments.suggested_distribution(info, self)  # type: ignore[arg-type, return-value]
+
+    @strawberry.field(description="How the paid invoice was distributed to its milestones.")
+    async def milestone_distributions(self, info: Info[Any, Any]) -> list[MilestoneDistribution]:
+        return await resolve_payments.distributions_of(info, self.id)  # type: ignore[return-value]

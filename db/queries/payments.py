@@ -1,0 +1,107 @@
+"""Batched reads of payments, allocations and milestone distributions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from db.queries.projects import I
+from db.tables import Allocation, Invoice, MilestoneDistribution, Payment
+
+PAY = Payment.__table__.c  # type: ignore[attr-defined]
+A = Allocation.__table__.c  # type: ignore[attr-defined]
+D = MilestoneDistribution.__table__.c  # type: ignore[attr-defined]
+
+PAYMENT_COLUMNS = (
+    PAY.id,
+    PAY.external_payment,
+    PAY.transaction_id,
+    PAY.method,
+    PAY.reference,
+    PAY.received_on,
+    PAY.currency,
+    PAY.amount,
+    PAY.attrs,
+    PAY.created_at,
+)
+
+
+async def payments_by_ids(
+    connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
+) -> list[Any]:
+    """Return the account's payments among `ids`."""
+    statement = select(*PAYMENT_COLUMNS).where(PAY.account_id == account_id, PAY.id.in_(ids))
+    return list((await connection.execute(statement)).all())
+
+
+def _allocations() -> Any:
+    """Allocations with their payment's kind joined in (a to-one relation, no second query)."""
+    return select(
+        A.id,
+        A.payment_id,
+        A.invoice_id,
+        A.amount,
+        A.attrs,
+        A.reversed_at,
+        A.reversal_reason,
+        A.created_at,
+        A.modified_at,
+        PAY.external_payment,
+        PAY.transaction_id,
+        PAY.method,
+        PAY.currency,
+    ).join_from(
+        Allocation.__table__,  # type: ignore[attr-defined]
+        Payment.__table__,  # type: ignore[attr-defined]
+        and_(PAY.account_id == A.account_id, PAY.id == A.payment_id),
+    )
+
+
+async def allocations_by_ids(
+    connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
+) -> list[Any]:
+    statement = _allocations().where(A.account_id == account_id, A.id.in_(ids))
+    return list((await connection.execute(statement)).all())
+
+
+async def allocations_by_invoice_ids(
+    connection: AsyncConnection, *, account_id: str, invoice_ids: Sequence[str]
+) -> list[Any]:
+    """Return the allocations of these invoices, reversed ones included, oldest first."""
+    statement = (
+        _allocations()
+        .where(A.account_id == account_id, A.invoice_id.in_(invoice_ids))
+        .order_by(A.invoice_id, A.created_at, A.id)
+    )
+    return list((await connection.execute(statement)).all())
+
+
+async def allocations_by_payment_ids(
+    connection: AsyncConnection, *, account_id: str, payment_ids: Sequence[str]
+) -> list[Any]:
+    """Return the allocations of these payments."""
+    statement = (
+        _allocations()
+        .where(A.account_id == account_id, A.payment_id.in_(payment_ids))
+        .order_by(A.payment_id, A.created_at, A.id)
+    )
+    return list((await connection.execute(statement)).all())
+
+
+async def distributions_by_invoice_ids(
+    connection: AsyncConnection, *, account_id: str, invoice_ids: Sequence[str]
+) -> list[Any]:
+    """Return how each of these paid invoices was distributed to its milestones."""
+    statement = (
+        select(D.invoice_id, D.milestone_id, D.line_amount, D.amount, D.discount, I.currency)
+        .join_from(
+            MilestoneDistribution.__table__,  # type: ignore[attr-defined]
+            Invoice.__table__,  # type: ignore[attr-defined]
+            and_(I.account_id == D.account_id, I.id == D.invoice_id),
+        )
+        .where(D.account_id == account_id, D.invoice_id.in_(invoice_ids))
+    )
+    return list((await connection.execute(statement)).all())

@@ -1,0 +1,175 @@
+"""Distributing a paid invoice's money across its milestone lines; the rest is discount."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.tables import Invoice, InvoiceLine, MilestoneDistribution
+from domain.context import Caller
+from domain.errors import DomainError, ErrorCode
+from domain.invoices.rules import InvoiceStatus
+from domain.invoices.service import get_invoice
+from domain.money import currency_exponent, parse_amount
+from domain.payments.rules import MilestoneLine, distributable_amount, proportional_distribution
+
+L = InvoiceLine.__table__.c  # type: ignore[attr-defined]
+D = MilestoneDistribution.__table__.c  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class DistributionInput:
+    milestone_id: str
+    amount: str | int
+
+
+async def _lines(*, session: AsyncSession, invoice: Invoice) -> tuple[list[MilestoneLine], int]:
+    """Return the invoice's milestone lines and the sum of its free lines."""
+    rows = await session.execute(
+        select(L.milestone_id, L.amount)
+        .where(L.account_id == invoice.account_id, L.invoice_id == invoice.id)
+        .order_by(L.position)
+    )
+    milestone_lines, free = [], 0
+    for row in rows:
+        if row.milestone_id is None:
+            free += int(row.amount)
+        else:
+            milestone_lines.append(MilestoneLine(row.milestone_id, int(row.amount)))
+    return milestone_lines, free
+
+
+async def _replace(
+    *,
+    session: AsyncSession,
+    invoice: Invoice,
+    lines: Sequence[MilestoneLine],
+    shares: dict[str, int],
+) -> None:
+    await _withdraw(session=session, invoice=invoice)
+    session.add_all(
+        MilestoneDistribution(
+            account_id=invoice.account_id,
+            invoice_id=invoice.id,
+            milestone_id=line.milestone_id,
+            line_amount=line.amount,
+            amount=shares[line.milestone_id],
+            discount=line.amount - shares[line.milestone_id],
+        )
+        for line in lines
+    )
+    await session.flush()
+
+
+async def _withdraw(*, session: AsyncSession, invoice: Invoice) -> None:
+    await session.execute(
+        delete(MilestoneDistribution).where(
+            D.account_id == invoice.account_id, D.invoice_id == invoice.id
+        )
+    )
+
+
+async def after_payment_change(*, session: AsyncSession, invoice: Invoice) -> None:
+    """Keep the distribution in step with the invoice: automatic for a single milestone line
+    once PAID, withdrawn when a reversal leaves the invoice unpaid."""
+    if invoice.status != InvoiceStatus.PAID:
+        await _withdraw(session=session, invoice=invoice)
+        return
+    lines, free = await _lines(session=session, invoice=invoice)
+    if len(lines) == 1:
+        target = distributable_amount(total=invoice.total, free_lines=free)
+        share = min(max(target, 0), lines[0].amount)
+        await _replace(
+            session=session, invoice=invoice, lines=lines, shares={lines[0].milestone_id: share}
+        )
+
+
+async def distribute_milestone_payment(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    invoice_id: str,
+    distributions: Sequence[DistributionInput] | None = None,
+    proportional: bool = False,
+) -> tuple[Invoice, list[str]]:
+    """Return the invoice and its milestone ids, after (re)distributing its payment."""
+    invoice = await get_invoice(session=session, caller=caller, invoice_id=invoice_id)
+    if invoice.status != InvoiceStatus.PAID:
+        raise DomainError(
+            ErrorCode.INVALID_STATE, "invoiceId", "Only a paid invoice can be distributed."
+        )
+    lines, free = await _lines(session=session, invoice=invoice)
+    if not lines:
+        raise DomainError(
+            ErrorCode.INVALID, "invoiceId", "This invoice has no milestone lines to distribute to."
+        )
+    target = distributable_amount(total=invoice.total, free_lines=free)
+    if target < 0:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "invoiceId",
+            "The discount exceeds the milestone lines: nothing is left to distribute.",
+        )
+    if proportional == (distributions is not None):
+        raise DomainError(
+            ErrorCode.INVALID, "distributions", "Give either distributions or proportional: true."
+        )
+    if proportional:
+        shares = proportional_distribution(total=target, lines=lines)
+    else:
+        shares = _explicit_shares(
+            invoice=invoice, lines=lines, target=target, distributions=distributions or []
+        )
+    await _replace(session=session, invoice=invoice, lines=lines, shares=shares)
+    return invoice, [line.milestone_id for line in lines]
+
+
+def _explicit_shares(
+    *,
+    invoice: Invoice,
+    lines: Sequence[MilestoneLine],
+    target: int,
+    distributions: Sequence[DistributionInput],
+) -> dict[str, int]:
+    exponent = currency_exponent(invoice.currency)
+    line_amounts = {line.milestone_id: line.amount for line in lines}
+    shares: dict[str, int] = {}
+    for index, item in enumerate(distributions):
+        path = ["distributions", str(index)]
+        if item.milestone_id not in line_amounts:
+            raise DomainError(
+                ErrorCode.NOT_FOUND,
+                [*path, "milestoneId"],
+                "This milestone has no line on the invoice.",
+            )
+        if item.milestone_id in shares:
+            raise DomainError(
+                ErrorCode.INVALID, [*path, "milestoneId"], "Each milestone appears once."
+            )
+        amount = parse_amount(
+            item.amount, exponent=exponent, field=[*path, "amount"], allow_zero=True
+        )
+        if amount > line_amounts[item.milestone_id]:
+            raise DomainError(
+                ErrorCode.EXCEEDS_LINE_AMOUNT,
+                [*path, "amount"],
+                "A milestone cannot get more than its line amount on this invoice.",
+            )
+        shares[item.milestone_id] = amount
+    missing = [line.milestone_id for line in lines if line.milestone_id not in shares]
+    if missing:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "distributions",
+            f"Give an amount for every milestone line; missing: {', '.join(missing)}.",
+        )
+    if sum(shares.values()) != target:
+        raise DomainError(
+            ErrorCode.DISTRIBUTION_TOTAL_MISMATCH,
+            "distributions",
+            "The distributions must add up exactly to the invoice total less its free lines.",
+        )
+    return shares

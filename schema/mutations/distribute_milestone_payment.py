@@ -1,0 +1,61 @@
+"""distributeMilestonePayment: split a paid invoice across its milestone lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain.payments.distribution import DistributionInput
+from resolvers import payments as resolve
+from schema.errors import UserError, user_errors
+from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.scalars import Decimal
+from schema.types.invoices import Invoice
+from schema.types.projects import Milestone
+
+
+@strawberry.input
+class MilestoneDistributionInput:
+    milestone_id: strawberry.ID
+    amount: Decimal = strawberry.field(description="At most the milestone's line amount.")
+
+
+@strawberry.input(description="Give distributions for every milestone line, or proportional.")
+class DistributeMilestonePaymentInput:
+    invoice_id: strawberry.ID
+    distributions: list[MilestoneDistributionInput] | None = strawberry.field(
+        default=None,
+        description="Must add up to the invoice total less its free lines.",
+    )
+    proportional: bool = strawberry.field(
+        default=False, description="Split in proportion to the line amounts (largest remainder)."
+    )
+    idempotency_key: str | None = IDEMPOTENCY_KEY
+
+
+@strawberry.type
+class DistributeMilestonePaymentPayload:
+    invoice: Invoice | None
+    milestones: list[Milestone]
+    user_errors: list[UserError]
+
+
+async def distribute_milestone_payment(
+    info: Info[Any, Any], input: DistributeMilestonePaymentInput
+) -> DistributeMilestonePaymentPayload:
+    outcome = await resolve.distribute(
+        info,
+        invoice_id=input.invoice_id,
+        distributions=None
+        if input.distributions is None
+        else [DistributionInput(d.milestone_id, d.amount) for d in input.distributions],
+        proportional=input.proportional,
+    )
+    result = outcome.value
+    return DistributeMilestonePaymentPayload(
+        invoice=result.invoice if result else None,  # type: ignore[arg-type]
+        milestones=result.milestones if result else [],  # type: ignore[arg-type]
+        user_errors=user_errors(outcome.errors),
+    )

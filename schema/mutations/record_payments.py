@@ -1,0 +1,105 @@
+"""recordExternalPayment (cash, check, wire, ACH, other) and recordPayment (a processor's)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from domain.payments.service import AllocationInput
+from resolvers import payments as resolve
+from schema.errors import UserError, user_errors
+from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.scalars import Decimal
+from schema.types.payments import Payment, PaymentMethod
+
+
+@strawberry.input(name="AllocationInput")
+class AllocationInputType:
+    invoice_id: strawberry.ID
+    amount: Decimal = strawberry.field(description="At most the invoice's balanceDue.")
+
+
+ALLOCATIONS = strawberry.field(
+    description="All or nothing: one bad allocation refuses the whole payment."
+)
+ATTRS = strawberry.field(default=None, description="A JSON object, at most 255 characters.")
+
+
+@strawberry.input
+class RecordExternalPaymentInput:
+    method: PaymentMethod  # type: ignore[valid-type]
+    allocations: list[AllocationInputType] = ALLOCATIONS
+    reference: str | None = strawberry.field(default=None, description="Check number, etc.")
+    received_on: date | None = strawberry.field(default=None, description="Defaults to today.")
+    attrs: JSON | None = ATTRS
+    transaction_id: str | None = strawberry.field(
+        default=None, description="Must stay empty: external payments have no transaction."
+    )
+    idempotency_key: str | None = IDEMPOTENCY_KEY
+
+
+@strawberry.input
+class RecordPaymentInput:
+    transaction_id: str = strawberry.field(description="The processor's id, txn_...")
+    allocations: list[AllocationInputType] = ALLOCATIONS
+    method: PaymentMethod = PaymentMethod.CARD  # type: ignore[valid-type]
+    reference: str | None = None
+    received_on: date | None = None
+    attrs: JSON | None = ATTRS
+    idempotency_key: str | None = IDEMPOTENCY_KEY
+
+
+@strawberry.type
+class RecordExternalPaymentPayload:
+    payment: Payment | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class RecordPaymentPayload:
+    payment: Payment | None
+    user_errors: list[UserError]
+
+
+def _allocations(items: list[AllocationInputType]) -> list[AllocationInput]:
+    return [AllocationInput(invoice_id=item.invoice_id, amount=item.amount) for item in items]
+
+
+async def record_external_payment(
+    info: Info[Any, Any], input: RecordExternalPaymentInput
+) -> RecordExternalPaymentPayload:
+    outcome = await resolve.record_payment(
+        info,
+        external=True,
+        method=str(input.method),
+        allocations=_allocations(input.allocations),
+        transaction_id=input.transaction_id,
+        reference=input.reference,
+        received_on=input.received_on,
+        attrs=input.attrs,
+    )
+    return RecordExternalPaymentPayload(
+        payment=outcome.value,  # type: ignore[arg-type]
+        user_errors=user_errors(outcome.errors),
+    )
+
+
+async def record_payment(info: Info[Any, Any], input: RecordPaymentInput) -> RecordPaymentPayload:
+    outcome = await resolve.record_payment(
+        info,
+        external=False,
+        method=str(input.method),
+        allocations=_allocations(input.allocations),
+        transaction_id=input.transaction_id,
+        reference=input.reference,
+        received_on=input.received_on,
+        attrs=input.attrs,
+    )
+    return RecordPaymentPayload(
+        payment=outcome.value,  # type: ignore[arg-type]
+        user_errors=user_errors(outcome.errors),
+    )

@@ -1,0 +1,87 @@
+"""Payment, Allocation and MilestoneDistribution."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from domain.payments.rules import PaymentMethod as DomainPaymentMethod
+from resolvers import invoices as resolve_invoices
+from resolvers import payments as resolve
+from resolvers import projects as resolve_projects
+from resolvers.views import AllocationView, PaymentView
+from schema.scalars import Decimal
+from schema.types.node import Node
+
+if TYPE_CHECKING:
+    from schema.types.invoices import Invoice
+    from schema.types.projects import Milestone
+
+PaymentMethod = strawberry.enum(DomainPaymentMethod, name="PaymentMethod")
+InvoiceType = Annotated["Invoice", strawberry.lazy("schema.types.invoices")]
+MilestoneType = Annotated["Milestone", strawberry.lazy("schema.types.projects")]
+
+
+@strawberry.type(description="The part of a payment applied to one invoice.")
+class Allocation(Node):
+    amount: Decimal
+    external_payment: bool
+    transaction_id: str | None
+    attrs: JSON | None
+    reversed_at: datetime | None
+    reversal_reason: str | None
+    created_at: datetime
+    modified_at: datetime
+    invoice_id: strawberry.Private[str]
+    payment_id: strawberry.Private[str]
+
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Info[Any, Any]) -> bool:
+        return isinstance(obj, AllocationView | cls)
+
+    @strawberry.field
+    async def invoice(self, info: Info[Any, Any]) -> InvoiceType:
+        return await resolve_invoices.invoice(info, self.invoice_id)  # type: ignore[return-value]
+
+    @strawberry.field
+    async def payment(self, info: Info[Any, Any]) -> Payment:
+        return await resolve.payment(info, self.payment_id)  # type: ignore[return-value]
+
+
+@strawberry.type(description="One receipt of money, split across invoices by allocations.")
+class Payment(Node):
+    external_payment: bool = strawberry.field(
+        description="Cash, check, wire, ACH or other, recorded by hand; no transactionId."
+    )
+    transaction_id: str | None
+    method: PaymentMethod  # type: ignore[valid-type]
+    reference: str | None
+    received_on: date
+    currency: str
+    amount: Decimal
+    attrs: JSON | None
+    created_at: datetime
+
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Info[Any, Any]) -> bool:
+        return isinstance(obj, PaymentView | cls)
+
+    @strawberry.field
+    async def allocations(self, info: Info[Any, Any]) -> list[Allocation]:
+        return await resolve.allocations_of_payment(info, self.id)  # type: ignore[return-value]
+
+
+@strawberry.type(description="A milestone's share of a paid invoice; the rest is its discount.")
+class MilestoneDistribution:
+    line_amount: Decimal
+    amount: Decimal
+    discount: Decimal
+    milestone_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def milestone(self, info: Info[Any, Any]) -> MilestoneType:
+        return await resolve_projects.milestone(info, self.milestone_id)  # type: ignore[return-value]

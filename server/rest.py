@@ -1,0 +1,113 @@
+"""POST /invoices/distribute-milestone-payments: the REST twin of distributeMilestonePayment."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from db.engine import read_connection, write_session
+from db.queries.projects import milestones_by_ids
+from domain.errors import DomainError, ErrorCode
+from domain.payments.distribution import DistributionInput, distribute_milestone_payment
+from resolvers.views import MilestoneView
+from server.auth import caller_of, unauthorized
+from server.state import AppState
+
+STATUS_BY_CODE = {ErrorCode.NOT_FOUND: 404, ErrorCode.INVALID_STATE: 409}
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def _snake(field: list[str] | None) -> list[str] | None:
+    return None if field is None else [_CAMEL.sub("_", part).lower() for part in field]
+
+
+def error_response(status: int, code: str, field: list[str] | None, message: str) -> JSONResponse:
+    return JSONResponse(
+        {"errors": [{"code": code, "field": field, "message": message}]}, status_code=status
+    )
+
+
+def _parse(body: Any) -> tuple[str, list[DistributionInput] | None, bool]:
+    """Return (invoice id, distributions, proportional) from the JSON body, or raise INVALID."""
+    if not isinstance(body, dict):
+        raise DomainError(ErrorCode.INVALID, None, "The body must be a JSON object.")
+    invoice_id = body.get("invoice_id")
+    if not isinstance(invoice_id, str) or not invoice_id:
+        raise DomainError(ErrorCode.INVALID, "invoiceId", "invoice_id is required.")
+    proportional = body.get("proportional", False)
+    if not isinstance(proportional, bool):
+        raise DomainError(ErrorCode.INVALID, "proportional", "proportional must be a boolean.")
+    raw = body.get("distributions")
+    if raw is None:
+        return invoice_id, None, proportional
+    if not isinstance(raw, list):
+        raise DomainError(ErrorCode.INVALID, "distributions", "distributions must be a list.")
+    distributions = []
+    for index, item in enumerate(raw):
+        path = ["distributions", str(index)]
+        if not isinstance(item, dict) or not isinstance(item.get("milestone_id"), str):
+            raise DomainError(
+                ErrorCode.INVALID, [*path, "milestoneId"], "milestone_id is required."
+            )
+        amount = item.get("amount")
+        if not isinstance(amount, str | int) or isinstance(amount, bool):
+            raise DomainError(
+                ErrorCode.INVALID_AMOUNT, [*path, "amount"], 'amount is a string such as "12.50".'
+            )
+        distributions.append(DistributionInput(item["milestone_id"], amount))
+    return invoice_id, distributions, proportional
+
+
+def _milestone_json(view: MilestoneView) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "name": view.name,
+        "amount": str(view.amount),
+        "amount_paid": str(view.amount_paid),
+        "discount": str(view.discount),
+        "paid": view.paid,
+        "status": view.status.value,
+    }
+
+
+async def distribute_milestone_payments(request: Request) -> JSONResponse:
+    state: AppState = request.app.state.milestone_billing
+    caller = await caller_of(request, state)
+    if caller is None:
+        return unauthorized()
+    if not caller.can_write:
+        return error_response(403, "FORBIDDEN", None, "This API key is read-only.")
+    try:
+        body = json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return error_response(400, "INVALID", None, "The body is not valid JSON.")
+    try:
+        invoice_id, distributions, proportional = _parse(body)
+        async with write_session(state.engine) as session:
+            _invoice, milestone_ids = await distribute_milestone_payment(
+                session=session,
+                caller=caller,
+                invoice_id=invoice_id,
+                distributions=distributions,
+                proportional=proportional,
+            )
+    except DomainError as error:
+        return error_response(
+            STATUS_BY_CODE.get(error.code, 422),
+            error.code.value,
+            _snake(error.field),
+            error.message,
+        )
+    async with read_connection(state.engine) as connection:
+        rows = await milestones_by_ids(connection, account_id=caller.account_id, ids=milestone_ids)
+    views = {row.id: MilestoneView.from_row(row) for row in rows}
+    return JSONResponse(
+        {
+            "invoice_id": invoice_id,
+            "milestones": [_milestone_json(views[id_]) for id_ in milestone_ids if id_ in views],
+        }
+    )
