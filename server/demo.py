@@ -14,7 +14,9 @@ from db.tables import Account
 from domain.accounts.service import create_account, create_api_key
 from domain.clock import Clock, FixedClock
 from domain.context import Caller, Role
-from domain.projects.service import create_project
+from domain.invoices.service import LineInput, create_invoice
+from domain.payments.service import AllocationInput, record_payment
+from domain.projects.service import add_milestone, create_project
 from domain.schedules.rules import ItemInput
 from domain.schedules.runner import complete_milestone
 from domain.schedules.service import create_invoice_schedule, schedule_items
@@ -97,6 +99,15 @@ async def seed_demo(*, engine: AsyncEngine, clock: Clock) -> tuple[str, str, boo
 async def _create_demo_account(*, session: AsyncSession, clock: Clock) -> str:
     account = await create_account(session=session, name=DEMO_ACCOUNT_NAME, clock=clock)
     caller = Caller(account_id=account.id, role=Role.WRITE, clock=clock)
+    invoices = await _create_planned_projects(session=session, caller=caller)
+    await _record_demo_payments(session=session, caller=caller, invoices=invoices)
+    await _create_discounted_invoice(session=session, caller=caller)
+    return account.id
+
+
+async def _create_planned_projects(*, session: AsyncSession, caller: Caller) -> dict[str, str]:
+    """Return {"<project> / <milestone>": invoice id} for the invoices the plans issued."""
+    invoices: dict[str, str] = {}
     for demo in DEMO_PROJECTS:
         project = await create_project(
             session=session,
@@ -119,10 +130,72 @@ async def _create_demo_account(*, session: AsyncSession, clock: Clock) -> str:
         )
         items = await schedule_items(session=session, schedule=schedule)
         for item, days_ago in zip(items, demo.completed_days_ago, strict=False):
-            back_then = FixedClock(clock.now() - timedelta(days=days_ago))
+            back_then = FixedClock(caller.clock.now() - timedelta(days=days_ago))
             await complete_milestone(
                 session=session,
-                caller=Caller(account_id=account.id, role=Role.WRITE, clock=back_then),
+                caller=Caller(account_id=caller.account_id, role=Role.WRITE, clock=back_then),
                 milestone_id=item.milestone_id,
             )
-    return account.id
+            await session.refresh(item)
+            invoices[f"{demo.name} / {item.name}"] = item.invoice_id or ""
+    return invoices
+
+
+async def _record_demo_payments(
+    *, session: AsyncSession, caller: Caller, invoices: dict[str, str]
+) -> None:
+    """A cheque split across two invoices (one left partly paid) and a processor payment."""
+    await record_payment(
+        session=session,
+        caller=caller,
+        external=True,
+        method="CHECK",
+        reference="Cheque 1042",
+        allocations=[
+            AllocationInput(invoices["Brand refresh / Deposit"], "2500.00"),
+            AllocationInput(invoices["Brand refresh / Designs approved"], "1000.00"),
+        ],
+    )
+    await record_payment(
+        session=session,
+        caller=caller,
+        external=False,
+        method="CARD",
+        transaction_id="txn_demo4500discovery",
+        allocations=[AllocationInput(invoices["Three-phase website / Discovery"], "4500.00")],
+        attrs={"processor": "demo"},
+    )
+
+
+async def _create_discounted_invoice(*, session: AsyncSession, caller: Caller) -> None:
+    """A paid three-milestone invoice with a discount, waiting for its distribution."""
+    project = await create_project(
+        session=session,
+        caller=caller,
+        name="Product photo shoot",
+        client_name="Wide World Importers",
+        currency="USD",
+        contract_value="3000.00",
+    )
+    milestones = [
+        await add_milestone(
+            session=session, caller=caller, project_id=project.id, name=name, amount="1000.00"
+        )
+        for name in ("Shot list agreed", "Shoot day", "Retouched photos delivered")
+    ]
+    invoice = await create_invoice(
+        session=session,
+        caller=caller,
+        project_id=project.id,
+        lines=[LineInput(milestone_id=m.id) for m in milestones],
+        discount="150.00",
+        memo="Package price: 5% off",
+    )
+    await record_payment(
+        session=session,
+        caller=caller,
+        external=True,
+        method="WIRE",
+        reference="Wire 88-2026",
+        allocations=[AllocationInput(invoice.id, "2850.00")],
+    )
