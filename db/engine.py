@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 
@@ -85,3 +85,15 @@ async def read_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]
     async with engine.connect() as connection:
         await connection.execution_options(read_only=True)
         yield connection
+
+
+async def lock_name(session: AsyncSession, name: str) -> None:
+    """Serialize transactions that work on the same name until they commit.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: nothing to do, its writers already
+    hold the database lock from BEGIN IMMEDIATE.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"), {"name": name}
+        )

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from db.stats import StatementCounter
 from domain.context import Caller
+from domain.idempotency import IdempotentRequest
 from resolvers.loaders import Loaders
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
@@ -23,6 +24,7 @@ class RequestContext:
     request_id: str
     loaders: Loaders
     statements: StatementCounter | None = None
+    idempotency: IdempotentRequest | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -5,10 +5,16 @@ from __future__ import annotations
 from functools import cache
 
 import strawberry
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 
-from schema.extensions import MaskUnexpectedErrors, QueryStats
+from schema.extensions import CostLimit, MaskUnexpectedErrors, QueryStats
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALAR_MAP
@@ -16,6 +22,10 @@ from schema.types.invoices import Invoice, InvoiceLine
 from schema.types.payments import Allocation, Payment
 from schema.types.projects import Milestone, Project
 from schema.types.schedules import InvoiceSchedule, InvoiceScheduleItem
+
+MAX_DEPTH = 10
+MAX_ALIASES = 30
+MAX_TOKENS = 4000
 
 
 @cache
@@ -38,6 +48,10 @@ def build_schema() -> strawberry.Schema:
         extensions=[
             MaskUnexpectedErrors,
             QueryStats,
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            CostLimit,
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
         ],

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    OperationDefinitionNode,
+)
+from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import MaskErrors, SchemaExtension
 
 from resolvers.context import request_id_var
+from schema.cost import MAX_COST, query_cost
 
 logger = logging.getLogger("milestone_billing.errors")
 
@@ -53,3 +61,42 @@ class QueryStats(SchemaExtension):
                 "durationMs": round((time.perf_counter() - started) * 1000, 3),
             }
         }
+
+
+class CostLimit(SchemaExtension):
+    """Refuse, before anything runs, an operation whose static cost is over the limit."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        operation = _operation(document, context.operation_name) if document else None
+        if operation is not None and document is not None:
+            fragments = {
+                d.name.value: d
+                for d in document.definitions
+                if isinstance(d, FragmentDefinitionNode)
+            }
+            self.cost = query_cost(context.schema._schema, operation, fragments, context.variables)
+            if self.cost > MAX_COST:
+                context.result = GraphQLExecutionResult(
+                    data=None,
+                    errors=[
+                        GraphQLError(
+                            f"Query cost {self.cost} is over the limit of {MAX_COST}: ask for "
+                            "smaller pages (`first`) or fewer nested lists.",
+                            extensions={"code": "QUERY_TOO_COSTLY", "cost": self.cost},
+                        )
+                    ],
+                )
+        yield
+
+    def get_results(self) -> dict[str, Any]:
+        cost = getattr(self, "cost", None)
+        return {} if cost is None else {"cost": {"requested": cost, "limit": MAX_COST}}
+
+
+def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name is None:
+        return operations[0] if len(operations) == 1 else None
+    return next((o for o in operations if o.name and o.name.value == name), None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from resolvers.idempotency import Idempotent
 from schema.mutations.add_milestone import add_milestone
 from schema.mutations.complete_milestone import complete_milestone
 from schema.mutations.create_invoice import create_invoice
@@ -25,23 +26,42 @@ from schema.mutations.update_invoice_schedule import update_invoice_schedule
 
 @strawberry.type
 class Mutation:
-    create_project = strawberry.mutation(resolver=create_project)
-    add_milestone = strawberry.mutation(resolver=add_milestone)
+    create_project = strawberry.mutation(resolver=create_project, extensions=[Idempotent()])
+    add_milestone = strawberry.mutation(resolver=add_milestone, extensions=[Idempotent()])
     complete_milestone = strawberry.mutation(
         resolver=complete_milestone,
+        extensions=[Idempotent()],
         description="Record completion once; runs the milestone's pending schedule item.",
     )
-    create_invoice_schedule = strawberry.mutation(resolver=create_invoice_schedule)
-    update_invoice_schedule = strawberry.mutation(resolver=update_invoice_schedule)
-    pause_invoice_schedule = strawberry.mutation(resolver=pause_invoice_schedule)
-    resume_invoice_schedule = strawberry.mutation(resolver=resume_invoice_schedule)
-    delete_invoice_schedule = strawberry.mutation(resolver=delete_invoice_schedule)
-    run_invoice_schedule = strawberry.mutation(resolver=run_invoice_schedule)
-    process_due_invoice_schedules = strawberry.mutation(resolver=process_due_invoice_schedules)
-    create_invoice = strawberry.mutation(resolver=create_invoice)
-    issue_invoice = strawberry.mutation(resolver=issue_invoice)
-    void_invoice = strawberry.mutation(resolver=void_invoice)
-    record_external_payment = strawberry.mutation(resolver=record_external_payment)
-    record_payment = strawberry.mutation(resolver=record_payment)
-    reverse_allocation = strawberry.mutation(resolver=reverse_allocation)
-    distribute_milestone_payment = strawberry.mutation(resolver=distribute_milestone_payment)
+    create_invoice_schedule = strawberry.mutation(
+        resolver=create_invoice_schedule, extensions=[Idempotent()]
+    )
+    update_invoice_schedule = strawberry.mutation(
+        resolver=update_invoice_schedule, extensions=[Idempotent()]
+    )
+    pause_invoice_schedule = strawberry.mutation(
+        resolver=pause_invoice_schedule, extensions=[Idempotent()]
+    )
+    resume_invoice_schedule = strawberry.mutation(
+        resolver=resume_invoice_schedule, extensions=[Idempotent()]
+    )
+    delete_invoice_schedule = strawberry.mutation(
+        resolver=delete_invoice_schedule, extensions=[Idempotent()]
+    )
+    run_invoice_schedule = strawberry.mutation(
+        resolver=run_invoice_schedule, extensions=[Idempotent()]
+    )
+    process_due_invoice_schedules = strawberry.mutation(
+        resolver=process_due_invoice_schedules, extensions=[Idempotent()]
+    )
+    create_invoice = strawberry.mutation(resolver=create_invoice, extensions=[Idempotent()])
+    issue_invoice = strawberry.mutation(resolver=issue_invoice, extensions=[Idempotent()])
+    void_invoice = strawberry.mutation(resolver=void_invoice, extensions=[Idempotent()])
+    record_external_payment = strawberry.mutation(
+        resolver=record_external_payment, extensions=[Idempotent()]
+    )
+    record_payment = strawberry.mutation(resolver=record_payment, extensions=[Idempotent()])
+    reverse_allocation = strawberry.mutation(resolver=reverse_allocation, extensions=[Idempotent()])
+    distribute_milestone_payment = strawberry.mutation(
+        resolver=distribute_milestone_payment, extensions=[Idempotent()]
+    )
