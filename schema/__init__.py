@@ -14,7 +14,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
-from schema.extensions import CostLimit, MaskUnexpectedErrors, QueryStats
+from schema.extensions import CostLimit, MaskUnexpectedErrors, OperationInfo, QueryStats
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALAR_MAP
@@ -46,6 +46,7 @@ def build_schema() -> strawberry.Schema:
         ],
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
+            OperationInfo,
             MaskUnexpectedErrors,
             QueryStats,
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),

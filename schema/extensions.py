@@ -100,3 +100,29 @@ def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionN
     if name is None:
         return operations[0] if len(operations) == 1 else None
     return next((o for o in operations if o.name and o.name.value == name), None)
+
+
+class OperationInfo(SchemaExtension):
+    """Tell the request log and metrics which operation ran and whether it had errors."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        info = getattr(context.context, "extra", {}).get("request_info")
+        if info is not None:
+            info["operation"] = context.operation_name or _single_operation_name(context)
+            try:
+                info["operation_type"] = context.operation_type.value
+            except RuntimeError:
+                info["operation_type"] = None
+        yield
+        result = context.result
+        if info is not None and result is not None and getattr(result, "errors", None):
+            info["error_kinds"] = sorted(
+                {"unexpected" if is_unexpected(e) else "graphql" for e in result.errors or ()}
+            )
+
+
+def _single_operation_name(context: Any) -> str | None:
+    document = context.graphql_document
+    operation = _operation(document, None) if document else None
+    return operation.name.value if operation is not None and operation.name else None

@@ -22,6 +22,7 @@ from db.migrate import current_revision, head_revision
 from domain.clock import Clock, SystemClock
 from resolvers.context import request_id_var
 from server.graphql_app import GraphQLEndpoint
+from server.observability import BodyLimitMiddleware, RequestLogMiddleware, metrics
 from server.rest import distribute_milestone_payments
 from server.settings import Settings
 from server.state import AppState
@@ -101,6 +102,7 @@ def create_app(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/metrics", metrics, methods=["GET"]),
             Route(
                 "/invoices/distribute-milestone-payments",
                 distribute_milestone_payments,
@@ -109,6 +111,8 @@ def create_app(
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
+            Middleware(RequestLogMiddleware),
+            Middleware(BodyLimitMiddleware),
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),

@@ -45,6 +45,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         port=port,
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=10,
+        access_log=False,  # the app logs one JSON line per request itself
     )
     return 0
 

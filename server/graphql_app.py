@@ -15,6 +15,7 @@ from domain.context import Caller
 from resolvers.context import RequestContext, request_id_var
 from schema import build_schema
 from server.auth import caller_of, unauthorized
+from server.observability import request_info
 from server.state import AppState
 
 CALLER_SCOPE_KEY = "milestone_billing.caller"
@@ -35,6 +36,7 @@ class BillingGraphQL(GraphQL[RequestContext, None]):
         )
         context.extra["started"] = request.scope.get("milestone_billing.started")
         context.extra["expose_stats"] = self.state.settings.expose_query_stats
+        context.extra["request_info"] = request_info(request.scope)
         return context
 
 
@@ -62,4 +64,5 @@ class GraphQLEndpoint:
             await response(scope, receive, send)
             return
         scope[CALLER_SCOPE_KEY] = caller
+        request_info(scope)["account_id"] = caller.account_id
         await self.graphql(scope, receive, send)

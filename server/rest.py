@@ -15,6 +15,7 @@ from domain.errors import DomainError, ErrorCode
 from domain.payments.distribution import DistributionInput, distribute_milestone_payment
 from resolvers.views import MilestoneView
 from server.auth import caller_of, unauthorized
+from server.observability import request_info
 from server.state import AppState
 
 STATUS_BY_CODE = {ErrorCode.NOT_FOUND: 404, ErrorCode.INVALID_STATE: 409}
@@ -79,6 +80,7 @@ async def distribute_milestone_payments(request: Request) -> JSONResponse:
     caller = await caller_of(request, state)
     if caller is None:
         return unauthorized()
+    request_info(request.scope).update(account_id=caller.account_id, operation="distribute")
     if not caller.can_write:
         return error_response(403, "FORBIDDEN", None, "This API key is read-only.")
     try:
