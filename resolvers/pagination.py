@@ -25,7 +25,10 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
     """Return the keyset a cursor stands for; refuse one this server did not make."""
     try:
         created_at, id_ = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return datetime.fromisoformat(created_at), id_
+        parsed = datetime.fromisoformat(created_at)
+        if parsed.tzinfo is None:
+            raise ValueError("a cursor's timestamp carries its time zone")
+        return parsed, id_
     except (ValueError, binascii.Error, UnicodeDecodeError) as error:
         raise GraphQLError(
             "Invalid cursor for `after`.", extensions={"code": "INVALID", "field": ["after"]}

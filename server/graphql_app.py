@@ -53,8 +53,9 @@ class GraphQLEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        if wants_graphiql(request):
-            await self.graphql(scope, receive, send)
+        if wants_graphiql(request) and "query" not in request.query_params:
+            page = await self.graphql.render_graphql_ide(request)
+            await page(scope, receive, send)
             return
         scope["milestone_billing.started"] = time.perf_counter()
         scope["milestone_billing.statements"] = start_counting()

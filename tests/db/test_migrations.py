@@ -1,0 +1,188 @@
+"""Alembic migrations match the tables, apply to empty databases and roll back; SQLite pragmas.
+
+Alembic's env.py runs its own event loop, so the tests that upgrade or downgrade are plain
+(synchronous) tests and use asyncio.run for the async checks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import BigInteger, Float, Numeric, inspect, text
+from sqlalchemy.engine import Connection
+
+import db.tables
+from db.engine import SQLITE_BUSY_TIMEOUT_MS, create_engine
+from db.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
+
+MONEY_COLUMNS = {
+    "amount",
+    "total",
+    "subtotal",
+    "discount",
+    "amount_paid",
+    "contract_value",
+    "total_amount",
+    "line_amount",
+}
+
+
+def _differences(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, db.tables.metadata))
+
+
+async def schema_differences(database_url: str) -> list[Any]:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(_differences)
+    finally:
+        await engine.dispose()
+
+
+async def revision_of(database_url: str) -> str | None:
+    engine = create_engine(database_url)
+    try:
+        return await current_revision(engine)
+    finally:
+        await engine.dispose()
+
+
+def _table_names(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
+
+
+async def table_names(database_url: str) -> set[str]:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(_table_names)
+    finally:
+        await engine.dispose()
+
+
+def test_there_is_exactly_one_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from db.migrate import MIGRATIONS_DIR
+
+    assert len(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads()) == 1
+    assert head_revision() is not None
+
+
+def test_migrated_database_matches_the_table_definitions(database_url: str) -> None:
+    assert asyncio.run(schema_differences(database_url)) == []
+    assert asyncio.run(revision_of(database_url)) == head_revision()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables: a new SQLite file, or PostgreSQL's scratch database."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/fresh.db"
+        return
+    url = request.getfixturevalue("postgres_urls")["scratch"]
+    command.downgrade(alembic_config(url), "base")  # whatever an earlier test left
+    assert asyncio.run(table_names(url)) <= {"alembic_version"}
+    yield url
+    command.downgrade(alembic_config(url), "base")
+
+
+def test_an_empty_database_upgrades_to_head_and_back(empty_database_url: str) -> None:
+    url = empty_database_url
+    assert asyncio.run(revision_of(url)) is None
+
+    upgrade_to_head(url)
+    assert asyncio.run(revision_of(url)) == head_revision()
+    expected = {table.name for table in db.tables.metadata.sorted_tables}
+    assert expected <= asyncio.run(table_names(url))
+    assert asyncio.run(schema_differences(url)) == []
+
+    upgrade_to_head(url)  # applying it again changes nothing
+    assert asyncio.run(revision_of(url)) == head_revision()
+
+    command.downgrade(alembic_config(url), "base")
+    assert asyncio.run(revision_of(url)) is None
+    assert asyncio.run(table_names(url)) <= {"alembic_version"}
+
+    upgrade_to_head(url)
+    assert asyncio.run(revision_of(url)) == head_revision()
+    assert asyncio.run(schema_differences(url)) == []
+
+
+async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/nested/folder/wal.db")
+    try:
+        async with engine.connect() as connection:
+            journal_mode = (await connection.execute(text("PRAGMA journal_mode"))).scalar_one()
+            busy_timeout = (await connection.execute(text("PRAGMA busy_timeout"))).scalar_one()
+            foreign_keys = (await connection.execute(text("PRAGMA foreign_keys"))).scalar_one()
+    finally:
+        await engine.dispose()
+    assert str(journal_mode).lower() == "wal"
+    assert int(busy_timeout) > 0
+    assert int(busy_timeout) == SQLITE_BUSY_TIMEOUT_MS
+    assert int(foreign_keys) == 1
+    assert (tmp_path / "nested" / "folder" / "wal.db").exists()
+
+
+def test_money_columns_are_bigint_in_the_table_definitions() -> None:
+    found = []
+    for table in db.tables.metadata.sorted_tables:
+        for column in table.columns:
+            assert not isinstance(column.type, Float | Numeric), (
+                f"{table.name}.{column.name} is {column.type!r}: money must be BIGINT minor units"
+            )
+            if column.name in MONEY_COLUMNS:
+                found.append(f"{table.name}.{column.name}")
+                assert isinstance(column.type, BigInteger), (
+                    f"{table.name}.{column.name} is {column.type!r}, not BIGINT"
+                )
+    # The check above must have something to check: the known money columns are there.
+    for expected in (
+        "project.contract_value",
+        "milestone.amount",
+        "invoice.total",
+        "invoice.subtotal",
+        "invoice.discount",
+        "invoice.amount_paid",
+        "invoice_line.amount",
+        "payment.amount",
+        "allocation.amount",
+        "invoice_schedule.total_amount",
+        "invoice_schedule_item.amount",
+        "milestone_distribution.line_amount",
+    ):
+        assert expected in found, expected
+
+
+def _money_column_types(connection: Connection) -> dict[str, Any]:
+    inspector = inspect(connection)
+    return {
+        f"{table}.{column['name']}": column["type"]
+        for table in inspector.get_table_names()
+        for column in inspector.get_columns(table)
+        if column["name"] in MONEY_COLUMNS
+    }
+
+
+async def test_money_columns_are_bigint_in_the_migrated_database(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            types = await connection.run_sync(_money_column_types)
+    finally:
+        await engine.dispose()
+    assert "invoice.total" in types and "milestone.amount" in types
+    wrong = {
+        name: repr(type_) for name, type_ in types.items() if not isinstance(type_, BigInteger)
+    }
+    assert wrong == {}
