@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import strawberry
 from strawberry.extensions import (
@@ -15,6 +16,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from schema.extensions import CostLimit, MaskUnexpectedErrors, OperationInfo, QueryStats
+from schema.fastpath import FastQueries
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALAR_MAP
@@ -28,10 +30,15 @@ MAX_ALIASES = 30
 MAX_TOKENS = 4000
 
 
+class BillingSchema(strawberry.Schema):
+    def process_errors(self, errors: Any, execution_context: Any = None) -> None:
+        """Log nothing here: refusals are expected, and MaskUnexpectedErrors logs the rest."""
+
+
 @cache
 def build_schema() -> strawberry.Schema:
     """Return the schema with its extensions (built once per process)."""
-    return strawberry.Schema(
+    return BillingSchema(
         query=Query,
         mutation=Mutation,
         types=[
@@ -53,6 +60,7 @@ def build_schema() -> strawberry.Schema:
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             CostLimit,
+            FastQueries,
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
         ],

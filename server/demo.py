@@ -98,11 +98,17 @@ async def seed_demo(*, engine: AsyncEngine, clock: Clock) -> tuple[str, str, boo
 
 async def _create_demo_account(*, session: AsyncSession, clock: Clock) -> str:
     account = await create_account(session=session, name=DEMO_ACCOUNT_NAME, clock=clock)
-    caller = Caller(account_id=account.id, role=Role.WRITE, clock=clock)
+    await populate(
+        session=session, caller=Caller(account_id=account.id, role=Role.WRITE, clock=clock)
+    )
+    return account.id
+
+
+async def populate(*, session: AsyncSession, caller: Caller) -> None:
+    """Write the demo projects, plans, invoices and payments into the caller's account."""
     invoices = await _create_planned_projects(session=session, caller=caller)
     await _record_demo_payments(session=session, caller=caller, invoices=invoices)
     await _create_discounted_invoice(session=session, caller=caller)
-    return account.id
 
 
 async def _create_planned_projects(*, session: AsyncSession, caller: Caller) -> dict[str, str]:

@@ -36,6 +36,7 @@ class BillingGraphQL(GraphQL[RequestContext, None]):
         )
         context.extra["started"] = request.scope.get("milestone_billing.started")
         context.extra["expose_stats"] = self.state.settings.expose_query_stats
+        context.extra["fast_queries"] = self.state.settings.fast_queries
         context.extra["request_info"] = request_info(request.scope)
         return context
 

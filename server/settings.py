@@ -20,6 +20,7 @@ class Settings:
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     log_level: str = "INFO"
     expose_query_stats: bool = False
+    fast_queries: bool = True
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -36,4 +37,5 @@ class Settings:
             ),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             expose_query_stats=_flag(env.get("EXPOSE_QUERY_STATS")),
+            fast_queries=_flag(env.get("FAST_QUERIES", "1")),
         )

@@ -53,6 +53,11 @@ def _allocations() -> Any:
         PAY.transaction_id,
         PAY.method,
         PAY.currency,
+        PAY.reference.label("payment_reference"),
+        PAY.received_on.label("payment_received_on"),
+        PAY.amount.label("payment_amount"),
+        PAY.attrs.label("payment_attrs"),
+        PAY.created_at.label("payment_created_at"),
     ).join_from(
         Allocation.__table__,  # type: ignore[attr-defined]
         Payment.__table__,  # type: ignore[attr-defined]

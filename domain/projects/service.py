@@ -60,10 +60,17 @@ async def get_project(
 
 
 async def get_milestone(
-    *, session: AsyncSession, caller: Caller, milestone_id: str, field: str = "milestoneId"
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    milestone_id: str,
+    field: str = "milestoneId",
+    lock: bool = False,
 ) -> Milestone:
     """Return the caller's milestone, or raise NOT_FOUND (also for another account's id)."""
-    milestone = await session.get(Milestone, (caller.account_id, milestone_id))
+    milestone = await session.get(
+        Milestone, (caller.account_id, milestone_id), with_for_update=lock
+    )
     if milestone is None:
         raise DomainError(ErrorCode.NOT_FOUND, field, "No milestone with this id.")
     return milestone

@@ -85,23 +85,34 @@ async def run_invoice_schedule(
 
 async def process_due(*, session: AsyncSession, caller: Caller, as_of: date) -> list[Invoice]:
     """Return the invoices issued for every pending item due on or before `as_of`."""
-    due = list(
+    due_now = (
+        SI.account_id == caller.account_id,
+        SI.status == ItemStatus.PENDING,
+        SI.run_date <= as_of,
+    )
+    schedule_ids = list(
         await session.scalars(
-            select(InvoiceScheduleItem)
+            select(SI.schedule_id)
             .join(InvoiceSchedule, (S.account_id == SI.account_id) & (S.id == SI.schedule_id))
-            .where(
-                SI.account_id == caller.account_id,
-                SI.status == ItemStatus.PENDING,
-                SI.run_date <= as_of,
-                S.paused.is_(False),
-            )
-            .order_by(SI.schedule_id, SI.sequence)
+            .where(*due_now, S.paused.is_(False))
+            .distinct()
+            .order_by(SI.schedule_id)
         )
     )
     invoices: list[Invoice] = []
-    for schedule_id in dict.fromkeys(item.schedule_id for item in due):
+    for schedule_id in schedule_ids:
+        # Lock first, then read: a run that raced us and won has processed its items.
         schedule = await get_schedule(session=session, caller=caller, schedule_id=schedule_id)
-        group = [item for item in due if item.schedule_id == schedule_id]
+        if schedule.paused:
+            continue
+        group = list(
+            await session.scalars(
+                select(InvoiceScheduleItem)
+                .where(*due_now, SI.schedule_id == schedule_id)
+                .order_by(SI.sequence)
+                .execution_options(populate_existing=True)
+            )
+        )
         invoices += await run_items(session=session, caller=caller, schedule=schedule, items=group)
     return invoices
 
@@ -110,7 +121,9 @@ async def complete_milestone(
     *, session: AsyncSession, caller: Caller, milestone_id: str
 ) -> Milestone:
     """Return the milestone completed; its pending item runs unless its schedule is paused."""
-    milestone = await get_milestone(session=session, caller=caller, milestone_id=milestone_id)
+    milestone = await get_milestone(
+        session=session, caller=caller, milestone_id=milestone_id, lock=True
+    )
     if milestone.completed_at is not None:
         raise DomainError(
             ErrorCode.INVALID_STATE, "milestoneId", "This milestone is already completed."

@@ -222,6 +222,12 @@ async def update_invoice_schedule(
         by_percentage=None if not processed else processed[0].percentage is not None,
         last_run_date=max((i.run_date for i in processed if i.run_date), default=None),
     )
+    if total < done.amount:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "totalAmount",
+            "The total cannot be less than what the processed items already billed.",
+        )
     planned = plan_items(total=total, exponent=exponent, items=items, processed=done)
     await _remove_pending(session=session, items=pending)
     schedule.total_amount = total
@@ -235,7 +241,7 @@ async def update_invoice_schedule(
         schedule=schedule,
         project=project,
         planned=planned,
-        first_sequence=len(processed) + 1,
+        first_sequence=max((item.sequence for item in processed), default=0) + 1,
     )
     return schedule
 

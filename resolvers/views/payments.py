@@ -58,22 +58,38 @@ class AllocationView:
     reversal_reason: str | None
     created_at: datetime
     modified_at: datetime
+    payment: PaymentView
 
     @classmethod
     def from_row(cls, row: Any) -> AllocationView:
+        """Build the allocation, and its payment from the columns joined into the same row."""
+        exponent = CURRENCY_EXPONENTS[row.currency]
+        payment = PaymentView(
+            id=row.payment_id,
+            external_payment=bool(row.external_payment),
+            transaction_id=row.transaction_id,
+            method=PaymentMethod(row.method),
+            reference=row.payment_reference,
+            received_on=row.payment_received_on,
+            currency=row.currency,
+            amount=Money(int(row.payment_amount), exponent),
+            attrs=_attrs(row.payment_attrs),
+            created_at=row.payment_created_at,
+        )
         return cls(
             id=row.id,
             payment_id=row.payment_id,
             invoice_id=row.invoice_id,
-            amount=Money(int(row.amount), CURRENCY_EXPONENTS[row.currency]),
-            external_payment=bool(row.external_payment),
-            transaction_id=row.transaction_id,
-            method=PaymentMethod(row.method),
+            amount=Money(int(row.amount), exponent),
+            external_payment=payment.external_payment,
+            transaction_id=payment.transaction_id,
+            method=payment.method,
             attrs=_attrs(row.attrs),
             reversed_at=row.reversed_at,
             reversal_reason=row.reversal_reason,
             created_at=row.created_at,
             modified_at=row.modified_at,
+            payment=payment,
         )
 
 

@@ -36,8 +36,8 @@ class Allocation(Node):
     reversal_reason: str | None
     created_at: datetime
     modified_at: datetime
+    payment: Payment = strawberry.field(description="The payment this allocation is part of.")
     invoice_id: strawberry.Private[str]
-    payment_id: strawberry.Private[str]
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Info[Any, Any]) -> bool:
@@ -46,10 +46,6 @@ class Allocation(Node):
     @strawberry.field
     async def invoice(self, info: Info[Any, Any]) -> InvoiceType:
         return await resolve_invoices.invoice(info, self.invoice_id)  # type: ignore[return-value]
-
-    @strawberry.field
-    async def payment(self, info: Info[Any, Any]) -> Payment:
-        return await resolve.payment(info, self.payment_id)  # type: ignore[return-value]
 
 
 @strawberry.type(description="One receipt of money, split across invoices by allocations.")

@@ -259,8 +259,9 @@ async def _raise_secret(*_args: Any, **_kwargs: Any) -> Any:
 @pytest.mark.parametrize(
     ("target", "query"),
     [
+        # The balance query, used by the fast path and the plain path alike.
         (
-            "resolvers.projects.balance_of",
+            "db.queries.balances.balances_by_project_ids",
             "{ projects { nodes { name balance { paidAmount } } } }",
         ),
         # The batched query behind the per-request project DataLoader (resolvers/loaders.py).
@@ -269,7 +270,7 @@ async def _raise_secret(*_args: Any, **_kwargs: Any) -> Any:
             "query($id: ID!) { project(id: $id) { name } }",
         ),
     ],
-    ids=["balance-resolver", "project-loader"],
+    ids=["balance-query", "project-loader"],
 )
 async def test_an_unexpected_exception_is_masked_and_logged(
     api: Api,

@@ -1,0 +1,50 @@
+"""Batch resolvers for the fast query path: one loader call for every parent at a level.
+
+Each entry says which per-request loader a relation field uses and which attribute of the
+parent is the key, exactly as the field's own resolver does one parent at a time. Calling the
+loader's batch function once for the whole level skips a coroutine and a future per parent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from resolvers.context import RequestContext
+
+# (GraphQL type, field) -> (loader attribute on Loaders, key attribute on the parent)
+BATCHED_FIELDS: dict[tuple[str, str], tuple[str, str]] = {
+    ("Project", "milestones"): ("milestones_by_project", "id"),
+    ("Project", "balance"): ("balance", "id"),
+    ("Project", "invoiceSchedules"): ("schedules_by_project", "id"),
+    ("Milestone", "project"): ("project", "project_id"),
+    ("Milestone", "invoices"): ("invoices_by_milestone", "id"),
+    ("Milestone", "scheduleItem"): ("schedule_item_by_milestone", "id"),
+    ("Invoice", "lines"): ("invoice_lines", "id"),
+    ("Invoice", "project"): ("project", "project_id"),
+    ("Invoice", "progress"): ("invoice_progress", "id"),
+    ("Invoice", "allocations"): ("allocations_by_invoice", "id"),
+    ("Invoice", "milestoneDistributions"): ("distributions_by_invoice", "id"),
+    ("InvoiceLine", "milestone"): ("milestone", "milestone_id"),
+    ("InvoiceSchedule", "items"): ("schedule_items", "id"),
+    ("InvoiceScheduleItem", "milestone"): ("milestone", "milestone_id"),
+    ("InvoiceScheduleItem", "invoice"): ("invoice", "invoice_id"),
+    ("Payment", "allocations"): ("allocations_by_payment", "id"),
+    ("Allocation", "invoice"): ("invoice", "invoice_id"),
+    ("MilestoneDistribution", "milestone"): ("milestone", "milestone_id"),
+}
+
+
+async def load_for_parents(
+    context: RequestContext, type_name: str, field_name: str, parents: Sequence[Any]
+) -> list[Any]:
+    """Return the field's value for each parent, from one batch call of its loader."""
+    loader_name, key_attribute = BATCHED_FIELDS[(type_name, field_name)]
+    keys = [getattr(parent, key_attribute) for parent in parents]
+    unique = list(dict.fromkeys(key for key in keys if key is not None))
+    if not unique:
+        return [None] * len(keys)
+    loader = getattr(context.loaders, loader_name)
+    values = await loader.load_fn(unique)
+    found = dict(zip(unique, values, strict=True))
+    return [None if key is None else found[key] for key in keys]
