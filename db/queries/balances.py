@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Date, String, and_, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db.queries.keys import among
 from db.queries.projects import ISSUED_STATUSES, I, L, M, P
 from db.tables import Invoice, InvoiceLine, Milestone, Project
 
@@ -19,9 +20,16 @@ async def balances_by_project_ids(
     connection: AsyncConnection, *, account_id: str, project_ids: Sequence[str], today: date
 ) -> list[Any]:
     """Return one row of money figures per project (zeros where nothing exists yet)."""
+    parameters = {"account_id": account_id, "ids": project_ids, "today": today}
+    return list((await connection.execute(_BALANCES, parameters)).all())
+
+
+def _balances_statement() -> Any:
+    account_id = bindparam("account_id", type_=String)
+    today = bindparam("today", type_=Date)
     scheduled = (
         select(M.project_id, func.sum(M.amount).label("scheduled"))
-        .where(M.account_id == account_id, M.project_id.in_(project_ids))
+        .where(M.account_id == account_id, among(M.project_id, "ids"))
         .group_by(M.project_id)
         .subquery()
     )
@@ -38,7 +46,7 @@ async def balances_by_project_ids(
         )
         .where(
             I.account_id == account_id,
-            I.project_id.in_(project_ids),
+            among(I.project_id, "ids"),
             I.status.in_(ISSUED_STATUSES),
         )
         .group_by(I.project_id)
@@ -53,7 +61,7 @@ async def balances_by_project_ids(
         )
         .where(
             I.account_id == account_id,
-            I.project_id.in_(project_ids),
+            among(I.project_id, "ids"),
             I.status.in_(ISSUED_STATUSES),
             L.milestone_id.is_not(None),
         )
@@ -76,9 +84,11 @@ async def balances_by_project_ids(
         .outerjoin(scheduled, scheduled.c.project_id == P.id)
         .outerjoin(invoiced, invoiced.c.project_id == P.id)
         .outerjoin(billed_milestones, billed_milestones.c.project_id == P.id)
-        .where(P.account_id == account_id, P.id.in_(project_ids))
+        .where(P.account_id == account_id, among(P.id, "ids"))
     )
-    return list((await connection.execute(statement)).all())
+    return statement
 
+
+_BALANCES = _balances_statement()
 
 __all__ = ["balances_by_project_ids", "Milestone"]

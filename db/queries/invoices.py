@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db.queries.keys import among
 from db.queries.projects import ISSUED_STATUSES, I, L, P
 from db.tables import Invoice, InvoiceLine, Project
 
@@ -36,8 +37,8 @@ async def invoices_by_ids(
     connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
 ) -> list[Any]:
     """Return the account's invoices among `ids`."""
-    statement = select(*INVOICE_COLUMNS).where(I.account_id == account_id, I.id.in_(ids))
-    return list((await connection.execute(statement)).all())
+    statement = select(*INVOICE_COLUMNS).where(I.account_id == account_id, among(I.id, "ids"))
+    return list((await connection.execute(statement, {"ids": ids})).all())
 
 
 async def invoice_pages(
@@ -50,7 +51,7 @@ async def invoice_pages(
     limit: int,
 ) -> list[Any]:
     """Return up to `limit` invoices per project in creation order: one statement for all."""
-    conditions = [I.account_id == account_id, I.project_id.in_(project_ids)]
+    conditions = [I.account_id == account_id, among(I.project_id, "ids")]
     if status is not None:
         conditions.append(I.status == status)
     if after is not None:
@@ -63,7 +64,7 @@ async def invoice_pages(
     statement = (
         select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.project_id, ranked.c.rank)
     )
-    return list((await connection.execute(statement)).all())
+    return list((await connection.execute(statement, {"ids": project_ids})).all())
 
 
 async def invoice_counts(
@@ -76,12 +77,13 @@ async def invoice_counts(
     """Return how many invoices (of `status`, if given) each project has."""
     statement = (
         select(I.project_id, func.count().label("n"))
-        .where(I.account_id == account_id, I.project_id.in_(project_ids))
+        .where(I.account_id == account_id, among(I.project_id, "ids"))
         .group_by(I.project_id)
     )
     if status is not None:
         statement = statement.where(I.status == status)
-    return {row.project_id: int(row.n) for row in await connection.execute(statement)}
+    rows = await connection.execute(statement, {"ids": project_ids})
+    return {row.project_id: int(row.n) for row in rows}
 
 
 async def lines_by_invoice_ids(
@@ -95,10 +97,10 @@ async def lines_by_invoice_ids(
             Invoice.__table__,  # type: ignore[attr-defined]
             and_(I.account_id == L.account_id, I.id == L.invoice_id),
         )
-        .where(L.account_id == account_id, L.invoice_id.in_(invoice_ids))
+        .where(L.account_id == account_id, among(L.invoice_id, "ids"))
         .order_by(L.invoice_id, L.position)
     )
-    return list((await connection.execute(statement)).all())
+    return list((await connection.execute(statement, {"ids": invoice_ids})).all())
 
 
 async def invoices_by_milestone_ids(
@@ -112,10 +114,10 @@ async def invoices_by_milestone_ids(
             Invoice.__table__,  # type: ignore[attr-defined]
             and_(I.account_id == L.account_id, I.id == L.invoice_id),
         )
-        .where(L.account_id == account_id, L.milestone_id.in_(milestone_ids))
+        .where(L.account_id == account_id, among(L.milestone_id, "ids"))
         .order_by(I.created_at, I.id)
     )
-    return list((await connection.execute(statement)).all())
+    return list((await connection.execute(statement, {"ids": milestone_ids})).all())
 
 
 async def progress_by_invoice_ids(
@@ -149,6 +151,6 @@ async def progress_by_invoice_ids(
             Project.__table__,  # type: ignore[attr-defined]
             and_(P.account_id == I.account_id, P.id == I.project_id),
         )
-        .where(I.account_id == account_id, I.id.in_(invoice_ids))
+        .where(I.account_id == account_id, among(I.id, "ids"))
     )
-    return list((await connection.execute(statement)).all())
+    return list((await connection.execute(statement, {"ids": invoice_ids})).all())

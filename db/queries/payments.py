@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db.queries.keys import among
 from db.queries.projects import I
 from db.tables import Allocation, Invoice, MilestoneDistribution, Payment
 
@@ -33,8 +34,8 @@ async def payments_by_ids(
     connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
 ) -> list[Any]:
     """Return the account's payments among `ids`."""
-    statement = select(*PAYMENT_COLUMNS).where(PAY.account_id == account_id, PAY.id.in_(ids))
-    return list((await connection.execute(statement)).all())
+    statement = select(*PAYMENT_COLUMNS).where(PAY.account_id == account_id, among(PAY.id, "ids"))
+    return list((await connection.execute(statement, {"ids": ids})).all())
 
 
 def _allocations() -> Any:
@@ -68,8 +69,8 @@ def _allocations() -> Any:
 async def allocations_by_ids(
     connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
 ) -> list[Any]:
-    statement = _allocations().where(A.account_id == account_id, A.id.in_(ids))
-    return list((await connection.execute(statement)).all())
+    statement = _allocations().where(A.account_id == account_id, among(A.id, "ids"))
+    return list((await connection.execute(statement, {"ids": ids})).all())
 
 
 async def allocations_by_invoice_ids(
@@ -78,10 +79,10 @@ async def allocations_by_invoice_ids(
     """Return the allocations of these invoices, reversed ones included, oldest first."""
     statement = (
         _allocations()
-        .where(A.account_id == account_id, A.invoice_id.in_(invoice_ids))
+        .where(A.account_id == account_id, among(A.invoice_id, "ids"))
         .order_by(A.invoice_id, A.created_at, A.id)
     )
-    return list((await connection.execute(statement)).all())
+    return list((await connection.execute(statement, {"ids": invoice_ids})).all())
 
 
 async def allocations_by_payment_ids(
@@ -90,10 +91,10 @@ async def allocations_by_payment_ids(
     """Return the allocations of these payments."""
     statement = (
         _allocations()
-        .where(A.account_id == account_id, A.payment_id.in_(payment_ids))
+        .where(A.account_id == account_id, among(A.payment_id, "ids"))
         .order_by(A.payment_id, A.created_at, A.id)
     )
-    return list((await connection.execute(statement)).all())
+    return list((await connection.execute(statement, {"ids": payment_ids})).all())
 
 
 async def distributions_by_invoice_ids(
@@ -107,6 +108,6 @@ async def distributions_by_invoice_ids(
             Invoice.__table__,  # type: ignore[attr-defined]
             and_(I.account_id == D.account_id, I.id == D.invoice_id),
         )
-        .where(D.account_id == account_id, D.invoice_id.in_(invoice_ids))
+        .where(D.account_id == account_id, among(D.invoice_id, "ids"))
     )
-    return list((await connection.execute(statement)).all())
+    return list((await connection.execute(statement, {"ids": invoice_ids})).all())

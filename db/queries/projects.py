@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db.queries.keys import among
 from db.tables import Invoice, InvoiceLine, Milestone, MilestoneDistribution, Project
 
 ISSUED_STATUSES = ("OPEN", "PARTIALLY_PAID", "PAID")
@@ -34,8 +35,8 @@ async def projects_by_ids(
     connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
 ) -> list[Any]:
     """Return the account's projects among `ids` (unknown ids are simply absent)."""
-    statement = select(*PROJECT_COLUMNS).where(P.account_id == account_id, P.id.in_(ids))
-    return list((await connection.execute(statement)).all())
+    parameters = {"account_id": account_id, "ids": ids}
+    return list((await connection.execute(_PROJECTS_BY_IDS, parameters)).all())
 
 
 async def project_page(
@@ -107,17 +108,23 @@ async def milestones_by_project_ids(
     connection: AsyncConnection, *, account_id: str, project_ids: Sequence[str]
 ) -> list[Any]:
     """Return the milestones of the given projects with their invoiced, paid and discount sums."""
-    statement = (
-        _milestones_with_currency()
-        .where(M.account_id == account_id, M.project_id.in_(project_ids))
-        .order_by(M.project_id, M.position)
-    )
-    return list((await connection.execute(statement)).all())
+    parameters = {"account_id": account_id, "ids": project_ids}
+    return list((await connection.execute(_MILESTONES_BY_PROJECT, parameters)).all())
 
 
 async def milestones_by_ids(
     connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
 ) -> list[Any]:
     """Return the account's milestones among `ids`, with the same sums."""
-    statement = _milestones_with_currency().where(M.account_id == account_id, M.id.in_(ids))
-    return list((await connection.execute(statement)).all())
+    parameters = {"account_id": account_id, "ids": ids}
+    return list((await connection.execute(_MILESTONES_BY_IDS, parameters)).all())
+
+
+ACCOUNT = bindparam("account_id", type_=String)
+_PROJECTS_BY_IDS = select(*PROJECT_COLUMNS).where(P.account_id == ACCOUNT, among(P.id, "ids"))
+_MILESTONES_BY_PROJECT = (
+    _milestones_with_currency()
+    .where(M.account_id == ACCOUNT, among(M.project_id, "ids"))
+    .order_by(M.project_id, M.position)
+)
+_MILESTONES_BY_IDS = _milestones_with_currency().where(M.account_id == ACCOUNT, among(M.id, "ids"))

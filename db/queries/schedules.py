@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db.queries.keys import among
 from db.queries.projects import P
 from db.tables import InvoiceSchedule, InvoiceScheduleItem, Project
 
@@ -62,8 +63,8 @@ async def schedules_by_ids(
     connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
 ) -> list[Any]:
     """Return the account's schedules among `ids`, with their item counts and billed sums."""
-    statement = _schedules().where(S.account_id == account_id, S.id.in_(ids))
-    return list((await connection.execute(statement)).all())
+    statement = _schedules().where(S.account_id == account_id, among(S.id, "ids"))
+    return list((await connection.execute(statement, {"ids": ids})).all())
 
 
 async def schedules_by_project_ids(
@@ -72,10 +73,10 @@ async def schedules_by_project_ids(
     """Return the schedules of these projects, oldest first."""
     statement = (
         _schedules()
-        .where(S.account_id == account_id, S.project_id.in_(project_ids))
+        .where(S.account_id == account_id, among(S.project_id, "ids"))
         .order_by(S.created_at, S.id)
     )
-    return list((await connection.execute(statement)).all())
+    return list((await connection.execute(statement, {"ids": project_ids})).all())
 
 
 def _items() -> Any:
@@ -99,15 +100,15 @@ async def items_by_schedule_ids(
     """Return the items of these schedules in sequence order."""
     statement = (
         _items()
-        .where(SI.account_id == account_id, SI.schedule_id.in_(schedule_ids))
+        .where(SI.account_id == account_id, among(SI.schedule_id, "ids"))
         .order_by(SI.schedule_id, SI.sequence)
     )
-    return list((await connection.execute(statement)).all())
+    return list((await connection.execute(statement, {"ids": schedule_ids})).all())
 
 
 async def items_by_milestone_ids(
     connection: AsyncConnection, *, account_id: str, milestone_ids: Sequence[str]
 ) -> list[Any]:
     """Return the schedule item of each of these milestones (at most one each)."""
-    statement = _items().where(SI.account_id == account_id, SI.milestone_id.in_(milestone_ids))
-    return list((await connection.execute(statement)).all())
+    statement = _items().where(SI.account_id == account_id, among(SI.milestone_id, "ids"))
+    return list((await connection.execute(statement, {"ids": milestone_ids})).all())

@@ -44,8 +44,10 @@ class RecordExternalPaymentInput:
 
 @strawberry.input
 class RecordPaymentInput:
-    transaction_id: str = strawberry.field(description="The processor's id, txn_...")
     allocations: list[AllocationInputType] = ALLOCATIONS
+    transaction_id: str | None = strawberry.field(
+        default=None, description="The processor's id, txn_...; required."
+    )
     method: PaymentMethod = PaymentMethod.CARD  # type: ignore[valid-type]
     reference: str | None = None
     received_on: date | None = None
