@@ -282,7 +282,13 @@ class FastExecutor:
             flat = [item for value in values for item in value]
             completed_flat = await self.complete(flat, graphql_type.of_type, selections)
             return list(_split(completed_flat, lengths))
-        if isinstance(graphql_type, GraphQLScalarType | GraphQLEnumType):
+        if isinstance(graphql_type, GraphQLEnumType):
+            names = _enum_names(graphql_type)
+            return [
+                names[value] if value in names else graphql_type.serialize(value)
+                for value in values
+            ]
+        if isinstance(graphql_type, GraphQLScalarType):
             serialize = graphql_type.serialize
             return [serialize(value) for value in values]
         if isinstance(graphql_type, GraphQLObjectType):
@@ -290,6 +296,19 @@ class FastExecutor:
                 return []
             return await self.complete_objects(values, graphql_type, selections)
         raise StepAside  # interfaces and unions need a runtime type
+
+
+_ENUM_NAMES: dict[str, dict[Any, str]] = {}
+
+
+def _enum_names(enum_type: GraphQLEnumType) -> dict[Any, str]:
+    """Return {internal value: GraphQL name}; a dict lookup instead of a serialize call."""
+    names = _ENUM_NAMES.get(enum_type.name)
+    if names is None:
+        names = _ENUM_NAMES[enum_type.name] = {
+            value.value: name for name, value in enum_type.values.items()
+        }
+    return names
 
 
 def _split(items: list[Any], lengths: list[int]) -> Iterator[list[Any]]:

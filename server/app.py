@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,6 +24,7 @@ from db.engine import create_engine
 from db.migrate import current_revision, head_revision
 from domain.clock import Clock, SystemClock
 from resolvers.context import request_id_var
+from server.graphiql import GraphiQLPage
 from server.graphql_app import GraphQLEndpoint
 from server.observability import BodyLimitMiddleware, RequestLogMiddleware, metrics
 from server.rest import distribute_milestone_payments
@@ -28,6 +32,8 @@ from server.settings import Settings
 from server.state import AppState
 
 logger = logging.getLogger("milestone_billing")
+HEALTH_TIMEOUT_SECONDS = 5
+BALANCES_PAGE = Path(__file__).with_name("static") / "examples" / "balances.html"
 
 
 class DatabaseNotMigrated(RuntimeError):
@@ -68,11 +74,31 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
 
 
+class ListedOriginsCORS(CORSMiddleware):
+    """Starlette's CORS, except that an origin not in CORS_ORIGINS gets no CORS header at all."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        if not self.is_allowed_origin(origin=request_headers["origin"]):
+            return PlainTextResponse("Disallowed CORS origin", status_code=400)
+        return super().preflight_response(request_headers)
+
+    async def send(self, message: Message, send: Send, request_headers: Headers) -> None:
+        origin = request_headers.get("origin")
+        if origin is None or self.is_allowed_origin(origin=origin):
+            await super().send(message, send, request_headers)
+            return
+        if message["type"] == "http.response.start":
+            headers = MutableHeaders(scope=message)
+            headers["Vary"] = ", ".join([*headers.getlist("Vary"), "Origin"])
+        await send(message)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
     engine: AsyncEngine | None = None,
     clock: Clock | None = None,
+    graphiql: GraphiQLPage | None = None,
 ) -> Starlette:
     """Return the ASGI app; it checks the migrations when it starts."""
     settings = settings or Settings.from_env()
@@ -81,28 +107,35 @@ def create_app(
         engine=engine or create_engine(settings.database_url),
         clock=clock or SystemClock(),
     )
+    graphiql = graphiql or GraphiQLPage.from_env(settings.host)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await ensure_migrated(state.engine)
+        graphiql.prepare()  # local GraphiQL files or the CDN: decided and logged at start
         yield
         await state.engine.dispose()
 
     async def healthz(_request: Request) -> JSONResponse:
         try:
-            async with state.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS), state.engine.connect() as db:
+                await db.execute(text("SELECT 1"))
         except Exception:
             logger.exception("health check failed")
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok"})
 
-    graphql = GraphQLEndpoint(state)
+    async def balances_page(_request: Request) -> FileResponse:
+        return FileResponse(BALANCES_PAGE, media_type="text/html")
+
+    graphql = GraphQLEndpoint(state, graphiql)
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
+            Route("/graphiql-assets/{name}", graphiql.asset, methods=["GET"]),
+            Route("/examples/balances", balances_page, methods=["GET"]),
             Route(
                 "/invoices/distribute-milestone-payments",
                 distribute_milestone_payments,
@@ -114,7 +147,7 @@ def create_app(
             Middleware(RequestLogMiddleware),
             Middleware(BodyLimitMiddleware),
             Middleware(
-                CORSMiddleware,
+                ListedOriginsCORS,
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=["Authorization", "Content-Type"],

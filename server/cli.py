@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -21,6 +22,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from server.app import DatabaseNotMigrated, ensure_migrated
+    from server.graphiql import DEMO_KEY_VARIABLE
     from server.logs import configure_logging
 
     async def check() -> None:
@@ -37,7 +39,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     configure_logging(settings.log_level)
     host, port = args.host or settings.host, args.port or settings.port
+    # The app is built by uvicorn from the environment: tell it where it listens, and the key.
+    os.environ.update(HOST=host, PORT=str(port))
+    if args.demo_key:
+        os.environ[DEMO_KEY_VARIABLE] = args.demo_key
     print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
+    print(f"Balances page: http://{host}:{port}/examples/balances", flush=True)
     uvicorn.run(
         "server.app:create_app",
         factory=True,
@@ -131,33 +138,56 @@ def cmd_export_schema(args: argparse.Namespace, _settings: Settings) -> int:
     return 0
 
 
+class OneLineCommandsFormatter(argparse.HelpFormatter):
+    """Each command's description on the command's own line in `--help`.
+
+    Python before 3.13 measures the command names without their indent, so the longest ones
+    would push their descriptions onto the next line.
+    """
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        for choice in getattr(action, "_choices_actions", ()):
+            width = len(self._format_action_invocation(choice)) + self._current_indent + 2
+            self._action_max_length = max(self._action_max_length, width)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="milestone-billing", description="GraphQL API server for milestone billing."
+        prog="milestone-billing",
+        description="GraphQL API server for milestone billing.",
+        formatter_class=OneLineCommandsFormatter,
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    serve = commands.add_parser("serve", help="serve the API (GraphiQL at /graphql)")
+    commands = parser.add_subparsers(
+        title="commands", dest="command", required=True, metavar="COMMAND"
+    )
+    serve = commands.add_parser("serve", help="serve the API, GraphiQL and the balances page")
     serve.add_argument("--host", help="address to bind (default: HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: PORT or 8000)")
+    serve.add_argument(
+        "--demo-key",
+        metavar="KEY",
+        help="prefill GraphiQL's headers with this key (on loopback only; or DEMO_API_KEY)",
+    )
     serve.set_defaults(run=cmd_serve)
     commands.add_parser("migrate", help="apply the database migrations").set_defaults(
         run=cmd_migrate
     )
-    account = commands.add_parser("create-account", help="create an account and its API key")
+    account = commands.add_parser("create-account", help="create an account; print its API key")
     account.add_argument("name")
     account.add_argument("--role", choices=["read", "write"], default="write")
     account.set_defaults(run=cmd_create_account)
-    commands.add_parser(
-        "seed-demo", help="load the demo projects and print a demo API key"
-    ).set_defaults(run=cmd_seed_demo)
+    commands.add_parser("seed-demo", help="load the demo data; print a demo API key").set_defaults(
+        run=cmd_seed_demo
+    )
     due = commands.add_parser(
-        "process-due", help="run every pending schedule item whose run date has come"
+        "process-due", help="run every schedule item that is due (issue its invoice)"
     )
     due.add_argument(
         "--as-of", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)"
     )
     due.set_defaults(run=cmd_process_due)
-    export = commands.add_parser("export-schema", help="print the GraphQL SDL")
+    export = commands.add_parser("export-schema", help="print the GraphQL SDL (or write a file)")
     export.add_argument("--output", help="write the SDL to this file instead")
     export.set_defaults(run=cmd_export_schema)
     return parser

@@ -15,6 +15,7 @@ from domain.context import Caller
 from resolvers.context import RequestContext, request_id_var
 from schema import build_schema
 from server.auth import caller_of, unauthorized
+from server.graphiql import GraphiQLPage
 from server.observability import request_info
 from server.state import AppState
 
@@ -22,9 +23,14 @@ CALLER_SCOPE_KEY = "milestone_billing.caller"
 
 
 class BillingGraphQL(GraphQL[RequestContext, None]):
-    def __init__(self, state: AppState) -> None:
+    def __init__(self, state: AppState, ide: GraphiQLPage | None = None) -> None:
         super().__init__(build_schema(), graphql_ide="graphiql")
         self.state = state
+        self.ide = ide or GraphiQLPage(host=state.settings.host)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from this server's own checked files, or Strawberry's CDN page."""
+        return self.ide.response(request)
 
     async def get_context(self, request: Request, response: Any) -> RequestContext:  # type: ignore[override]
         caller: Caller = request.scope[CALLER_SCOPE_KEY]
@@ -48,9 +54,9 @@ def wants_graphiql(request: Request) -> bool:
 class GraphQLEndpoint:
     """ASGI app for /graphql: GraphiQL for browsers, a 401 without a valid key."""
 
-    def __init__(self, state: AppState) -> None:
+    def __init__(self, state: AppState, ide: GraphiQLPage | None = None) -> None:
         self.state = state
-        self.graphql = BillingGraphQL(state)
+        self.graphql = BillingGraphQL(state, ide)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)

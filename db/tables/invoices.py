@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKeyConstraint, Index
 from sqlmodel import Field, SQLModel
 
-from db.tables._columns import id_field, money_field, timestamp_field
+from db.tables._columns import date_field, id_field, money_field, timestamp_field
 
 
 class Invoice(SQLModel, table=True):
@@ -23,8 +23,8 @@ class Invoice(SQLModel, table=True):
     status: str = Field(default="DRAFT", max_length=20)
     currency: str = Field(max_length=3)
     memo: str | None = Field(default=None, max_length=2000)
-    issued_on: date | None = None
-    due_on: date | None = None
+    issued_on: date | None = date_field()
+    due_on: date | None = date_field()
     subtotal: int = money_field(default=0)
     discount: int = money_field(default=0)
     total: int = money_field(default=0)

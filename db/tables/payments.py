@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKeyConstraint, Index
 from sqlmodel import Field, SQLModel
 
-from db.tables._columns import id_field, money_field, timestamp_field
+from db.tables._columns import date_field, id_field, money_field, timestamp_field
 
 
 class Payment(SQLModel, table=True):
@@ -18,7 +18,7 @@ class Payment(SQLModel, table=True):
     transaction_id: str | None = Field(default=None, max_length=100)
     method: str = Field(max_length=10)
     reference: str | None = Field(default=None, max_length=200)
-    received_on: date
+    received_on: date = date_field(nullable=False)
     currency: str = Field(max_length=3)
     amount: int = money_field()
     attrs: str | None = Field(default=None, max_length=255)

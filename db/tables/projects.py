@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKeyConstraint, Index
 from sqlmodel import Field, SQLModel
 
-from db.tables._columns import id_field, money_field, timestamp_field
+from db.tables._columns import date_field, id_field, money_field, timestamp_field
 
 
 class Project(SQLModel, table=True):
@@ -36,6 +36,6 @@ class Milestone(SQLModel, table=True):
     trigger: str | None = Field(default=None, max_length=500)
     position: int
     amount: int = money_field(default=0)
-    planned_on: date | None = None
+    planned_on: date | None = date_field()
     completed_at: datetime | None = timestamp_field(nullable=True)
     created_at: datetime = timestamp_field()

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKeyConstraint, Index
 from sqlmodel import Field, SQLModel
 
-from db.tables._columns import id_field, money_field, timestamp_field
+from db.tables._columns import date_field, id_field, money_field, timestamp_field
 
 
 class InvoiceSchedule(SQLModel, table=True):
@@ -48,7 +48,7 @@ class InvoiceScheduleItem(SQLModel, table=True):
     name: str = Field(max_length=100)
     percentage: str | None = Field(default=None, max_length=12)
     amount: int = money_field()
-    run_date: date | None = None
+    run_date: date | None = date_field()
     milestone_id: str = id_field()
     owns_milestone: bool = Field(
         default=False, description="The milestone was created from this item's trigger text."

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.engine import lock_name
 from db.tables import Allocation, Invoice, Payment
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
@@ -53,6 +54,9 @@ async def record_payment(
         raise DomainError(ErrorCode.INVALID, "allocations", "Allocate the payment to an invoice.")
     if len(allocations) > MAX_ALLOCATIONS:
         raise DomainError(ErrorCode.INVALID, "allocations", f"At most {MAX_ALLOCATIONS}.")
+    if txn:
+        # Two deliveries of the same processor payment: the second waits, then sees the first.
+        await lock_name(session, f"transaction:{caller.account_id}:{txn}")
     if txn and await session.scalar(
         select(PAY.id).where(PAY.account_id == caller.account_id, PAY.transaction_id == txn)
     ):
