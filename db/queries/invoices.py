@@ -133,7 +133,12 @@ async def progress_by_invoice_ids(
         E.account_id == I.account_id,
         E.project_id == I.project_id,
         E.status.in_(ISSUED_STATUSES),
-        or_(I.number.is_(None), E.number < I.number),
+        # Numbers are zero-padded, so compare lengths first: INV-999999 < INV-1000000.
+        or_(
+            I.number.is_(None),
+            func.length(E.number) < func.length(I.number),
+            and_(func.length(E.number) == func.length(I.number), E.number < I.number),
+        ),
     )
     invoiced_before = select(func.coalesce(func.sum(E.total), 0)).where(before).scalar_subquery()
     paid_before = select(func.coalesce(func.sum(E.amount_paid), 0)).where(before).scalar_subquery()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import date
 
@@ -15,6 +16,8 @@ from domain.invoices.service import LineSpec, uninvoiced_amounts, write_invoice
 from domain.projects.service import get_milestone, get_project
 from domain.schedules.rules import ItemStatus
 from domain.schedules.service import get_schedule, schedule_items
+
+logger = logging.getLogger("milestone_billing.schedules")
 
 S = InvoiceSchedule.__table__.c  # type: ignore[attr-defined]
 SI = InvoiceScheduleItem.__table__.c  # type: ignore[attr-defined]
@@ -113,14 +116,23 @@ async def process_due(*, session: AsyncSession, caller: Caller, as_of: date) -> 
                 .execution_options(populate_existing=True)
             )
         )
-        invoices += await run_items(session=session, caller=caller, schedule=schedule, items=group)
+        try:
+            # One schedule that cannot run (say, a milestone invoiced by hand) must not
+            # hold back the others: its own savepoint is rolled back and it is logged.
+            async with session.begin_nested():
+                invoices += await run_items(
+                    session=session, caller=caller, schedule=schedule, items=group
+                )
+        except DomainError as error:
+            logger.warning("schedule %s not run: %s", schedule.number, error.message)
     return invoices
 
 
 async def complete_milestone(
     *, session: AsyncSession, caller: Caller, milestone_id: str
 ) -> Milestone:
-    """Return the milestone completed; its pending item runs unless its schedule is paused."""
+    """Return the milestone completed; its pending item runs unless its schedule is paused
+    or the milestone was already invoiced by hand."""
     milestone = await get_milestone(
         session=session, caller=caller, milestone_id=milestone_id, lock=True
     )
@@ -138,7 +150,11 @@ async def complete_milestone(
     )
     if item is not None:
         schedule = await get_schedule(session=session, caller=caller, schedule_id=item.schedule_id)
-        if not schedule.paused:
+        open_amounts = await uninvoiced_amounts(
+            session=session, account_id=caller.account_id, milestone_ids=[milestone.id]
+        )
+        # Invoiced by hand already: the completion stands and the item stays pending.
+        if not schedule.paused and item.amount <= open_amounts.get(milestone.id, 0):
             await run_items(
                 session=session,
                 caller=caller,

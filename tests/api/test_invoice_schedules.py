@@ -897,19 +897,21 @@ async def test_completing_a_milestone_of_a_paused_schedule_issues_nothing(api: A
     assert ran["invoices"][0]["total"] == "50.00"
 
 
-async def test_completing_a_milestone_invoiced_by_hand_is_refused_and_writes_nothing(
+async def test_completing_a_milestone_invoiced_by_hand_completes_without_a_second_invoice(
     api: Api,
 ) -> None:
-    # Current behaviour: the pending item cannot run, so the completion is refused as a whole.
     project_id = await create_project(api, contractValue="100.00")
     schedule = await create_schedule(api, project_id, items=stages(50, 50))
     milestone_id = schedule["items"][0]["milestone"]["id"]
     await create_invoice(api, project_id, lines=[{"milestoneId": milestone_id}])
-    before = await snapshot(api)
     done = await complete(api, milestone_id)
-    assert done["milestone"] is None
-    assert errors(done) == [(["milestoneId"], "EXCEEDS_UNINVOICED_AMOUNT")]
-    assert await snapshot(api) == before  # completedAt is still null
+    assert errors(done) == []
+    assert done["milestone"]["status"] == "INVOICED"
+    # The item could not bill what was billed already: it stays pending, nothing more issued.
+    again = await get_schedule(api, schedule["id"])
+    assert again is not None
+    assert [item["status"] for item in again["items"]] == ["PENDING", "PENDING"]
+    assert again["billedAmount"] == "0.00"
 
 
 # --- updateInvoiceSchedule ----------------------------------------------------------------
