@@ -44,7 +44,8 @@ PAGE_TEMPLATE = Path(__file__).with_name("static") / "graphiql.html"
 CDN = "https://unpkg.com/"
 
 DEFAULT_QUERY = """\
-# Your projects and their balances: press the run button (or Ctrl-Enter).
+# Your projects and their balances.
+# Press ▶ (or Ctrl-Enter) to run it.
 query ProjectBalances {
   projects(first: 50) {
     totalCount

@@ -42,8 +42,14 @@ def _as_postgres(command: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def throwaway_cluster(bindir: Path, *, databases: tuple[str, ...]) -> Iterator[dict[str, str]]:
-    """Yield {database: url} for a fresh cluster; stop it and delete it afterwards."""
+def throwaway_cluster(
+    bindir: Path, *, databases: tuple[str, ...], durable: bool = False
+) -> Iterator[dict[str, str]]:
+    """Yield {database: url} for a fresh cluster; stop it and delete it afterwards.
+
+    The cluster skips fsync and synchronous commits for speed unless `durable` is set (the
+    crash-safety tests need a commit to be on disk when the server acknowledges it).
+    """
     root = Path(tempfile.mkdtemp(prefix="mb-pg-"))
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
@@ -56,10 +62,9 @@ def throwaway_cluster(bindir: Path, *, databases: tuple[str, ...]) -> Iterator[d
         check=True,
         capture_output=True,
     )
-    options = (
-        f"-c listen_addresses=127.0.0.1 -p {port} -k {root} "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-    )
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c max_connections=200"
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     pg_ctl = str(bindir / "pg_ctl")
     log = root / "server.log"
     subprocess.run(
