@@ -78,7 +78,11 @@ class RequestLogMiddleware:
         if scope.get("path") == "/metrics":
             return
         operation = _label(info.get("operation"), "-")
-        operation_type = _label(info.get("operation_type"), scope.get("path", "-").strip("/"))
+        # Outside GraphQL, label by the route's template, never the raw path: a client could
+        # otherwise mint a new time series with every made-up URL.
+        route = scope.get("route")
+        route_label = getattr(route, "path", "unmatched").strip("/") or "root"
+        operation_type = _label(info.get("operation_type"), route_label)
         REQUESTS.labels(operation, operation_type, str(status)).inc()
         LATENCY.labels(operation, operation_type).observe(seconds)
         if status >= 400:
