@@ -79,7 +79,14 @@ async def distribute_milestone_payments(request: Request) -> JSONResponse:
     state: AppState = request.app.state.milestone_billing
     caller = await caller_of(request, state)
     if caller is None:
-        return unauthorized()
+        response = error_response(
+            401,
+            "UNAUTHENTICATED",
+            None,
+            "Missing or invalid API key: send `Authorization: Bearer <key>`.",
+        )
+        response.headers["WWW-Authenticate"] = unauthorized().headers["WWW-Authenticate"]
+        return response
     request_info(request.scope).update(account_id=caller.account_id, operation="distribute")
     if not caller.can_write:
         return error_response(403, "FORBIDDEN", None, "This API key is read-only.")

@@ -9,8 +9,8 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
-from db.queries.projects import I
-from db.tables import Allocation, Invoice, MilestoneDistribution, Payment
+from db.queries.projects import I, L
+from db.tables import Allocation, Invoice, InvoiceLine, MilestoneDistribution, Payment
 
 PAY = Payment.__table__.c  # type: ignore[attr-defined]
 A = Allocation.__table__.c  # type: ignore[attr-defined]
@@ -100,7 +100,7 @@ async def allocations_by_payment_ids(
 async def distributions_by_invoice_ids(
     connection: AsyncConnection, *, account_id: str, invoice_ids: Sequence[str]
 ) -> list[Any]:
-    """Return how each of these paid invoices was distributed to its milestones."""
+    """Return how each of these paid invoices was distributed to its milestones, in line order."""
     statement = (
         select(D.invoice_id, D.milestone_id, D.line_amount, D.amount, D.discount, I.currency)
         .join_from(
@@ -108,6 +108,15 @@ async def distributions_by_invoice_ids(
             Invoice.__table__,  # type: ignore[attr-defined]
             and_(I.account_id == D.account_id, I.id == D.invoice_id),
         )
+        .join(
+            InvoiceLine.__table__,  # type: ignore[attr-defined]
+            and_(
+                L.account_id == D.account_id,
+                L.invoice_id == D.invoice_id,
+                L.milestone_id == D.milestone_id,
+            ),
+        )
         .where(D.account_id == account_id, among(D.invoice_id, "ids"))
+        .order_by(D.invoice_id, L.position)
     )
     return list((await connection.execute(statement, {"ids": invoice_ids})).all())

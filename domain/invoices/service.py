@@ -156,6 +156,15 @@ async def write_invoice(
 ) -> Invoice:
     """Return a new invoice with these checked lines, issued unless `issue` is false."""
     subtotal = sum(line.amount for line in lines)
+    milestone_lines = sum(line.amount for line in lines if line.milestone_id)
+    if discount and any(line.milestone_id for line in lines) and discount > milestone_lines:
+        # Free lines are settled at their full amount when the payment is distributed, so the
+        # discount has to come out of the milestone lines.
+        raise DomainError(
+            ErrorCode.INVALID_AMOUNT,
+            "discount",
+            "The discount cannot exceed the milestone lines: free lines are paid in full.",
+        )
     if discount >= subtotal:
         raise DomainError(
             ErrorCode.INVALID_AMOUNT, "discount", "The discount must be less than the subtotal."

@@ -1,0 +1,422 @@
+"""Money invariants under random sequences of mutations (hypothesis stateful testing).
+
+A RuleBasedStateMachine drives the real app over HTTP: it creates invoices, records payments
+(sometimes over the balance, sometimes on paid or void invoices), reverses allocations,
+distributes paid invoices and voids invoices. It predicts each outcome from a small model,
+and after every step it checks, from what the API reports:
+
+- an invoice's amountPaid is the sum of its active allocations, and equals the model's;
+- 0 <= balanceDue = total - amountPaid <= total (0 once void), and the status follows the
+  amounts;
+- a milestone's amountPaid and discount are the sums of its distributions over all invoices,
+  and paid = amountPaid + discount >= amount;
+- only a PAID invoice has a distribution, and it adds up to total - free lines;
+- the project balance agrees with the invoices.
+
+Hypothesis drives its examples synchronously, so the machine runs on SQLite only, in a worker
+thread with its own event loop, engine, app and migrated database file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db.engine import create_engine
+from db.migrate import upgrade_to_head
+from domain.clock import FixedClock
+from tests.api.billing_helpers import add_milestone, create_invoice, create_project, free_line
+from tests.api.test_distribution import DISTRIBUTE
+from tests.api.test_payments import (
+    RECORD_EXTERNAL_PAYMENT,
+    REVERSE_ALLOCATION,
+    VOID_INVOICE,
+)
+from tests.conftest import START, Api, make_app, new_account
+
+T = TypeVar("T")
+
+STATE = """
+query($id: ID!) {
+  project(id: $id) {
+    milestones { id amount amountPaid discount paid status }
+    balance { invoicedAmount paidAmount outstandingAmount discountAmount }
+    invoices(first: 100) {
+      totalCount
+      nodes {
+        id status total discount amountPaid balanceDue distributionRequired
+        lines { amount milestone { id } }
+        allocations { id amount reversedAt }
+        milestoneDistributions { lineAmount amount discount milestone { id } }
+      }
+    }
+  }
+}"""
+
+
+def cents(text: str) -> int:
+    return int(Decimal(text) * 100)
+
+
+def usd(minor: int) -> str:
+    return f"{minor // 100}.{minor % 100:02d}"
+
+
+@dataclass
+class ModelInvoice:
+    total: int
+    free: int
+    milestone_lines: list[tuple[str, int]]
+    paid: int = 0
+    void: bool = False
+
+    @property
+    def status(self) -> str:
+        if self.void:
+            return "VOID"
+        if self.paid == self.total:
+            return "PAID"
+        return "PARTIALLY_PAID" if self.paid else "OPEN"
+
+    @property
+    def balance(self) -> int:
+        return self.total - self.paid
+
+
+@dataclass
+class ModelAllocation:
+    invoice_id: str
+    amount: int
+    reversed: bool = False
+
+
+class Harness:
+    """An app on a fresh SQLite database, driven from one private event loop."""
+
+    def __init__(self, database: Path) -> None:
+        url = f"sqlite+aiosqlite:///{database}"
+        upgrade_to_head(url)
+        self.loop = asyncio.new_event_loop()
+        self.clock = FixedClock(START)
+        self.engine: AsyncEngine = create_engine(url)
+        transport = httpx.ASGITransport(app=make_app(self.engine, self.clock))
+        self.client = httpx.AsyncClient(transport=transport, base_url="http://test")
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return self.loop.run_until_complete(coroutine)
+
+    def new_api(self) -> Api:
+        account_id, write_key, read_key = self.run(new_account(self.engine, self.clock))
+        return Api(self.client, account_id, write_key, read_key, self.engine, self.clock)
+
+    def close(self) -> None:
+        self.run(self.client.aclose())
+        self.run(self.engine.dispose())
+        self.loop.close()
+
+
+class PaymentMachine(RuleBasedStateMachine):
+    harness: Harness  # set before the machine runs
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.api = self.harness.new_api()
+        self.project_id = self.harness.run(create_project(self.api))
+        self.invoices: dict[str, ModelInvoice] = {}
+        self.allocations: dict[str, ModelAllocation] = {}
+        self.milestone_count = 0
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def mutate(self, document: str, variables: dict[str, Any], name: str) -> dict[str, Any]:
+        data = self.harness.run(self.api.gql(document, variables))
+        return dict(data[name])
+
+    @staticmethod
+    def code(payload: dict[str, Any]) -> str:
+        if not payload["userErrors"]:
+            return "ok"
+        [error] = payload["userErrors"]
+        return str(error["code"])
+
+    # --- rules -----------------------------------------------------------------------------
+
+    @precondition(lambda self: len(self.invoices) < 6)
+    @rule(
+        milestone_lines=st.lists(st.integers(1, 200_000), max_size=3),
+        free=st.one_of(st.none(), st.integers(1, 100_000)),
+        discount_share=st.one_of(st.none(), st.floats(0, 0.99)),
+    )
+    def create_invoice(
+        self, milestone_lines: list[int], free: int | None, discount_share: float | None
+    ) -> None:
+        if not milestone_lines and free is None:
+            free = 10_000
+        milestones = []
+        for amount in milestone_lines:
+            self.milestone_count += 1
+            milestone = self.harness.run(
+                add_milestone(
+                    self.api,
+                    self.project_id,
+                    name=f"M{self.milestone_count}",
+                    amount=usd(amount),
+                )
+            )
+            milestones.append((milestone["id"], amount))
+        subtotal = sum(milestone_lines) + (free or 0)
+        # A discount larger than the milestone lines cannot be distributed: see
+        # test_distribution.py::test_a_paid_invoice_that_requires_distribution_can_be_distributed
+        ceiling = min(subtotal - 1, sum(milestone_lines)) if free else subtotal - 1
+        discount = int(ceiling * discount_share) if discount_share and ceiling > 0 else 0
+        lines = [free_line(usd(free))] if free else []
+        lines += [{"milestoneId": id_} for id_, _ in milestones]
+        invoice = self.harness.run(
+            create_invoice(
+                self.api, self.project_id, lines=lines, discount=usd(discount) if discount else None
+            )
+        )
+        assert cents(invoice["total"]) == subtotal - discount
+        self.invoices[invoice["id"]] = ModelInvoice(
+            total=subtotal - discount, free=free or 0, milestone_lines=milestones
+        )
+
+    @precondition(lambda self: self.invoices)
+    @rule(data=st.data())
+    def record_payment(self, data: st.DataObject) -> None:
+        ids = list(self.invoices)  # creation order: ids are random, their order is not stable
+        chosen = data.draw(
+            st.lists(st.sampled_from(ids), min_size=1, max_size=2, unique=True), label="invoices"
+        )
+        allocations, expected = [], "ok"
+        for invoice_id in chosen:
+            invoice = self.invoices[invoice_id]
+            kind = data.draw(st.sampled_from(["part", "exact", "over"]), label="kind")
+            if kind == "exact" and invoice.balance > 0:
+                amount = invoice.balance
+            elif kind == "over":
+                amount = invoice.balance + data.draw(st.integers(1, 50_000), label="over")
+            else:
+                amount = data.draw(st.integers(1, max(invoice.balance, 1)), label="part")
+            allocations.append((invoice_id, amount))
+            if expected == "ok":
+                if invoice.status not in ("OPEN", "PARTIALLY_PAID"):
+                    expected = "INVALID_STATE"
+                elif amount > invoice.balance:
+                    expected = "EXCEEDS_BALANCE_DUE"
+        payload = self.mutate(
+            RECORD_EXTERNAL_PAYMENT,
+            {
+                "input": {
+                    "method": "CHECK",
+                    "allocations": [
+                        {"invoiceId": id_, "amount": usd(amount)} for id_, amount in allocations
+                    ],
+                }
+            },
+            "recordExternalPayment",
+        )
+        assert self.code(payload) == expected, (allocations, payload["userErrors"])
+        if expected != "ok":
+            return
+        assert cents(payload["payment"]["amount"]) == sum(a for _, a in allocations)
+        written = {a["invoice"]["id"]: a for a in payload["payment"]["allocations"]}
+        assert len(written) == len(allocations)
+        for invoice_id, amount in allocations:  # input order, for reproducible draws
+            assert cents(written[invoice_id]["amount"]) == amount
+            self.allocations[written[invoice_id]["id"]] = ModelAllocation(invoice_id, amount)
+            self.invoices[invoice_id].paid += amount
+
+    @precondition(lambda self: any(i.balance and not i.void for i in self.invoices.values()))
+    @rule(data=st.data())
+    def pay_in_full(self, data: st.DataObject) -> None:
+        """Pay what is left on one invoice, so that paid invoices come up often."""
+        payable = [
+            id_ for id_, invoice in self.invoices.items() if invoice.balance and not invoice.void
+        ]
+        invoice_id = data.draw(st.sampled_from(payable), label="invoice")
+        invoice = self.invoices[invoice_id]
+        payload = self.mutate(
+            RECORD_EXTERNAL_PAYMENT,
+            {
+                "input": {
+                    "method": "WIRE",
+                    "allocations": [{"invoiceId": invoice_id, "amount": usd(invoice.balance)}],
+                }
+            },
+            "recordExternalPayment",
+        )
+        assert self.code(payload) == "ok", payload["userErrors"]
+        [allocation] = payload["payment"]["allocations"]
+        assert allocation["invoice"]["status"] == "PAID"
+        self.allocations[allocation["id"]] = ModelAllocation(invoice_id, invoice.balance)
+        invoice.paid = invoice.total
+
+    @precondition(lambda self: self.allocations)
+    @rule(data=st.data())
+    def reverse_allocation(self, data: st.DataObject) -> None:
+        allocation_id = data.draw(st.sampled_from(list(self.allocations)), label="allocation")
+        allocation = self.allocations[allocation_id]
+        payload = self.mutate(
+            REVERSE_ALLOCATION, {"id": allocation_id, "reason": "Bounced"}, "reverseAllocation"
+        )
+        if allocation.reversed:
+            assert self.code(payload) == "INVALID_STATE"
+            return
+        assert self.code(payload) == "ok", payload["userErrors"]
+        allocation.reversed = True
+        self.invoices[allocation.invoice_id].paid -= allocation.amount
+
+    @precondition(lambda self: self.invoices)
+    @rule(data=st.data())
+    def distribute(self, data: st.DataObject) -> None:
+        paid = [
+            id_
+            for id_, invoice in self.invoices.items()
+            if invoice.status == "PAID" and invoice.milestone_lines
+        ]
+        pick_paid = bool(paid) and data.draw(st.booleans(), label="pick paid")
+        invoice_id = data.draw(
+            st.sampled_from(paid if pick_paid else list(self.invoices)), label="invoice"
+        )
+        invoice = self.invoices[invoice_id]
+        style = data.draw(st.sampled_from(["proportional", "greedy", "greedy backwards"]))
+        fields: dict[str, Any] = {"proportional": True}
+        if style != "proportional":
+            remaining = invoice.total - invoice.free
+            lines = invoice.milestone_lines
+            shares = []
+            for id_, line in reversed(lines) if style == "greedy backwards" else lines:
+                share = min(line, remaining)
+                remaining -= share
+                shares.append({"milestoneId": id_, "amount": usd(share)})
+            fields = {"distributions": shares}
+        payload = self.mutate(
+            DISTRIBUTE, {"input": {"invoiceId": invoice_id, **fields}}, "distributeMilestonePayment"
+        )
+        if invoice.status != "PAID":
+            expected = "INVALID_STATE"
+        elif not invoice.milestone_lines:
+            expected = "INVALID"
+        else:
+            expected = "ok"
+        assert self.code(payload) == expected, payload["userErrors"]
+
+    @precondition(lambda self: self.invoices)
+    @rule(data=st.data())
+    def void_invoice(self, data: st.DataObject) -> None:
+        invoice_id = data.draw(st.sampled_from(list(self.invoices)), label="invoice")
+        invoice = self.invoices[invoice_id]
+        active = any(
+            a.invoice_id == invoice_id and not a.reversed for a in self.allocations.values()
+        )
+        payload = self.mutate(VOID_INVOICE, {"id": invoice_id}, "voidInvoice")
+        expected = "INVALID_STATE" if invoice.void or active else "ok"
+        assert self.code(payload) == expected, payload["userErrors"]
+        if expected == "ok":
+            invoice.void = True
+
+    # --- invariants ------------------------------------------------------------------------
+
+    @invariant()
+    def money_adds_up(self) -> None:
+        project = self.harness.run(self.api.gql(STATE, {"id": self.project_id}))["project"]
+        invoices = project["invoices"]["nodes"]
+        assert project["invoices"]["totalCount"] == len(invoices) == len(self.invoices)
+        distributed: dict[str, tuple[int, int]] = {}
+        invoiced = paid = discounts = 0
+        for found in invoices:
+            model = self.invoices[found["id"]]
+            total, amount_paid = cents(found["total"]), cents(found["amountPaid"])
+            active = [cents(a["amount"]) for a in found["allocations"] if a["reversedAt"] is None]
+            assert amount_paid == sum(active) == model.paid
+            assert total == model.total
+            due = 0 if found["status"] == "VOID" else total - amount_paid  # void owes nothing
+            assert 0 <= cents(found["balanceDue"]) == due <= total
+            assert found["status"] == model.status
+            if found["status"] != "VOID":
+                invoiced += total
+                paid += amount_paid
+                discounts += cents(found["discount"])
+
+            distributions = found["milestoneDistributions"]
+            milestone_lines = {
+                line["milestone"]["id"]: cents(line["amount"])
+                for line in found["lines"]
+                if line["milestone"]
+            }
+            free = sum(cents(line["amount"]) for line in found["lines"] if not line["milestone"])
+            assert free == model.free
+            if found["status"] != "PAID":
+                assert distributions == [] and found["distributionRequired"] is False
+            elif len(milestone_lines) == 1:
+                assert len(distributions) == 1 and found["distributionRequired"] is False
+            elif len(milestone_lines) >= 2:
+                assert found["distributionRequired"] is (distributions == [])
+            if distributions:
+                assert sum(cents(d["amount"]) for d in distributions) == total - free
+                assert {d["milestone"]["id"] for d in distributions} == set(milestone_lines)
+            for d in distributions:
+                milestone_id = d["milestone"]["id"]
+                line, amount, discount = (
+                    cents(d["lineAmount"]),
+                    cents(d["amount"]),
+                    cents(d["discount"]),
+                )
+                assert line == milestone_lines[milestone_id]
+                assert 0 <= amount <= line and discount == line - amount
+                so_far = distributed.get(milestone_id, (0, 0))
+                distributed[milestone_id] = (so_far[0] + amount, so_far[1] + discount)
+
+        for milestone in project["milestones"]:
+            amount_paid, discount = distributed.get(milestone["id"], (0, 0))
+            assert cents(milestone["amountPaid"]) == amount_paid
+            assert cents(milestone["discount"]) == discount
+            assert milestone["paid"] is (amount_paid + discount >= cents(milestone["amount"]))
+            assert (milestone["status"] == "PAID") is milestone["paid"]
+
+        balance = project["balance"]
+        assert cents(balance["invoicedAmount"]) == invoiced
+        assert cents(balance["paidAmount"]) == paid
+        assert cents(balance["outstandingAmount"]) == invoiced - paid
+        assert cents(balance["discountAmount"]) == discounts
+
+
+def run_machine(database: Path) -> None:
+    harness = Harness(database)
+    try:
+        PaymentMachine.harness = harness
+        run_state_machine_as_test(
+            PaymentMachine,
+            settings=settings(
+                max_examples=10,
+                stateful_step_count=15,
+                deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+            ),
+        )
+    finally:
+        harness.close()
+
+
+def test_payment_invariants_hold_after_every_step(tmp_path: Path) -> None:
+    # Its own thread: hypothesis drives the steps synchronously, each on the harness's loop.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(run_machine, tmp_path / "invariants.db").result()
