@@ -11,11 +11,17 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 
-from schema.extensions import CostLimit, MaskUnexpectedErrors, OperationInfo, QueryStats
+from schema.extensions import (
+    BoundedValidation,
+    CostLimit,
+    MaskUnexpectedErrors,
+    OperationInfo,
+    QueryStats,
+    RefuseNulCharacters,
+)
 from schema.fastpath import FastQueries
 from schema.mutation import Mutation
 from schema.query import Query
@@ -59,9 +65,10 @@ def build_schema() -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            RefuseNulCharacters,
             CostLimit,
             FastQueries,
             lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
+            BoundedValidation,
         ],
     )

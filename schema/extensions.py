@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -12,9 +13,13 @@ from graphql import (
     FragmentDefinitionNode,
     GraphQLError,
     OperationDefinitionNode,
+    StringValueNode,
+    Visitor,
+    visit,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.schema.schema import validate_document
 
 from resolvers.context import request_id_var
 from schema.cost import MAX_COST, query_cost
@@ -126,3 +131,108 @@ def _single_operation_name(context: Any) -> str | None:
     document = context.graphql_document
     operation = _operation(document, None) if document else None
     return operation.name.value if operation is not None and operation.name else None
+
+
+MAX_SELECTIONS = 300
+MAX_FRAGMENTS = 50
+
+
+class BoundedValidation(SchemaExtension):
+    """Validate with a cache, after refusing a document with too many selections or fragments.
+
+    graphql-core's validation (overlapping-fields checks) grows quadratically with repeated
+    selections and runs on the event loop: a few thousand tokens could stall every request.
+    This replaces Strawberry's ValidationCache, which would validate before any check.
+    """
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None:
+            selections, fragments = _count_selections(document)
+            if selections > MAX_SELECTIONS or fragments > MAX_FRAGMENTS:
+                context.pre_execution_errors = [
+                    GraphQLError(
+                        f"The document has {selections} selections and {fragments} fragments; "
+                        f"at most {MAX_SELECTIONS} and {MAX_FRAGMENTS} are accepted.",
+                        extensions={"code": "QUERY_TOO_LARGE"},
+                    )
+                ]
+            else:
+                context.pre_execution_errors = _validate(
+                    context.schema._schema, document, context.validation_rules
+                )
+        yield
+
+
+@lru_cache(maxsize=256)
+def _validate(schema: Any, document: DocumentNode, rules: Any) -> list[GraphQLError]:
+    return list(validate_document(schema, document, rules))
+
+
+def _count_selections(document: DocumentNode) -> tuple[int, int]:
+    counter = _SelectionCounter()
+    visit(document, counter)
+    return counter.selections, counter.fragments
+
+
+class _SelectionCounter(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.selections = 0
+        self.fragments = 0
+
+    def enter_field(self, *_args: Any) -> None:
+        self.selections += 1
+
+    def enter_fragment_spread(self, *_args: Any) -> None:
+        self.selections += 1
+
+    def enter_inline_fragment(self, *_args: Any) -> None:
+        self.selections += 1
+
+    def enter_fragment_definition(self, *_args: Any) -> None:
+        self.fragments += 1
+
+
+class RefuseNulCharacters(SchemaExtension):
+    """Refuse a NUL character in any string input: PostgreSQL cannot store or compare one."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if context.result is None and (
+            _has_nul(context.variables) or (document is not None and _document_has_nul(document))
+        ):
+            context.result = GraphQLExecutionResult(
+                data=None,
+                errors=[
+                    GraphQLError(
+                        "Strings may not contain the NUL character (\\u0000).",
+                        extensions={"code": "INVALID"},
+                    )
+                ],
+            )
+        yield
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def _document_has_nul(document: DocumentNode) -> bool:
+    found = False
+
+    class Finder(Visitor):
+        def enter_string_value(self, node: StringValueNode, *_args: Any) -> None:
+            nonlocal found
+            found = found or "\x00" in node.value
+
+    visit(document, Finder())
+    return found

@@ -1,0 +1,1 @@
+"""The measuring suite behind `make bench`: a bulk dataset, scenarios, a floor and a peer."""

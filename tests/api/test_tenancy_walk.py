@@ -1,0 +1,416 @@
+"""Walk every query and every mutation of the schema as account B with account A's ids.
+
+The operations are enumerated from `build_schema()`, so a query or mutation added later fails
+this test until the walk knows how to call it. Account A owns one of everything (a project,
+milestones, a schedule with a due item, an issued invoice paid in full with two milestone
+lines, a draft invoice, a payment with an allocation). Account B then:
+
+- asks every query field that takes an `id` for each of A's ids: each answers null;
+- lists what it can list (`projects`): none of A's objects appear;
+- calls every mutation with A's ids, and with A's ids mixed into B's own objects: each answers
+  a NOT_FOUND userError and nothing else in its payload;
+- calls the mutations whose input holds no id (createProject, processDueInvoiceSchedules):
+  they act on B's own data only.
+
+Afterwards a snapshot of A (everything A can read, and A's row counts) is unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    GraphQLInterfaceType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    get_named_type,
+)
+from sqlalchemy import func, select
+
+from db.tables import (
+    Allocation,
+    IdempotencyRecord,
+    Invoice,
+    InvoiceLine,
+    InvoiceSchedule,
+    InvoiceScheduleItem,
+    Milestone,
+    MilestoneDistribution,
+    Payment,
+    Project,
+)
+from schema import build_schema
+from tests.conftest import Api
+
+USER_ERRORS = "userErrors { field code message }"
+TABLES = (
+    Project,
+    Milestone,
+    InvoiceSchedule,
+    InvoiceScheduleItem,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    Allocation,
+    MilestoneDistribution,
+    IdempotencyRecord,
+)
+
+
+def graphql_schema() -> GraphQLSchema:
+    return build_schema()._schema
+
+
+# --- account A's data -----------------------------------------------------------------------
+
+
+@dataclass
+class Ids:
+    project: str
+    milestones: list[str]  # M1, M2 (invoiced, paid), M3 (on the draft invoice)
+    unscheduled: str  # a milestone with no schedule item and no invoice
+    schedule: str
+    items: list[str]
+    invoice: str  # issued, paid in full, two milestone lines: needs a distribution
+    draft: str
+    payment: str
+    allocation: str
+
+    def all(self) -> list[str]:
+        return [
+            self.project,
+            *self.milestones,
+            self.unscheduled,
+            self.schedule,
+            *self.items,
+            self.invoice,
+            self.draft,
+            self.payment,
+            self.allocation,
+        ]
+
+
+async def mutate(api: Api, name: str, input: dict[str, Any], selection: str) -> dict[str, Any]:
+    """Run one mutation that must succeed; return its payload."""
+    input_type = graphql_schema().mutation_type.fields[name].args["input"].type  # type: ignore[union-attr]
+    document = f"mutation($input: {input_type}) {{ {name}(input: $input) {{ {selection} "
+    data = await api.gql(document + f"{USER_ERRORS} }} }}", {"input": input})
+    payload = dict(data[name])
+    assert payload["userErrors"] == [], (name, payload["userErrors"])
+    return payload
+
+
+async def build_account(api: Api) -> Ids:
+    project = (
+        await mutate(
+            api,
+            "createProject",
+            {"name": "A's", "clientName": "A Co", "currency": "USD", "contractValue": "9000.00"},
+            "project { id }",
+        )
+    )["project"]["id"]
+    milestones = []
+    for name, amount in (("M1", "1000.00"), ("M2", "1000.00"), ("M3", "500.00"), ("M4", "50.00")):
+        milestone = await mutate(
+            api,
+            "addMilestone",
+            {"projectId": project, "name": name, "amount": amount},
+            "milestone { id }",
+        )
+        milestones.append(milestone["milestone"]["id"])
+    schedule = (
+        await mutate(
+            api,
+            "createInvoiceSchedule",
+            {
+                "projectId": project,
+                "totalAmount": "2000.00",
+                "items": [
+                    {"name": "P1", "percentage": "50", "runDate": "2026-03-01", "trigger": "p1"},
+                    {"name": "P2", "percentage": "50", "trigger": "p2"},
+                ],
+            },
+            "invoiceSchedule { id items { id } }",
+        )
+    )["invoiceSchedule"]
+    invoice = (
+        await mutate(
+            api,
+            "createInvoice",
+            {"projectId": project, "lines": [{"milestoneId": m} for m in milestones[:2]]},
+            "invoice { id total }",
+        )
+    )["invoice"]
+    draft = (
+        await mutate(
+            api,
+            "createInvoice",
+            {"projectId": project, "lines": [{"milestoneId": milestones[2]}], "issue": False},
+            "invoice { id status }",
+        )
+    )["invoice"]
+    assert draft["status"] == "DRAFT"
+    payment = (
+        await mutate(
+            api,
+            "recordExternalPayment",
+            {
+                "method": "CHECK",
+                "allocations": [{"invoiceId": invoice["id"], "amount": invoice["total"]}],
+            },
+            "payment { id allocations { id invoice { status distributionRequired } } }",
+        )
+    )["payment"]
+    [allocation] = payment["allocations"]
+    assert allocation["invoice"] == {"status": "PAID", "distributionRequired": True}
+    return Ids(
+        project=project,
+        milestones=milestones[:3],
+        unscheduled=milestones[3],
+        schedule=schedule["id"],
+        items=[item["id"] for item in schedule["items"]],
+        invoice=invoice["id"],
+        draft=draft["id"],
+        payment=payment["id"],
+        allocation=allocation["id"],
+    )
+
+
+SNAPSHOT = """
+query($payment: ID!) {
+  projects(first: 10) {
+    totalCount
+    nodes {
+      id name clientName currency contractValue paymentTermsDays
+      milestones {
+        id name trigger position amount plannedOn completedAt status amountInvoiced amountPaid
+        discount paid scheduleItem { id }
+      }
+      invoices(first: 10) {
+        totalCount
+        nodes {
+          id number status currency memo issuedOn dueOn subtotal discount total amountPaid
+          balanceDue overdue voidedAt distributionRequired
+          lines { id description amount milestone { id } }
+          allocations { id amount reversedAt reversalReason modifiedAt }
+          milestoneDistributions { amount discount milestone { id } }
+        }
+      }
+      invoiceSchedules {
+        id number status notes totalAmount billedAmount unbilledAmount nextRunDate
+        invoiceSeparately
+        items { id sequence name percentage amount runDate status milestone { id } invoice { id } }
+      }
+      balance {
+        contractValue scheduledAmount invoicedAmount paidAmount discountAmount
+        outstandingAmount overdueAmount unbilledAmount
+      }
+    }
+  }
+  payment(id: $payment) { id amount method reference allocations { id amount reversedAt } }
+}"""
+
+
+async def row_counts(api: Api) -> dict[str, int]:
+    counts = {}
+    async with api.engine.connect() as connection:
+        for table in TABLES:
+            statement = (
+                select(func.count()).select_from(table).where(table.account_id == api.account_id)  # type: ignore[attr-defined]
+            )
+            counts[table.__tablename__] = int((await connection.execute(statement)).scalar_one())
+    return counts
+
+
+async def snapshot(api: Api, ids: Ids) -> dict[str, Any]:
+    return {
+        "data": await api.gql(SNAPSHOT, {"payment": ids.payment}),
+        "rows": await row_counts(api),
+    }
+
+
+# --- the walk ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Own:
+    """B's own objects, to mix A's ids into."""
+
+    project: str
+    schedule: str
+
+
+# Each mutation: the inputs B sends, built from A's ids (and B's own objects). Every one must be
+# refused with NOT_FOUND.
+Inputs = Callable[[Ids, Own], list[dict[str, Any]]]
+MUTATION_INPUTS: dict[str, Inputs] = {
+    "addMilestone": lambda a, b: [{"projectId": a.project, "name": "X", "amount": "1.00"}],
+    "completeMilestone": lambda a, b: [{"milestoneId": m} for m in (*a.milestones, a.unscheduled)],
+    "createInvoiceSchedule": lambda a, b: [
+        {"projectId": a.project, "items": [{"name": "X", "percentage": "100", "trigger": "x"}]},
+        {
+            "projectId": b.project,
+            "totalAmount": "50.00",
+            "items": [{"name": "X", "percentage": "100", "milestoneId": a.unscheduled}],
+        },
+    ],
+    "updateInvoiceSchedule": lambda a, b: [
+        {
+            "scheduleId": a.schedule,
+            "notes": "B was here",
+            "items": [{"name": "X", "percentage": "100", "trigger": "x"}],
+        }
+    ],
+    "pauseInvoiceSchedule": lambda a, b: [{"scheduleId": a.schedule}],
+    "resumeInvoiceSchedule": lambda a, b: [{"scheduleId": a.schedule}],
+    "deleteInvoiceSchedule": lambda a, b: [{"scheduleId": a.schedule}],
+    "runInvoiceSchedule": lambda a, b: [
+        {"scheduleId": a.schedule},
+        {"scheduleId": a.schedule, "itemId": a.items[0]},
+        {"scheduleId": b.schedule, "itemId": a.items[0]},
+    ],
+    "createInvoice": lambda a, b: [
+        {"projectId": a.project, "lines": [{"description": "X", "amount": "1.00"}]},
+        {"projectId": b.project, "lines": [{"milestoneId": a.unscheduled}]},
+    ],
+    "issueInvoice": lambda a, b: [{"invoiceId": a.draft}],
+    "voidInvoice": lambda a, b: [{"invoiceId": i} for i in (a.invoice, a.draft)],
+    "recordExternalPayment": lambda a, b: [
+        {"method": "CASH", "allocations": [{"invoiceId": a.invoice, "amount": "1.00"}]},
+        {"method": "CASH", "allocations": [{"invoiceId": a.draft, "amount": "1.00"}]},
+    ],
+    "recordPayment": lambda a, b: [
+        {"transactionId": "txn_b", "allocations": [{"invoiceId": a.invoice, "amount": "1.00"}]}
+    ],
+    "reverseAllocation": lambda a, b: [{"allocationId": a.allocation, "reason": "B was here"}],
+    "distributeMilestonePayment": lambda a, b: [
+        {"invoiceId": a.invoice, "proportional": True},
+        {
+            "invoiceId": a.invoice,
+            "distributions": [
+                {"milestoneId": a.milestones[0], "amount": "1000.00"},
+                {"milestoneId": a.milestones[1], "amount": "1000.00"},
+            ],
+        },
+    ],
+}
+
+# Mutations whose input holds no id: they can only act on the caller's own data.
+NO_ID_INPUTS: dict[str, dict[str, Any]] = {
+    "createProject": {"name": "B's", "clientName": "B Co", "currency": "USD"},
+    "processDueInvoiceSchedules": {"asOf": "2030-12-31"},
+}
+
+# Query fields without an `id` argument, and how B checks they show none of A's objects.
+LIST_QUERIES = {"projects": "{ projects(first: 100) { totalCount nodes { id } } }"}
+
+
+def payload_selection(schema: GraphQLSchema, mutation: str) -> str:
+    """Every payload field: objects and lists of objects by id (or typename), scalars as is."""
+    payload = get_named_type(schema.mutation_type.fields[mutation].type)  # type: ignore[union-attr]
+    assert isinstance(payload, GraphQLObjectType)
+    selection = []
+    for name, field in payload.fields.items():
+        if name == "userErrors":
+            continue
+        named = get_named_type(field.type)
+        if isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
+            selection.append(f"{name} {{ {'id' if 'id' in named.fields else '__typename'} }}")
+        else:
+            selection.append(name)
+    return " ".join(selection)
+
+
+def input_type_of(schema: GraphQLSchema, mutation: str) -> str:
+    return str(schema.mutation_type.fields[mutation].args["input"].type)  # type: ignore[union-attr]
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == []
+
+
+async def test_every_operation_with_another_accounts_ids(api: Api, other_api: Api) -> None:
+    schema = graphql_schema()
+    mutations = set(schema.mutation_type.fields)  # type: ignore[union-attr]
+    walked = set(MUTATION_INPUTS) | set(NO_ID_INPUTS)
+    assert mutations - walked == set(), "mutations the tenancy walk has no input for"
+    assert walked - mutations == set(), "the walk names mutations the schema no longer has"
+    id_queries = {name for name, field in schema.query_type.fields.items() if "id" in field.args}
+    other_queries = set(schema.query_type.fields) - id_queries
+    assert other_queries - set(LIST_QUERIES) == set(), "queries the tenancy walk cannot check"
+
+    a_ids = await build_account(api)
+    before = await snapshot(api, a_ids)
+    b = other_api
+
+    # B's own objects, to mix A's ids into.
+    b_project = (
+        await mutate(
+            b,
+            "createProject",
+            {"name": "B's", "clientName": "B Co", "currency": "USD"},
+            "project { id }",
+        )
+    )["project"]["id"]
+    b_schedule = (
+        await mutate(
+            b,
+            "createInvoiceSchedule",
+            {
+                "projectId": b_project,
+                "totalAmount": "10.00",
+                "items": [{"name": "B1", "percentage": "100", "trigger": "b1"}],
+            },
+            "invoiceSchedule { id }",
+        )
+    )["invoiceSchedule"]["id"]
+    own = Own(project=b_project, schedule=b_schedule)
+
+    # Queries: null for every one of A's ids, whatever its kind.
+    for name in sorted(id_queries):
+        field = schema.query_type.fields[name]
+        assert not isinstance(field.type, GraphQLNonNull), f"{name} cannot answer null"
+        query = f"query($id: ID!) {{ answer: {name}(id: $id) {{ __typename }} }}"
+        for id_ in a_ids.all():
+            assert await b.gql(query, {"id": id_}) == {"answer": None}, (name, id_)
+    listed = (await b.gql(LIST_QUERIES["projects"]))["projects"]
+    assert [node["id"] for node in listed["nodes"]] == [b_project]
+    assert listed["totalCount"] == 1
+
+    # Mutations with A's ids: NOT_FOUND, and nothing else in the payload.
+    calls = 0
+    for name in sorted(MUTATION_INPUTS):
+        document = (
+            f"mutation($input: {input_type_of(schema, name)}) {{ {name}(input: $input) "
+            f"{{ {payload_selection(schema, name)} {USER_ERRORS} }} }}"
+        )
+        for input_ in MUTATION_INPUTS[name](a_ids, own):
+            payload = (await b.gql(document, {"input": input_}))[name]
+            codes = [error["code"] for error in payload["userErrors"]]
+            assert codes and set(codes) == {"NOT_FOUND"}, (name, input_, payload)
+            # The error names the id at fault, e.g. ["allocations", "0", "invoiceId"].
+            assert all(e["field"][-1].endswith("Id") for e in payload["userErrors"]), payload
+            others = {k: v for k, v in payload.items() if k != "userErrors"}
+            assert all(is_empty(v) for v in others.values()), (name, payload)
+            calls += 1
+    assert calls >= len(MUTATION_INPUTS)
+
+    # Mutations without ids act on B's data only.
+    created = await mutate(b, "createProject", NO_ID_INPUTS["createProject"], "project { id }")
+    assert created["project"]["id"] not in a_ids.all()
+    processed = await mutate(
+        b,
+        "processDueInvoiceSchedules",
+        NO_ID_INPUTS["processDueInvoiceSchedules"],
+        "invoices { id project { id } }",
+    )
+    assert {i["project"]["id"] for i in processed["invoices"]} <= {b_project}
+
+    after = await snapshot(api, a_ids)
+    assert after == before
+    # And A's due schedule item is still there for A to run: B's processDue did not touch it.
+    schedules = after["data"]["projects"]["nodes"][0]["invoiceSchedules"]
+    assert [item["status"] for item in schedules[0]["items"]] == ["PENDING", "PENDING"]
