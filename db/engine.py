@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -74,9 +76,27 @@ async def write_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     writer. PostgreSQL: callers lock the rows they check with SELECT ... FOR UPDATE.
     Commits on success, rolls everything back on any exception.
     """
-    bind = engine.execution_options(sqlite_immediate=True) if is_sqlite(engine) else engine
-    async with AsyncSession(bind=bind, expire_on_commit=False) as session, session.begin():
-        yield session
+    if not is_sqlite(engine):
+        async with AsyncSession(bind=engine, expire_on_commit=False) as session, session.begin():
+            yield session
+        return
+    # SQLite has one writer at a time anyway. Queue this process's writers here, where they
+    # wake as soon as the lock is free, instead of in SQLite's busy handler, which sleeps in
+    # growing steps; other processes still meet BEGIN IMMEDIATE and the busy timeout.
+    async with _sqlite_writer_lock(engine):
+        bind = engine.execution_options(sqlite_immediate=True)
+        async with AsyncSession(bind=bind, expire_on_commit=False) as session, session.begin():
+            yield session
+
+
+_WRITER_LOCKS: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _sqlite_writer_lock(engine: AsyncEngine) -> asyncio.Lock:
+    lock = _WRITER_LOCKS.get(engine.sync_engine)
+    if lock is None:
+        lock = _WRITER_LOCKS[engine.sync_engine] = asyncio.Lock()
+    return lock
 
 
 @asynccontextmanager

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -165,9 +165,26 @@ class BoundedValidation(SchemaExtension):
         yield
 
 
-@lru_cache(maxsize=256)
+_VALIDATED: OrderedDict[tuple[int, DocumentNode], list[GraphQLError]] = OrderedDict()
+VALIDATION_CACHE_SIZE = 256
+
+
 def _validate(schema: Any, document: DocumentNode, rules: Any) -> list[GraphQLError]:
-    return list(validate_document(schema, document, rules))
+    """Return the validation errors of a document, remembered per (schema, document).
+
+    The depth and alias limiters build their rule classes anew for every request, so the
+    rules cannot be part of the key; they are the same for every request of a schema.
+    """
+    key = (id(schema), document)
+    errors = _VALIDATED.get(key)
+    if errors is None:
+        errors = list(validate_document(schema, document, rules))
+        _VALIDATED[key] = errors
+        if len(_VALIDATED) > VALIDATION_CACHE_SIZE:
+            _VALIDATED.popitem(last=False)
+    else:
+        _VALIDATED.move_to_end(key)
+    return errors
 
 
 def _count_selections(document: DocumentNode) -> tuple[int, int]:

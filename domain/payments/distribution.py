@@ -72,11 +72,12 @@ async def _withdraw(*, session: AsyncSession, invoice: Invoice) -> None:
     )
 
 
-async def after_payment_change(*, session: AsyncSession, invoice: Invoice) -> None:
+async def after_payment_change(*, session: AsyncSession, invoice: Invoice, was_paid: bool) -> None:
     """Keep the distribution in step with the invoice: automatic for a single milestone line
-    once PAID, withdrawn when a reversal leaves the invoice unpaid."""
+    once PAID, withdrawn when a reversal leaves a paid invoice unpaid."""
     if invoice.status != InvoiceStatus.PAID:
-        await _withdraw(session=session, invoice=invoice)
+        if was_paid:
+            await _withdraw(session=session, invoice=invoice)
         return
     lines, free = await _lines(session=session, invoice=invoice)
     if len(lines) == 1:

@@ -96,9 +96,10 @@ async def record_payment(
                 modified_at=now,
             )
         )
+        was_paid = invoice.status == InvoiceStatus.PAID
         invoice.amount_paid += amount
         invoice.status = status_after_payment(total=invoice.total, amount_paid=invoice.amount_paid)
-        await after_payment_change(session=session, invoice=invoice)
+        await after_payment_change(session=session, invoice=invoice, was_paid=was_paid)
     await session.flush()
     return payment
 
@@ -184,9 +185,10 @@ async def reverse_allocation(
     allocation.reversed_at = now
     allocation.reversal_reason = text
     allocation.modified_at = now
+    was_paid = invoice.status == InvoiceStatus.PAID
     invoice.amount_paid -= allocation.amount
     if invoice.status != InvoiceStatus.VOID:
         invoice.status = status_after_payment(total=invoice.total, amount_paid=invoice.amount_paid)
-    await after_payment_change(session=session, invoice=invoice)
+    await after_payment_change(session=session, invoice=invoice, was_paid=was_paid)
     await session.flush()
     return allocation
