@@ -76,3 +76,36 @@ async def test_tiny_dataset_counts_sums_and_floor(tmp_path: Path) -> None:
             await floor.close()
     finally:
         await engine.dispose()
+
+
+async def _statements(path: Path, projects: int) -> dict[str, int]:
+    info = await asyncio.to_thread(build_sqlite, path, tiny(projects))
+    url = sqlite_url(path)
+    engine = create_engine(url)
+    try:
+        key = await create_bench_key(url, info.account_id)
+        app = create_app(Settings(database_url=url, expose_query_stats=True), engine=engine)
+        client = InProcessClient(app, api_key=key)
+        counts = {}
+        for name, query in (("S1", S1), ("S2", S2)):
+            status, body = await client.post(orjson.dumps({"query": query}))
+            answer = orjson.loads(body)
+            assert status == 200 and not answer.get("errors"), body[:500]
+            assert len(answer["data"]["projects"]["nodes"]) == min(
+                projects, 50 if name == "S1" else 20
+            )
+            counts[name] = answer["extensions"]["stats"]["sqlStatements"]
+        return counts
+    finally:
+        await engine.dispose()
+
+
+async def test_statements_depend_on_the_query_shape_not_the_table_size(tmp_path: Path) -> None:
+    """Issue 6: the same count at 5 and at 500 projects, at most one per nesting level + 2."""
+    small = await _statements(tmp_path / "five.sqlite", 5)
+    large = await _statements(tmp_path / "five-hundred.sqlite", 500)
+    assert small == large
+    # S1 has 2 levels (projects; their milestones and balance), plus auth and one spare.
+    assert small["S1"] <= 2 + 2
+    # S2 has 4 levels: projects; milestones, invoices; lines, allocations; payment (joined).
+    assert small["S2"] <= 4 + 2
