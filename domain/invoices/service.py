@@ -13,6 +13,7 @@ from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.ids import new_id
 from domain.invoices.rules import NOT_VOID, InvoiceStatus, due_date
+from domain.lookup import get_owned
 from domain.money import currency_exponent, parse_amount
 from domain.numbering import INVOICE_SERIES, next_number
 from domain.projects.service import get_project
@@ -48,10 +49,15 @@ async def get_invoice(
     *, session: AsyncSession, caller: Caller, invoice_id: str, field: str = "invoiceId"
 ) -> Invoice:
     """Return the caller's invoice, locked for this transaction, or raise NOT_FOUND."""
-    invoice = await session.get(Invoice, (caller.account_id, invoice_id), with_for_update=True)
-    if invoice is None:
-        raise DomainError(ErrorCode.NOT_FOUND, field, "No invoice with this id.")
-    return invoice
+    return await get_owned(
+        Invoice,
+        session=session,
+        caller=caller,
+        id_=invoice_id,
+        field=field,
+        noun="invoice",
+        lock=True,
+    )
 
 
 async def uninvoiced_amounts(

@@ -10,8 +10,8 @@ from sqlmodel import col
 
 from db.tables import Milestone, Project
 from domain.context import Caller
-from domain.errors import DomainError, ErrorCode
 from domain.ids import new_id
+from domain.lookup import get_owned
 from domain.money import currency_exponent, parse_amount
 from domain.validation import clean_text, int_in_range, required_text
 
@@ -53,10 +53,9 @@ async def get_project(
     *, session: AsyncSession, caller: Caller, project_id: str, field: str = "projectId"
 ) -> Project:
     """Return the caller's project, or raise NOT_FOUND (also for another account's id)."""
-    project = await session.get(Project, (caller.account_id, project_id))
-    if project is None:
-        raise DomainError(ErrorCode.NOT_FOUND, field, "No project with this id.")
-    return project
+    return await get_owned(
+        Project, session=session, caller=caller, id_=project_id, field=field, noun="project"
+    )
 
 
 async def get_milestone(
@@ -68,12 +67,15 @@ async def get_milestone(
     lock: bool = False,
 ) -> Milestone:
     """Return the caller's milestone, or raise NOT_FOUND (also for another account's id)."""
-    milestone = await session.get(
-        Milestone, (caller.account_id, milestone_id), with_for_update=lock
+    return await get_owned(
+        Milestone,
+        session=session,
+        caller=caller,
+        id_=milestone_id,
+        field=field,
+        noun="milestone",
+        lock=lock,
     )
-    if milestone is None:
-        raise DomainError(ErrorCode.NOT_FOUND, field, "No milestone with this id.")
-    return milestone
 
 
 async def add_milestone(

@@ -12,6 +12,7 @@ from db.tables import InvoiceLine, InvoiceSchedule, InvoiceScheduleItem, Milesto
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.ids import new_id
+from domain.lookup import get_owned
 from domain.money import currency_exponent, parse_amount
 from domain.numbering import SCHEDULE_SERIES, next_number
 from domain.projects.service import get_project, next_position
@@ -34,12 +35,15 @@ async def get_schedule(
     *, session: AsyncSession, caller: Caller, schedule_id: str, field: str = "scheduleId"
 ) -> InvoiceSchedule:
     """Return the caller's schedule, locked for this transaction, or raise NOT_FOUND."""
-    schedule = await session.get(
-        InvoiceSchedule, (caller.account_id, schedule_id), with_for_update=True
+    return await get_owned(
+        InvoiceSchedule,
+        session=session,
+        caller=caller,
+        id_=schedule_id,
+        field=field,
+        noun="invoice schedule",
+        lock=True,
     )
-    if schedule is None:
-        raise DomainError(ErrorCode.NOT_FOUND, field, "No invoice schedule with this id.")
-    return schedule
 
 
 async def schedule_items(

@@ -71,12 +71,12 @@ def _allocations(items: list[AllocationInputType]) -> list[AllocationInput]:
     return [AllocationInput(invoice_id=item.invoice_id, amount=item.amount) for item in items]
 
 
-async def record_external_payment(
-    info: Info[Any, Any], input: RecordExternalPaymentInput
-) -> RecordExternalPaymentPayload:
-    outcome = await resolve.record_payment(
+async def _record(
+    info: Info[Any, Any], input: RecordExternalPaymentInput | RecordPaymentInput, *, external: bool
+) -> Any:
+    return await resolve.record_payment(
         info,
-        external=True,
+        external=external,
         method=str(input.method),
         allocations=_allocations(input.allocations),
         transaction_id=input.transaction_id,
@@ -84,24 +84,17 @@ async def record_external_payment(
         received_on=input.received_on,
         attrs=input.attrs,
     )
+
+
+async def record_external_payment(
+    info: Info[Any, Any], input: RecordExternalPaymentInput
+) -> RecordExternalPaymentPayload:
+    outcome = await _record(info, input, external=True)
     return RecordExternalPaymentPayload(
-        payment=outcome.value,  # type: ignore[arg-type]
-        user_errors=user_errors(outcome.errors),
+        payment=outcome.value, user_errors=user_errors(outcome.errors)
     )
 
 
 async def record_payment(info: Info[Any, Any], input: RecordPaymentInput) -> RecordPaymentPayload:
-    outcome = await resolve.record_payment(
-        info,
-        external=False,
-        method=str(input.method),
-        allocations=_allocations(input.allocations),
-        transaction_id=input.transaction_id,
-        reference=input.reference,
-        received_on=input.received_on,
-        attrs=input.attrs,
-    )
-    return RecordPaymentPayload(
-        payment=outcome.value,  # type: ignore[arg-type]
-        user_errors=user_errors(outcome.errors),
-    )
+    outcome = await _record(info, input, external=False)
+    return RecordPaymentPayload(payment=outcome.value, user_errors=user_errors(outcome.errors))
