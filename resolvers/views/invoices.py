@@ -9,6 +9,9 @@ from typing import Any
 from domain.invoices.rules import InvoiceStatus, is_overdue
 from domain.money import CURRENCY_EXPONENTS, Money
 
+# A dict lookup per row: calling the Enum class costs microseconds a value.
+INVOICE_STATUSES = {status.value: status for status in InvoiceStatus}
+
 
 @dataclass(slots=True)
 class InvoiceView:
@@ -33,7 +36,7 @@ class InvoiceView:
     def from_row(cls, row: Any, *, today: date) -> InvoiceView:
         exponent = CURRENCY_EXPONENTS[row.currency]
         total, paid = int(row.total), int(row.amount_paid)
-        status = InvoiceStatus(row.status)
+        status = INVOICE_STATUSES[row.status]
         return cls(
             id=row.id,
             project_id=row.project_id,

@@ -57,6 +57,11 @@ RICH_QUERIES: list[tuple[str, dict[str, Any]]] = [
         fragment Names on Project { name alias: clientName ... on Project { currency } }""",
         {"first": 3, "status": "PAID", "skip": True},
     ),
+    (
+        """{ projects { nodes { milestones { id name amount plannedOn completedAt
+        project { name } invoices { number } } } } }""",
+        {},
+    ),
     ("""{ projects(first: 101) { totalCount } }""", {}),
     ("""{ projects(after: "bm9wZQ==") { totalCount } }""", {}),
     ("""{ node(id: "prj_nothing") { id } project(id: "prj_nothing") { name } }""", {}),
