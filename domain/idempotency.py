@@ -13,13 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import lock_name
 from db.tables import IdempotencyRecord
+from db.tables.columns import R
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 
 MAX_KEY_LENGTH = 255
 RETENTION = timedelta(hours=24)
-
-R = IdempotencyRecord.__table__.c  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.tables import AccountCounter
+from db.tables.columns import COUNTERS
 
 INVOICE_SERIES = ("invoice", "INV-", 6)
 SCHEDULE_SERIES = ("invoice_schedule", "IS-", 8)
@@ -21,12 +22,11 @@ async def next_number(
 ) -> str:
     """Return the next number of the series for this account, e.g. `INV-000042`."""
     name, prefix, width = series
-    counters = AccountCounter.__table__.c  # type: ignore[attr-defined]
     value = await session.scalar(
         update(AccountCounter)
-        .where(counters.account_id == account_id, counters.series == name)
-        .values(value=counters.value + 1)
-        .returning(counters.value)
+        .where(COUNTERS.account_id == account_id, COUNTERS.series == name)
+        .values(value=COUNTERS.value + 1)
+        .returning(COUNTERS.value)
     )
     if value is None:
         raise RuntimeError(f"account {account_id} has no {name} counter")

@@ -27,6 +27,7 @@ from resolvers.views import (
 )
 
 V = TypeVar("V")
+R = TypeVar("R")
 K = TypeVar("K", bound=Hashable)
 
 InvoicePageKey = tuple[str, str | None, Any, int]  # project id, status, keyset, limit
@@ -51,11 +52,7 @@ class Loaders:
             invoices.lines_by_invoice_ids, "invoice_ids", InvoiceLineView.from_row, "invoice_id"
         )
         self.invoices_by_milestone = self._grouped(
-            invoices.invoices_by_milestone_ids,
-            "milestone_ids",
-            self._invoice_view,
-            "milestone_id",
-            group_key=lambda row: row.milestone_id,
+            invoices.invoices_by_milestone_ids, "milestone_ids", self._invoice_view, "milestone_id"
         )
         self.invoice_progress = self._by_id(
             invoices.progress_by_invoice_ids, InvoiceProgressView.from_row, "invoice_ids"
@@ -102,8 +99,8 @@ class Loaders:
             "invoice_id",
         )
 
-    async def fetch(self, query: Callable[..., Awaitable[list[Any]]], **kwargs: Any) -> list[Any]:
-        """Return the rows of one batched query, scoped to the caller's account."""
+    async def fetch(self, query: Callable[..., Awaitable[R]], **kwargs: Any) -> R:
+        """Return the result of one batched query, scoped to the caller's account."""
         async with read_connection(self.engine) as connection:
             return await query(connection, account_id=self.account_id, **kwargs)
 
@@ -129,14 +126,9 @@ class Loaders:
         keyword: str,
         make: Callable[[Any], V],
         attribute: str,
-        group_key: Callable[[Any], str] | None = None,
     ) -> DataLoader[str, list[V]]:
         async def load(keys: list[str]) -> list[list[V]]:
-            rows = await self.fetch(query, **{keyword: keys})
-            groups: dict[str, list[V]] = defaultdict(list)
-            for row in rows:
-                key = group_key(row) if group_key else getattr(row, attribute)
-                groups[key].append(make(row))
+            groups = _by_attr(await self.fetch(query, **{keyword: keys}), attribute, make)
             return [groups.get(key, []) for key in keys]
 
         return DataLoader(load_fn=load)
@@ -164,13 +156,9 @@ class Loaders:
     async def _invoice_counts(self, keys: list[tuple[str, str | None]]) -> list[int]:
         counts: dict[tuple[str, str | None], int] = {}
         for (status,), group in _group_by(keys, lambda k: k[1:]).items():
-            async with read_connection(self.engine) as connection:
-                found = await invoices.invoice_counts(
-                    connection,
-                    account_id=self.account_id,
-                    project_ids=[key[0] for key in group],
-                    status=status,
-                )
+            found = await self.fetch(
+                invoices.invoice_counts, project_ids=[key[0] for key in group], status=status
+            )
             counts.update({(project_id, status): n for project_id, n in found.items()})
         return [counts.get(key, 0) for key in keys]
 

@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
+from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import (
-    DocumentNode,
     FragmentDefinitionNode,
     GraphQLError,
-    OperationDefinitionNode,
-    StringValueNode,
-    Visitor,
-    visit,
 )
-from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import MaskErrors, SchemaExtension
-from strawberry.schema.schema import validate_document
 
 from resolvers.context import request_id_var
 from schema.cost import MAX_COST, query_cost
+from schema.documents import NUL_MESSAGE, document_errors, has_nul, select_operation
 
 logger = logging.getLogger("milestone_billing.errors")
 
@@ -74,7 +68,7 @@ class CostLimit(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
-        operation = _operation(document, context.operation_name) if document else None
+        operation = select_operation(document, context.operation_name) if document else None
         if operation is not None and document is not None:
             fragments = {
                 d.name.value: d
@@ -100,13 +94,6 @@ class CostLimit(SchemaExtension):
         return {} if cost is None else {"cost": {"requested": cost, "limit": MAX_COST}}
 
 
-def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if name is None:
-        return operations[0] if len(operations) == 1 else None
-    return next((o for o in operations if o.name and o.name.value == name), None)
-
-
 class OperationInfo(SchemaExtension):
     """Tell the request log and metrics which operation ran and whether it had errors."""
 
@@ -129,127 +116,35 @@ class OperationInfo(SchemaExtension):
 
 def _single_operation_name(context: Any) -> str | None:
     document = context.graphql_document
-    operation = _operation(document, None) if document else None
+    operation = select_operation(document, None) if document else None
     return operation.name.value if operation is not None and operation.name else None
 
 
-MAX_SELECTIONS = 300
-MAX_FRAGMENTS = 50
-
-
 class BoundedValidation(SchemaExtension):
-    """Validate with a cache, after refusing a document with too many selections or fragments.
+    """Refuse a document too large or with a NUL literal, else validate it; once per document.
 
-    graphql-core's validation (overlapping-fields checks) grows quadratically with repeated
-    selections and runs on the event loop: a few thousand tokens could stall every request.
-    This replaces Strawberry's ValidationCache, which would validate before any check.
+    Replaces Strawberry's ValidationCache, which would validate before any check.
     """
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        document = context.graphql_document
-        if document is not None:
-            selections, fragments = _count_selections(document)
-            if selections > MAX_SELECTIONS or fragments > MAX_FRAGMENTS:
-                context.pre_execution_errors = [
-                    GraphQLError(
-                        f"The document has {selections} selections and {fragments} fragments; "
-                        f"at most {MAX_SELECTIONS} and {MAX_FRAGMENTS} are accepted.",
-                        extensions={"code": "QUERY_TOO_LARGE"},
-                    )
-                ]
-            else:
-                context.pre_execution_errors = _validate(
-                    context.schema._schema, document, context.validation_rules
-                )
-        yield
-
-
-_VALIDATED: OrderedDict[tuple[int, DocumentNode], list[GraphQLError]] = OrderedDict()
-VALIDATION_CACHE_SIZE = 256
-
-
-def _validate(schema: Any, document: DocumentNode, rules: Any) -> list[GraphQLError]:
-    """Return the validation errors of a document, remembered per (schema, document).
-
-    The depth and alias limiters build their rule classes anew for every request, so the
-    rules cannot be part of the key; they are the same for every request of a schema.
-    """
-    key = (id(schema), document)
-    errors = _VALIDATED.get(key)
-    if errors is None:
-        errors = list(validate_document(schema, document, rules))
-        _VALIDATED[key] = errors
-        if len(_VALIDATED) > VALIDATION_CACHE_SIZE:
-            _VALIDATED.popitem(last=False)
-    else:
-        _VALIDATED.move_to_end(key)
-    return errors
-
-
-def _count_selections(document: DocumentNode) -> tuple[int, int]:
-    counter = _SelectionCounter()
-    visit(document, counter)
-    return counter.selections, counter.fragments
-
-
-class _SelectionCounter(Visitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.selections = 0
-        self.fragments = 0
-
-    def enter_field(self, *_args: Any) -> None:
-        self.selections += 1
-
-    def enter_fragment_spread(self, *_args: Any) -> None:
-        self.selections += 1
-
-    def enter_inline_fragment(self, *_args: Any) -> None:
-        self.selections += 1
-
-    def enter_fragment_definition(self, *_args: Any) -> None:
-        self.fragments += 1
-
-
-class RefuseNulCharacters(SchemaExtension):
-    """Refuse a NUL character in any string input: PostgreSQL cannot store or compare one."""
-
-    def on_execute(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
-        if context.result is None and (
-            _has_nul(context.variables) or (document is not None and _document_has_nul(document))
-        ):
-            context.result = GraphQLExecutionResult(
-                data=None,
-                errors=[
-                    GraphQLError(
-                        "Strings may not contain the NUL character (\\u0000).",
-                        extensions={"code": "INVALID"},
-                    )
-                ],
+        if context.graphql_document is not None:
+            context.pre_execution_errors = document_errors(
+                context.schema._schema, context.graphql_document, context.validation_rules
             )
         yield
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(item) for item in value)
-    return False
+class RefuseNulCharacters(SchemaExtension):
+    """Refuse a NUL character in the variables: PostgreSQL cannot store or compare one.
 
+    (A NUL in the document's own literals is refused with its validation.)
+    """
 
-def _document_has_nul(document: DocumentNode) -> bool:
-    found = False
-
-    class Finder(Visitor):
-        def enter_string_value(self, node: StringValueNode, *_args: Any) -> None:
-            nonlocal found
-            found = found or "\x00" in node.value
-
-    visit(document, Finder())
-    return found
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.result is None and has_nul(context.variables):
+            context.result = GraphQLExecutionResult(
+                data=None, errors=[GraphQLError(NUL_MESSAGE, extensions={"code": "INVALID"})]
+            )
+        yield

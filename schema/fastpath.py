@@ -18,8 +18,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import strawberry
-from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -38,11 +38,14 @@ from graphql import (
     VariableNode,
     value_from_ast,
 )
+from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.name_converter import NameConverter
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.enum import StrawberryEnumDefinition
 
 from resolvers.batches import BATCHED_FIELDS, load_for_parents
+from schema.documents import select_operation
 
 
 class StepAside(Exception):
@@ -54,25 +57,14 @@ class _FieldPlan:
 
     __slots__ = ("python_name", "resolver", "arguments", "wants_info", "wants_root", "batched")
 
-    def __init__(self, type_name: str, field: Any) -> None:
+    def __init__(self, type_name: str, field: Any, names: NameConverter) -> None:
         self.python_name: str = field.python_name
-        self.batched = (
-            type_name,
-            field.graphql_name or _camel(field.python_name),
-        ) in BATCHED_FIELDS
+        self.batched = (type_name, names.from_field(field)) in BATCHED_FIELDS
         self.resolver = field.base_resolver.wrapped_func if field.base_resolver else None
-        self.arguments = {
-            (argument.graphql_name or _camel(argument.python_name)): argument
-            for argument in field.arguments
-        }
+        self.arguments = {names.from_argument(argument): argument for argument in field.arguments}
         parameters = inspect.signature(self.resolver).parameters if self.resolver else {}
         self.wants_info = "info" in parameters
         self.wants_root = "root" in parameters
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 class FastQueryPlan:
@@ -81,14 +73,14 @@ class FastQueryPlan:
     def __init__(self, schema: strawberry.Schema) -> None:
         self.schema = schema
         self.fields: dict[str, dict[str, _FieldPlan]] = {}
+        names = schema.config.name_converter
         for type_name, graphql_type in schema._schema.type_map.items():
             definition = schema.get_type_by_name(type_name)
             if isinstance(graphql_type, GraphQLObjectType) and isinstance(
                 definition, StrawberryObjectDefinition
             ):
                 self.fields[type_name] = {
-                    (f.graphql_name or _camel(f.python_name)): _FieldPlan(type_name, f)
-                    for f in definition.fields
+                    names.from_field(f): _FieldPlan(type_name, f, names) for f in definition.fields
                 }
 
 
@@ -349,7 +341,7 @@ class FastQueries(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         if context.result is None and document is not None and _enabled(context.context):
-            operation = _query_operation(document.definitions, context.operation_name)
+            operation = _query_operation(document, context.operation_name)
             if operation is not None:
                 plan = self._plan(context.schema)
                 fragments = {
@@ -379,10 +371,6 @@ def _enabled(context: Any) -> bool:
     return bool(getattr(context, "extra", {}).get("fast_queries", True))
 
 
-def _query_operation(definitions: Any, name: str | None) -> OperationDefinitionNode | None:
-    operations = [d for d in definitions if isinstance(d, OperationDefinitionNode)]
-    if name is not None:
-        operations = [o for o in operations if o.name and o.name.value == name]
-    if len(operations) != 1 or operations[0].operation != OperationType.QUERY:
-        return None
-    return operations[0]
+def _query_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    operation = select_operation(document, name)
+    return operation if operation and operation.operation == OperationType.QUERY else None

@@ -28,16 +28,14 @@ async def caller_of(connection: HTTPConnection, state: AppState) -> Caller | Non
         return await authenticate(connection=db, api_key=api_key, clock=state.clock)
 
 
+UNAUTHORIZED_MESSAGE = "Missing or invalid API key: send `Authorization: Bearer <key>`."
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="milestone-billing"'}
+
+
 def unauthorized() -> JSONResponse:
+    """Return the GraphQL-shaped 401 (the REST route has its own error shape)."""
     return JSONResponse(
-        {
-            "errors": [
-                {
-                    "message": "Missing or invalid API key: send `Authorization: Bearer <key>`.",
-                    "extensions": {"code": "UNAUTHENTICATED"},
-                }
-            ]
-        },
+        {"errors": [{"message": UNAUTHORIZED_MESSAGE, "extensions": {"code": "UNAUTHENTICATED"}}]},
         status_code=401,
-        headers={"WWW-Authenticate": 'Bearer realm="milestone-billing"'},
+        headers=CHALLENGE,
     )

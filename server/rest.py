@@ -14,7 +14,7 @@ from db.queries.projects import milestones_by_ids
 from domain.errors import DomainError, ErrorCode
 from domain.payments.distribution import DistributionInput, distribute_milestone_payment
 from resolvers.views import MilestoneView
-from server.auth import caller_of, unauthorized
+from server.auth import CHALLENGE, UNAUTHORIZED_MESSAGE, caller_of
 from server.observability import request_info
 from server.state import AppState
 
@@ -79,13 +79,8 @@ async def distribute_milestone_payments(request: Request) -> JSONResponse:
     state: AppState = request.app.state.milestone_billing
     caller = await caller_of(request, state)
     if caller is None:
-        response = error_response(
-            401,
-            "UNAUTHENTICATED",
-            None,
-            "Missing or invalid API key: send `Authorization: Bearer <key>`.",
-        )
-        response.headers["WWW-Authenticate"] = unauthorized().headers["WWW-Authenticate"]
+        response = error_response(401, "UNAUTHENTICATED", None, UNAUTHORIZED_MESSAGE)
+        response.headers.update(CHALLENGE)
         return response
     request_info(request.scope).update(account_id=caller.account_id, operation="distribute")
     if not caller.can_write:

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, String, and_, bindparam, case, func, select
+from sqlalchemy import Date, and_, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
-from db.queries.projects import ISSUED_STATUSES, I, L, M, P
+from db.queries.projects import ACCOUNT, ISSUED_STATUSES
 from db.tables import Invoice, InvoiceLine, Milestone, Project
+from db.tables.columns import I, L, M, P
 
 UNPAID_STATUSES = ("OPEN", "PARTIALLY_PAID")
 
@@ -25,7 +26,7 @@ async def balances_by_project_ids(
 
 
 def _balances_statement() -> Any:
-    account_id = bindparam("account_id", type_=String)
+    account_id = ACCOUNT
     today = bindparam("today", type_=Date)
     scheduled = (
         select(M.project_id, func.sum(M.amount).label("scheduled"))

@@ -10,8 +10,9 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
-from db.queries.projects import ISSUED_STATUSES, I, L, P
+from db.queries.projects import ACCOUNT, ISSUED_STATUSES
 from db.tables import Invoice, InvoiceLine, Project
+from db.tables.columns import I, L, P
 
 INVOICE_COLUMNS = (
     I.id,
@@ -86,38 +87,40 @@ async def invoice_counts(
     return {row.project_id: int(row.n) for row in rows}
 
 
+def _lines_with_their_invoice(*columns: Any) -> Any:
+    return select(*columns).join_from(
+        InvoiceLine.__table__,  # type: ignore[attr-defined]
+        Invoice.__table__,  # type: ignore[attr-defined]
+        and_(I.account_id == L.account_id, I.id == L.invoice_id),
+    )
+
+
+_LINES_BY_INVOICE = (
+    _lines_with_their_invoice(*LINE_COLUMNS)
+    .where(L.account_id == ACCOUNT, among(L.invoice_id, "ids"))
+    .order_by(L.invoice_id, L.position)
+)
+_INVOICES_BY_MILESTONE = (
+    _lines_with_their_invoice(L.milestone_id.label("milestone_id"), *INVOICE_COLUMNS)
+    .where(L.account_id == ACCOUNT, among(L.milestone_id, "ids"))
+    .order_by(I.created_at, I.id)
+)
+
+
 async def lines_by_invoice_ids(
     connection: AsyncConnection, *, account_id: str, invoice_ids: Sequence[str]
 ) -> list[Any]:
     """Return the lines of these invoices in order."""
-    statement = (
-        select(*LINE_COLUMNS)
-        .join_from(
-            InvoiceLine.__table__,  # type: ignore[attr-defined]
-            Invoice.__table__,  # type: ignore[attr-defined]
-            and_(I.account_id == L.account_id, I.id == L.invoice_id),
-        )
-        .where(L.account_id == account_id, among(L.invoice_id, "ids"))
-        .order_by(L.invoice_id, L.position)
-    )
-    return list((await connection.execute(statement, {"ids": invoice_ids})).all())
+    parameters = {"account_id": account_id, "ids": invoice_ids}
+    return list((await connection.execute(_LINES_BY_INVOICE, parameters)).all())
 
 
 async def invoices_by_milestone_ids(
     connection: AsyncConnection, *, account_id: str, milestone_ids: Sequence[str]
 ) -> list[Any]:
     """Return (milestone_id, invoice columns...) for every invoice with a line for a milestone."""
-    statement = (
-        select(L.milestone_id.label("milestone_id"), *INVOICE_COLUMNS)
-        .join_from(
-            InvoiceLine.__table__,  # type: ignore[attr-defined]
-            Invoice.__table__,  # type: ignore[attr-defined]
-            and_(I.account_id == L.account_id, I.id == L.invoice_id),
-        )
-        .where(L.account_id == account_id, among(L.milestone_id, "ids"))
-        .order_by(I.created_at, I.id)
-    )
-    return list((await connection.execute(statement, {"ids": milestone_ids})).all())
+    parameters = {"account_id": account_id, "ids": milestone_ids}
+    return list((await connection.execute(_INVOICES_BY_MILESTONE, parameters)).all())
 
 
 async def progress_by_invoice_ids(

@@ -9,12 +9,9 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
-from db.queries.projects import I, L
+from db.queries.projects import ACCOUNT
 from db.tables import Allocation, Invoice, InvoiceLine, MilestoneDistribution, Payment
-
-PAY = Payment.__table__.c  # type: ignore[attr-defined]
-A = Allocation.__table__.c  # type: ignore[attr-defined]
-D = MilestoneDistribution.__table__.c  # type: ignore[attr-defined]
+from db.tables.columns import PAY, A, D, I, L
 
 PAYMENT_COLUMNS = (
     PAY.id,
@@ -66,35 +63,41 @@ def _allocations() -> Any:
     )
 
 
+def _allocations_among(column: Any) -> Any:
+    """Allocations whose `column` is among the keys, ordered by it, then oldest first."""
+    return (
+        _allocations()
+        .where(A.account_id == ACCOUNT, among(column, "ids"))
+        .order_by(column, A.created_at, A.id)
+    )
+
+
+_ALLOCATIONS_BY_ID = _allocations_among(A.id)
+_ALLOCATIONS_BY_INVOICE = _allocations_among(A.invoice_id)
+_ALLOCATIONS_BY_PAYMENT = _allocations_among(A.payment_id)
+
+
 async def allocations_by_ids(
     connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
 ) -> list[Any]:
-    statement = _allocations().where(A.account_id == account_id, among(A.id, "ids"))
-    return list((await connection.execute(statement, {"ids": ids})).all())
+    parameters = {"account_id": account_id, "ids": ids}
+    return list((await connection.execute(_ALLOCATIONS_BY_ID, parameters)).all())
 
 
 async def allocations_by_invoice_ids(
     connection: AsyncConnection, *, account_id: str, invoice_ids: Sequence[str]
 ) -> list[Any]:
     """Return the allocations of these invoices, reversed ones included, oldest first."""
-    statement = (
-        _allocations()
-        .where(A.account_id == account_id, among(A.invoice_id, "ids"))
-        .order_by(A.invoice_id, A.created_at, A.id)
-    )
-    return list((await connection.execute(statement, {"ids": invoice_ids})).all())
+    parameters = {"account_id": account_id, "ids": invoice_ids}
+    return list((await connection.execute(_ALLOCATIONS_BY_INVOICE, parameters)).all())
 
 
 async def allocations_by_payment_ids(
     connection: AsyncConnection, *, account_id: str, payment_ids: Sequence[str]
 ) -> list[Any]:
     """Return the allocations of these payments."""
-    statement = (
-        _allocations()
-        .where(A.account_id == account_id, among(A.payment_id, "ids"))
-        .order_by(A.payment_id, A.created_at, A.id)
-    )
-    return list((await connection.execute(statement, {"ids": payment_ids})).all())
+    parameters = {"account_id": account_id, "ids": payment_ids}
+    return list((await connection.execute(_ALLOCATIONS_BY_PAYMENT, parameters)).all())
 
 
 async def distributions_by_invoice_ids(

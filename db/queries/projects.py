@@ -10,15 +10,11 @@ from sqlalchemy import String, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
-from db.tables import Invoice, InvoiceLine, Milestone, MilestoneDistribution, Project
+from db.tables import Invoice, InvoiceLine, Milestone, Project
+from db.tables.columns import D, I, L, M, P
 
 ISSUED_STATUSES = ("OPEN", "PARTIALLY_PAID", "PAID")
 
-P = Project.__table__.c  # type: ignore[attr-defined]
-M = Milestone.__table__.c  # type: ignore[attr-defined]
-I = Invoice.__table__.c  # type: ignore[attr-defined]  # noqa: E741
-L = InvoiceLine.__table__.c  # type: ignore[attr-defined]
-D = MilestoneDistribution.__table__.c  # type: ignore[attr-defined]
 
 PROJECT_COLUMNS = (
     P.id,

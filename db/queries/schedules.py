@@ -9,11 +9,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
-from db.queries.projects import P
 from db.tables import InvoiceSchedule, InvoiceScheduleItem, Project
-
-S = InvoiceSchedule.__table__.c  # type: ignore[attr-defined]
-SI = InvoiceScheduleItem.__table__.c  # type: ignore[attr-defined]
+from db.tables.columns import SI, P, S
 
 ITEM_COLUMNS = (
     SI.id,

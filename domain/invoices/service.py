@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.tables import Allocation, Invoice, InvoiceLine, Milestone, Project
+from db.tables import Invoice, InvoiceLine, Milestone, Project
+from db.tables.columns import A, I, L, M
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.ids import new_id
@@ -20,11 +21,6 @@ from domain.projects.service import get_project
 from domain.validation import clean_text
 
 MAX_LINES = 100
-
-L = InvoiceLine.__table__.c  # type: ignore[attr-defined]
-I = Invoice.__table__.c  # type: ignore[attr-defined]  # noqa: E741
-M = Milestone.__table__.c  # type: ignore[attr-defined]
-A = Allocation.__table__.c  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

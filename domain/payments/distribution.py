@@ -8,16 +8,14 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.tables import Invoice, InvoiceLine, MilestoneDistribution
+from db.tables import Invoice, MilestoneDistribution
+from db.tables.columns import D, L
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.invoices.rules import InvoiceStatus
 from domain.invoices.service import get_invoice
 from domain.money import currency_exponent, parse_amount
 from domain.payments.rules import MilestoneLine, distributable_amount, proportional_distribution
-
-L = InvoiceLine.__table__.c  # type: ignore[attr-defined]
-D = MilestoneDistribution.__table__.c  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

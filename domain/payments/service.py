@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import lock_name
 from db.tables import Allocation, Invoice, Payment
+from db.tables.columns import PAY, I
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.ids import new_id
@@ -23,9 +24,6 @@ from domain.payments.rules import check_method, check_transaction_id, serialize_
 from domain.validation import clean_text, required_text
 
 MAX_ALLOCATIONS = 100
-
-I = Invoice.__table__.c  # type: ignore[attr-defined]  # noqa: E741
-PAY = Payment.__table__.c  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

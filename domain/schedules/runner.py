@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.tables import Invoice, InvoiceSchedule, InvoiceScheduleItem, Milestone
+from db.tables.columns import SI, S
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.invoices.service import LineSpec, uninvoiced_amounts, write_invoice
@@ -18,9 +19,6 @@ from domain.schedules.rules import ItemStatus
 from domain.schedules.service import get_schedule, schedule_items
 
 logger = logging.getLogger("milestone_billing.schedules")
-
-S = InvoiceSchedule.__table__.c  # type: ignore[attr-defined]
-SI = InvoiceScheduleItem.__table__.c  # type: ignore[attr-defined]
 
 
 async def run_items(

@@ -8,7 +8,8 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.tables import InvoiceLine, InvoiceSchedule, InvoiceScheduleItem, Milestone, Project
+from db.tables import InvoiceSchedule, InvoiceScheduleItem, Milestone, Project
+from db.tables.columns import SI, L, M
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.ids import new_id
@@ -24,11 +25,6 @@ from domain.schedules.rules import (
     plan_items,
 )
 from domain.validation import clean_text
-
-S = InvoiceSchedule.__table__.c  # type: ignore[attr-defined]
-SI = InvoiceScheduleItem.__table__.c  # type: ignore[attr-defined]
-M = Milestone.__table__.c  # type: ignore[attr-defined]
-L = InvoiceLine.__table__.c  # type: ignore[attr-defined]
 
 
 async def get_schedule(

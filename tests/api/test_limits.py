@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from db.tables import Project
 from schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from schema.cost import MAX_COST
-from schema.extensions import MAX_FRAGMENTS, MAX_SELECTIONS
+from schema.documents import MAX_FRAGMENTS, MAX_SELECTIONS
 from server.logs import JsonFormatter
 from server.observability import MAX_BODY_BYTES
 from tests.conftest import Api
