@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -31,6 +32,10 @@ class BillingGraphQL(GraphQL[RequestContext, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL from this server's own checked files, or Strawberry's CDN page."""
         return self.ide.response(request)
+
+    def encode_json(self, data: object) -> bytes:
+        """Encode responses with orjson: several times faster than json for 50 KB answers."""
+        return orjson.dumps(data)
 
     async def get_context(self, request: Request, response: Any) -> RequestContext:  # type: ignore[override]
         caller: Caller = request.scope[CALLER_SCOPE_KEY]

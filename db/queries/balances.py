@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
 from db.queries.projects import ACCOUNT, ISSUED_STATUSES
+from db.queries.rows import select_rows
 from db.tables import Invoice, InvoiceLine, Milestone, Project
 from db.tables.columns import I, L, M, P
 
@@ -22,7 +23,7 @@ async def balances_by_project_ids(
 ) -> list[Any]:
     """Return one row of money figures per project (zeros where nothing exists yet)."""
     parameters = {"account_id": account_id, "ids": project_ids, "today": today}
-    return list((await connection.execute(_BALANCES, parameters)).all())
+    return await select_rows(connection, _BALANCES, parameters)
 
 
 def _balances_statement() -> Any:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
 from db.queries.projects import ACCOUNT, ISSUED_STATUSES
+from db.queries.rows import select_rows
 from db.tables import Invoice, InvoiceLine, Project
 from db.tables.columns import I, L, P
 
@@ -39,7 +40,7 @@ async def invoices_by_ids(
 ) -> list[Any]:
     """Return the account's invoices among `ids`."""
     statement = select(*INVOICE_COLUMNS).where(I.account_id == account_id, among(I.id, "ids"))
-    return list((await connection.execute(statement, {"ids": ids})).all())
+    return await select_rows(connection, statement, {"ids": ids})
 
 
 async def invoice_pages(
@@ -65,7 +66,7 @@ async def invoice_pages(
     statement = (
         select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.project_id, ranked.c.rank)
     )
-    return list((await connection.execute(statement, {"ids": project_ids})).all())
+    return await select_rows(connection, statement, {"ids": project_ids})
 
 
 async def invoice_counts(
@@ -112,7 +113,7 @@ async def lines_by_invoice_ids(
 ) -> list[Any]:
     """Return the lines of these invoices in order."""
     parameters = {"account_id": account_id, "ids": invoice_ids}
-    return list((await connection.execute(_LINES_BY_INVOICE, parameters)).all())
+    return await select_rows(connection, _LINES_BY_INVOICE, parameters)
 
 
 async def invoices_by_milestone_ids(
@@ -120,7 +121,7 @@ async def invoices_by_milestone_ids(
 ) -> list[Any]:
     """Return (milestone_id, invoice columns...) for every invoice with a line for a milestone."""
     parameters = {"account_id": account_id, "ids": milestone_ids}
-    return list((await connection.execute(_INVOICES_BY_MILESTONE, parameters)).all())
+    return await select_rows(connection, _INVOICES_BY_MILESTONE, parameters)
 
 
 async def progress_by_invoice_ids(
@@ -161,4 +162,4 @@ async def progress_by_invoice_ids(
         )
         .where(I.account_id == account_id, among(I.id, "ids"))
     )
-    return list((await connection.execute(statement, {"ids": invoice_ids})).all())
+    return await select_rows(connection, statement, {"ids": invoice_ids})

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
 from db.queries.projects import ACCOUNT
+from db.queries.rows import select_rows
 from db.tables import Allocation, Invoice, InvoiceLine, MilestoneDistribution, Payment
 from db.tables.columns import PAY, A, D, I, L
 
@@ -32,7 +33,7 @@ async def payments_by_ids(
 ) -> list[Any]:
     """Return the account's payments among `ids`."""
     statement = select(*PAYMENT_COLUMNS).where(PAY.account_id == account_id, among(PAY.id, "ids"))
-    return list((await connection.execute(statement, {"ids": ids})).all())
+    return await select_rows(connection, statement, {"ids": ids})
 
 
 def _allocations() -> Any:
@@ -81,7 +82,7 @@ async def allocations_by_ids(
     connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
 ) -> list[Any]:
     parameters = {"account_id": account_id, "ids": ids}
-    return list((await connection.execute(_ALLOCATIONS_BY_ID, parameters)).all())
+    return await select_rows(connection, _ALLOCATIONS_BY_ID, parameters)
 
 
 async def allocations_by_invoice_ids(
@@ -89,7 +90,7 @@ async def allocations_by_invoice_ids(
 ) -> list[Any]:
     """Return the allocations of these invoices, reversed ones included, oldest first."""
     parameters = {"account_id": account_id, "ids": invoice_ids}
-    return list((await connection.execute(_ALLOCATIONS_BY_INVOICE, parameters)).all())
+    return await select_rows(connection, _ALLOCATIONS_BY_INVOICE, parameters)
 
 
 async def allocations_by_payment_ids(
@@ -97,7 +98,7 @@ async def allocations_by_payment_ids(
 ) -> list[Any]:
     """Return the allocations of these payments."""
     parameters = {"account_id": account_id, "ids": payment_ids}
-    return list((await connection.execute(_ALLOCATIONS_BY_PAYMENT, parameters)).all())
+    return await select_rows(connection, _ALLOCATIONS_BY_PAYMENT, parameters)
 
 
 async def distributions_by_invoice_ids(
@@ -122,4 +123,4 @@ async def distributions_by_invoice_ids(
         .where(D.account_id == account_id, among(D.invoice_id, "ids"))
         .order_by(D.invoice_id, L.position)
     )
-    return list((await connection.execute(statement, {"ids": invoice_ids})).all())
+    return await select_rows(connection, statement, {"ids": invoice_ids})

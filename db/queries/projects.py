@@ -10,6 +10,7 @@ from sqlalchemy import String, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
+from db.queries.rows import select_rows
 from db.tables import Invoice, InvoiceLine, Milestone, Project
 from db.tables.columns import D, I, L, M, P
 
@@ -32,7 +33,7 @@ async def projects_by_ids(
 ) -> list[Any]:
     """Return the account's projects among `ids` (unknown ids are simply absent)."""
     parameters = {"account_id": account_id, "ids": ids}
-    return list((await connection.execute(_PROJECTS_BY_IDS, parameters)).all())
+    return await select_rows(connection, _PROJECTS_BY_IDS, parameters)
 
 
 async def project_page(
@@ -50,7 +51,7 @@ async def project_page(
             or_(P.created_at > created_at, and_(P.created_at == created_at, P.id > id_))
         )
     statement = statement.order_by(P.created_at, P.id).limit(limit)
-    return list((await connection.execute(statement)).all())
+    return await select_rows(connection, statement)
 
 
 async def count_projects(connection: AsyncConnection, *, account_id: str) -> int:
@@ -105,7 +106,7 @@ async def milestones_by_project_ids(
 ) -> list[Any]:
     """Return the milestones of the given projects with their invoiced, paid and discount sums."""
     parameters = {"account_id": account_id, "ids": project_ids}
-    return list((await connection.execute(_MILESTONES_BY_PROJECT, parameters)).all())
+    return await select_rows(connection, _MILESTONES_BY_PROJECT, parameters)
 
 
 async def milestones_by_ids(
@@ -113,7 +114,7 @@ async def milestones_by_ids(
 ) -> list[Any]:
     """Return the account's milestones among `ids`, with the same sums."""
     parameters = {"account_id": account_id, "ids": ids}
-    return list((await connection.execute(_MILESTONES_BY_IDS, parameters)).all())
+    return await select_rows(connection, _MILESTONES_BY_IDS, parameters)
 
 
 ACCOUNT = bindparam("account_id", type_=String)

@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
+from db.queries.rows import select_rows
 from db.tables import InvoiceSchedule, InvoiceScheduleItem, Project
 from db.tables.columns import SI, P, S
 
@@ -61,7 +62,7 @@ async def schedules_by_ids(
 ) -> list[Any]:
     """Return the account's schedules among `ids`, with their item counts and billed sums."""
     statement = _schedules().where(S.account_id == account_id, among(S.id, "ids"))
-    return list((await connection.execute(statement, {"ids": ids})).all())
+    return await select_rows(connection, statement, {"ids": ids})
 
 
 async def schedules_by_project_ids(
@@ -73,7 +74,7 @@ async def schedules_by_project_ids(
         .where(S.account_id == account_id, among(S.project_id, "ids"))
         .order_by(S.created_at, S.id)
     )
-    return list((await connection.execute(statement, {"ids": project_ids})).all())
+    return await select_rows(connection, statement, {"ids": project_ids})
 
 
 def _items() -> Any:
@@ -100,7 +101,7 @@ async def items_by_schedule_ids(
         .where(SI.account_id == account_id, among(SI.schedule_id, "ids"))
         .order_by(SI.schedule_id, SI.sequence)
     )
-    return list((await connection.execute(statement, {"ids": schedule_ids})).all())
+    return await select_rows(connection, statement, {"ids": schedule_ids})
 
 
 async def items_by_milestone_ids(
@@ -108,4 +109,4 @@ async def items_by_milestone_ids(
 ) -> list[Any]:
     """Return the schedule item of each of these milestones (at most one each)."""
     statement = _items().where(SI.account_id == account_id, among(SI.milestone_id, "ids"))
-    return list((await connection.execute(statement, {"ids": milestone_ids})).all())
+    return await select_rows(connection, statement, {"ids": milestone_ids})

@@ -9,6 +9,7 @@ from typing import Any
 
 from domain.money import CURRENCY_EXPONENTS, Money
 from domain.payments.rules import PaymentMethod
+from resolvers.views.money import MoneyOf
 
 # A dict lookup per row: calling the Enum class costs microseconds a value.
 PAYMENT_METHODS = {method.value: method for method in PaymentMethod}
@@ -27,72 +28,93 @@ class PaymentView:
     reference: str | None
     received_on: date
     currency: str
-    amount: Money
-    attrs: Any
+    exponent: int
+    amount_minor: int
+    attrs_json: str | None
     created_at: datetime
+
+    amount = MoneyOf("amount_minor")
+
+    @property
+    def attrs(self) -> Any:
+        return _attrs(self.attrs_json)
 
     @classmethod
     def from_row(cls, row: Any) -> PaymentView:
         return cls(
-            id=row.id,
-            external_payment=bool(row.external_payment),
-            transaction_id=row.transaction_id,
-            method=PAYMENT_METHODS[row.method],
-            reference=row.reference,
-            received_on=row.received_on,
-            currency=row.currency,
-            amount=Money(int(row.amount), CURRENCY_EXPONENTS[row.currency]),
-            attrs=_attrs(row.attrs),
-            created_at=row.created_at,
+            row.id,
+            bool(row.external_payment),
+            row.transaction_id,
+            PAYMENT_METHODS[row.method],
+            row.reference,
+            row.received_on,
+            row.currency,
+            CURRENCY_EXPONENTS[row.currency],
+            int(row.amount),
+            row.attrs,
+            row.created_at,
         )
 
 
 @dataclass(slots=True)
 class AllocationView:
+    """An allocation; its payment's columns come joined into the same row."""
+
     id: str
     payment_id: str
     invoice_id: str
-    amount: Money
+    exponent: int
+    amount_minor: int
     external_payment: bool
     transaction_id: str | None
     method: PaymentMethod
-    attrs: Any
+    attrs_json: str | None
     reversed_at: datetime | None
     reversal_reason: str | None
     created_at: datetime
     modified_at: datetime
-    payment: PaymentView
+    row: Any
+
+    amount = MoneyOf("amount_minor")
+
+    @property
+    def attrs(self) -> Any:
+        return _attrs(self.attrs_json)
+
+    @property
+    def payment(self) -> PaymentView:
+        row = self.row
+        return PaymentView(
+            row.payment_id,
+            self.external_payment,
+            self.transaction_id,
+            self.method,
+            row.payment_reference,
+            row.payment_received_on,
+            row.currency,
+            self.exponent,
+            int(row.payment_amount),
+            row.payment_attrs,
+            row.payment_created_at,
+        )
 
     @classmethod
     def from_row(cls, row: Any) -> AllocationView:
-        """Build the allocation, and its payment from the columns joined into the same row."""
-        exponent = CURRENCY_EXPONENTS[row.currency]
-        payment = PaymentView(
-            id=row.payment_id,
-            external_payment=bool(row.external_payment),
-            transaction_id=row.transaction_id,
-            method=PAYMENT_METHODS[row.method],
-            reference=row.payment_reference,
-            received_on=row.payment_received_on,
-            currency=row.currency,
-            amount=Money(int(row.payment_amount), exponent),
-            attrs=_attrs(row.payment_attrs),
-            created_at=row.payment_created_at,
-        )
         return cls(
-            id=row.id,
-            payment_id=row.payment_id,
-            invoice_id=row.invoice_id,
-            amount=Money(int(row.amount), exponent),
-            external_payment=payment.external_payment,
-            transaction_id=payment.transaction_id,
-            method=payment.method,
-            attrs=_attrs(row.attrs),
-            reversed_at=row.reversed_at,
-            reversal_reason=row.reversal_reason,
-            created_at=row.created_at,
-            modified_at=row.modified_at,
-            payment=payment,
+            row.id,
+            row.payment_id,
+            row.invoice_id,
+            CURRENCY_EXPONENTS[row.currency],
+            int(row.amount),
+            bool(row.external_payment),
+            row.transaction_id,
+            PAYMENT_METHODS[row.method],
+            row.attrs,
+            row.reversed_at,
+            row.reversal_reason,
+            row.created_at,
+            row.modified_at,
+            row,
         )
 
 

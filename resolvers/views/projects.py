@@ -8,6 +8,7 @@ from typing import Any
 
 from domain.money import CURRENCY_EXPONENTS, Money
 from domain.projects.rules import MilestoneStatus, milestone_status
+from resolvers.views.money import MoneyOf, OptionalMoneyOf
 
 
 @dataclass(slots=True)
@@ -43,45 +44,52 @@ class MilestoneView:
     name: str
     trigger: str | None
     position: int
-    amount: Money
     planned_on: date | None
     completed_at: datetime | None
-    amount_invoiced: Money
-    amount_paid: Money
-    discount: Money
+    exponent: int
+    amount_minor: int
+    invoiced_minor: int
+    paid_minor: int
+    discount_minor: int
     paid: bool
     status: MilestoneStatus
 
+    amount = MoneyOf("amount_minor")
+    amount_invoiced = MoneyOf("invoiced_minor")
+    amount_paid = MoneyOf("paid_minor")
+    discount = MoneyOf("discount_minor")
+
     @classmethod
     def from_row(cls, row: Any) -> MilestoneView:
-        exponent = CURRENCY_EXPONENTS[row.currency]
         amount, invoiced, paid, discount = (
             int(row.amount),
             int(row.amount_invoiced),
             int(row.amount_paid),
             int(row.discount),
         )
+        completed_at = row.completed_at
         status = milestone_status(
             amount=amount,
             invoiced=invoiced,
             paid=paid,
             discount=discount,
-            completed=row.completed_at is not None,
+            completed=completed_at is not None,
         )
         return cls(
-            id=row.id,
-            project_id=row.project_id,
-            name=row.name,
-            trigger=row.trigger,
-            position=row.position,
-            amount=Money(amount, exponent),
-            planned_on=row.planned_on,
-            completed_at=row.completed_at,
-            amount_invoiced=Money(invoiced, exponent),
-            amount_paid=Money(paid, exponent),
-            discount=Money(discount, exponent),
-            paid=status is MilestoneStatus.PAID,
-            status=status,
+            row.id,
+            row.project_id,
+            row.name,
+            row.trigger,
+            row.position,
+            row.planned_on,
+            completed_at,
+            CURRENCY_EXPONENTS[row.currency],
+            amount,
+            invoiced,
+            paid,
+            discount,
+            status is MilestoneStatus.PAID,
+            status,
         )
 
 
@@ -89,31 +97,42 @@ class MilestoneView:
 class BalanceView:
     project_id: str
     currency: str
-    contract_value: Money | None
-    scheduled_amount: Money
-    invoiced_amount: Money
-    paid_amount: Money
-    discount_amount: Money
-    outstanding_amount: Money
-    overdue_amount: Money
-    unbilled_amount: Money
+    exponent: int
+    contract_minor: int | None
+    scheduled_minor: int
+    invoiced_minor: int
+    paid_minor: int
+    discount_minor: int
+    overdue_minor: int
+    billed_milestones_minor: int
+
+    contract_value = OptionalMoneyOf("contract_minor")
+    scheduled_amount = MoneyOf("scheduled_minor")
+    invoiced_amount = MoneyOf("invoiced_minor")
+    paid_amount = MoneyOf("paid_minor")
+    discount_amount = MoneyOf("discount_minor")
+    overdue_amount = MoneyOf("overdue_minor")
+
+    @property
+    def outstanding_amount(self) -> Money:
+        return Money(self.invoiced_minor - self.paid_minor, self.exponent)
+
+    @property
+    def unbilled_amount(self) -> Money:
+        return Money(self.scheduled_minor - self.billed_milestones_minor, self.exponent)
 
     @classmethod
     def from_row(cls, row: Any) -> BalanceView:
-        exponent = CURRENCY_EXPONENTS[row.currency]
-
-        def money(minor: Any) -> Money:
-            return Money(int(minor), exponent)
-
+        contract = row.contract_value
         return cls(
-            project_id=row.id,
-            currency=row.currency,
-            contract_value=None if row.contract_value is None else money(row.contract_value),
-            scheduled_amount=money(row.scheduled),
-            invoiced_amount=money(row.invoiced),
-            paid_amount=money(row.paid),
-            discount_amount=money(row.discount),
-            outstanding_amount=money(int(row.invoiced) - int(row.paid)),
-            overdue_amount=money(row.overdue),
-            unbilled_amount=money(int(row.scheduled) - int(row.billed_milestones)),
+            row.id,
+            row.currency,
+            CURRENCY_EXPONENTS[row.currency],
+            None if contract is None else int(contract),
+            int(row.scheduled),
+            int(row.invoiced),
+            int(row.paid),
+            int(row.discount),
+            int(row.overdue),
+            int(row.billed_milestones),
         )
