@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
 from db.queries.projects import ACCOUNT, ISSUED_STATUSES
-from db.queries.rows import select_rows
+from db.queries.rows import PreparedSelect, is_one_of, select_rows
 from db.tables import Invoice, InvoiceLine, Milestone, Project
 from db.tables.columns import I, L, M, P
 
@@ -43,13 +43,16 @@ def _balances_statement() -> Any:
             func.sum(I.amount_paid).label("paid"),
             func.sum(I.discount).label("discount"),
             func.sum(
-                case((and_(I.status.in_(UNPAID_STATUSES), I.due_on < today), open_balance), else_=0)
+                case(
+                    (and_(is_one_of(I.status, UNPAID_STATUSES), I.due_on < today), open_balance),
+                    else_=0,
+                )
             ).label("overdue"),
         )
         .where(
             I.account_id == account_id,
             among(I.project_id, "ids"),
-            I.status.in_(ISSUED_STATUSES),
+            is_one_of(I.status, ISSUED_STATUSES),
         )
         .group_by(I.project_id)
         .subquery()
@@ -64,7 +67,7 @@ def _balances_statement() -> Any:
         .where(
             I.account_id == account_id,
             among(I.project_id, "ids"),
-            I.status.in_(ISSUED_STATUSES),
+            is_one_of(I.status, ISSUED_STATUSES),
             L.milestone_id.is_not(None),
         )
         .group_by(I.project_id)
@@ -91,6 +94,6 @@ def _balances_statement() -> Any:
     return statement
 
 
-_BALANCES = _balances_statement()
+_BALANCES = PreparedSelect(_balances_statement())
 
 __all__ = ["balances_by_project_ids", "Milestone"]

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
 from db.queries.projects import ACCOUNT, ISSUED_STATUSES
-from db.queries.rows import select_rows
+from db.queries.rows import PreparedSelect, is_one_of, select_rows
 from db.tables import Invoice, InvoiceLine, Project
 from db.tables.columns import I, L, P
 
@@ -96,12 +96,12 @@ def _lines_with_their_invoice(*columns: Any) -> Any:
     )
 
 
-_LINES_BY_INVOICE = (
+_LINES_BY_INVOICE = PreparedSelect(
     _lines_with_their_invoice(*LINE_COLUMNS)
     .where(L.account_id == ACCOUNT, among(L.invoice_id, "ids"))
     .order_by(L.invoice_id, L.position)
 )
-_INVOICES_BY_MILESTONE = (
+_INVOICES_BY_MILESTONE = PreparedSelect(
     _lines_with_their_invoice(L.milestone_id.label("milestone_id"), *INVOICE_COLUMNS)
     .where(L.account_id == ACCOUNT, among(L.milestone_id, "ids"))
     .order_by(I.created_at, I.id)
@@ -136,7 +136,7 @@ async def progress_by_invoice_ids(
     before = and_(
         E.account_id == I.account_id,
         E.project_id == I.project_id,
-        E.status.in_(ISSUED_STATUSES),
+        is_one_of(E.status, ISSUED_STATUSES),
         # Numbers are zero-padded, so compare lengths first: INV-999999 < INV-1000000.
         or_(
             I.number.is_(None),

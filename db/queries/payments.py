@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
 from db.queries.projects import ACCOUNT
-from db.queries.rows import select_rows
+from db.queries.rows import PreparedSelect, select_rows
 from db.tables import Allocation, Invoice, InvoiceLine, MilestoneDistribution, Payment
 from db.tables.columns import PAY, A, D, I, L
 
@@ -73,9 +73,9 @@ def _allocations_among(column: Any) -> Any:
     )
 
 
-_ALLOCATIONS_BY_ID = _allocations_among(A.id)
-_ALLOCATIONS_BY_INVOICE = _allocations_among(A.invoice_id)
-_ALLOCATIONS_BY_PAYMENT = _allocations_among(A.payment_id)
+_ALLOCATIONS_BY_ID = PreparedSelect(_allocations_among(A.id))
+_ALLOCATIONS_BY_INVOICE = PreparedSelect(_allocations_among(A.invoice_id))
+_ALLOCATIONS_BY_PAYMENT = PreparedSelect(_allocations_among(A.payment_id))
 
 
 async def allocations_by_ids(

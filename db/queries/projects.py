@@ -10,7 +10,7 @@ from sqlalchemy import String, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
-from db.queries.rows import select_rows
+from db.queries.rows import PreparedSelect, is_one_of, select_rows
 from db.tables import Invoice, InvoiceLine, Milestone, Project
 from db.tables.columns import D, I, L, M, P
 
@@ -68,7 +68,11 @@ def _milestone_columns() -> tuple[Any, ...]:
             Invoice.__table__,  # type: ignore[attr-defined]
             and_(I.account_id == L.account_id, I.id == L.invoice_id),
         )
-        .where(L.account_id == M.account_id, L.milestone_id == M.id, I.status.in_(ISSUED_STATUSES))
+        .where(
+            L.account_id == M.account_id,
+            L.milestone_id == M.id,
+            is_one_of(I.status, ISSUED_STATUSES),
+        )
         .scalar_subquery()
     )
     distributed = select(func.coalesce(func.sum(D.amount), 0)).where(
@@ -118,10 +122,14 @@ async def milestones_by_ids(
 
 
 ACCOUNT = bindparam("account_id", type_=String)
-_PROJECTS_BY_IDS = select(*PROJECT_COLUMNS).where(P.account_id == ACCOUNT, among(P.id, "ids"))
-_MILESTONES_BY_PROJECT = (
+_PROJECTS_BY_IDS = PreparedSelect(
+    select(*PROJECT_COLUMNS).where(P.account_id == ACCOUNT, among(P.id, "ids"))
+)
+_MILESTONES_BY_PROJECT = PreparedSelect(
     _milestones_with_currency()
     .where(M.account_id == ACCOUNT, among(M.project_id, "ids"))
     .order_by(M.project_id, M.position)
 )
-_MILESTONES_BY_IDS = _milestones_with_currency().where(M.account_id == ACCOUNT, among(M.id, "ids"))
+_MILESTONES_BY_IDS = PreparedSelect(
+    _milestones_with_currency().where(M.account_id == ACCOUNT, among(M.id, "ids"))
+)
