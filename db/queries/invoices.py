@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
@@ -53,20 +54,32 @@ async def invoice_pages(
     limit: int,
 ) -> list[Any]:
     """Return up to `limit` invoices per project in creation order: one statement for all."""
-    conditions = [I.account_id == account_id, among(I.project_id, "ids")]
+    parameters: dict[str, Any] = {"account_id": account_id, "ids": project_ids, "limit": limit}
     if status is not None:
-        conditions.append(I.status == status)
+        parameters["status"] = status
     if after is not None:
-        created_at, id_ = after
+        parameters["after_created_at"], parameters["after_id"] = after
+    statement = _invoice_pages(status is not None, after is not None)
+    return await select_rows(connection, statement, parameters)
+
+
+@cache
+def _invoice_pages(by_status: bool, after: bool) -> PreparedSelect:
+    conditions = [I.account_id == ACCOUNT, among(I.project_id, "ids")]
+    if by_status:
+        conditions.append(I.status == bindparam("status", type_=I.status.type))
+    if after:
+        created_at = bindparam("after_created_at", type_=I.created_at.type)
+        id_ = bindparam("after_id", type_=I.id.type)
         conditions.append(
             or_(I.created_at > created_at, and_(I.created_at == created_at, I.id > id_))
         )
     rank = func.row_number().over(partition_by=I.project_id, order_by=(I.created_at, I.id))
     ranked = select(*INVOICE_COLUMNS, rank.label("rank")).where(*conditions).subquery()
-    statement = (
+    limit = bindparam("limit", type_=Integer)
+    return PreparedSelect(
         select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.project_id, ranked.c.rank)
     )
-    return await select_rows(connection, statement, {"ids": project_ids})
 
 
 async def invoice_counts(

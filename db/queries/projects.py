@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, func, or_, select
+from sqlalchemy import Integer, String, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
@@ -44,14 +45,23 @@ async def project_page(
     limit: int,
 ) -> list[Any]:
     """Return up to `limit` projects in creation order, starting after the keyset `after`."""
-    statement = select(*PROJECT_COLUMNS).where(P.account_id == account_id)
+    parameters: dict[str, Any] = {"account_id": account_id, "limit": limit}
     if after is not None:
-        created_at, id_ = after
+        parameters["after_created_at"], parameters["after_id"] = after
+    return await select_rows(connection, _project_page(after is not None), parameters)
+
+
+@cache
+def _project_page(after: bool) -> PreparedSelect:
+    statement = select(*PROJECT_COLUMNS).where(P.account_id == ACCOUNT)
+    if after:
+        created_at = bindparam("after_created_at", type_=P.created_at.type)
+        id_ = bindparam("after_id", type_=P.id.type)
         statement = statement.where(
             or_(P.created_at > created_at, and_(P.created_at == created_at, P.id > id_))
         )
-    statement = statement.order_by(P.created_at, P.id).limit(limit)
-    return await select_rows(connection, statement)
+    limit = bindparam("limit", type_=Integer)
+    return PreparedSelect(statement.order_by(P.created_at, P.id).limit(limit))
 
 
 async def count_projects(connection: AsyncConnection, *, account_id: str) -> int:

@@ -7,8 +7,9 @@ SQLAlchemy's generic path dominate there, so the read models' batch queries avoi
 - each execute compiles (from its cache), binds, wraps the driver's cursor and processes every
   row; a PreparedSelect compiles once per dialect and runs on the driver's own connection
   (aiosqlite's execute_fetchall, asyncpg's fetch), applying only the conversions its columns
-  need. Statement listeners (the request's statement count, the bench's EXPLAIN capture) see
-  it like any other statement.
+  need, when an attribute is read: a batch of allocations carries five timestamps a row
+  that most screens never show. Statement listeners (the request's statement count, the
+  bench's EXPLAIN capture) see it like any other statement.
 """
 
 from __future__ import annotations
@@ -68,7 +69,6 @@ class _Compiled:
     bind_order: tuple[tuple[str, Processor], ...]
     construct: Callable[..., MutableMapping[str, Any]]
     make_row: Callable[[Any], Any]
-    conversions: tuple[tuple[int, Callable[[Any], Any]], ...]
 
 
 class PreparedSelect:
@@ -86,21 +86,12 @@ class PreparedSelect:
             (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
             for name in compiled.positiontup or ()
         )
-        columns = list(self.statement.selected_columns)
-        processors = [
-            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
-        ]
-        conversions = tuple(
-            (index, processor) for index, processor in enumerate(processors) if processor
-        )
-        names = tuple(self.statement.selected_columns.keys())
-        return _Compiled(
-            compiled.string,
-            bind_order,
-            compiled.construct_params,
-            row_type(names)._make,
-            conversions,
-        )
+        conversions = {
+            name: column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for name, column in self.statement.selected_columns.items()
+        }
+        make_row = _converting_row_type(tuple(conversions.items()))._make
+        return _Compiled(compiled.string, bind_order, compiled.construct_params, make_row)
 
     async def rows(self, connection: AsyncConnection, parameters: Mapping[str, Any]) -> list[Any]:
         """Return the statement's rows for `parameters`, as named tuples."""
@@ -126,12 +117,24 @@ class PreparedSelect:
         else:
             fetched = await driver.fetch(prepared.sql, *arguments)
         make = prepared.make_row
-        if not prepared.conversions:
-            return [make(row) for row in fetched]
-        rows = []
-        for row in fetched:
-            values_of_row = list(row)
-            for index, convert in prepared.conversions:
-                values_of_row[index] = convert(values_of_row[index])
-            rows.append(make(values_of_row))
-        return rows
+        return [make(row) for row in fetched]
+
+
+def _converting_row_type(columns: tuple[tuple[str, Processor], ...]) -> Any:
+    """A named tuple whose attributes convert the driver's value on read (index access does not)."""
+    base = row_type(tuple(name for name, _ in columns))
+    converting = {
+        name: _converted(index, convert)
+        for index, (name, convert) in enumerate(columns)
+        if convert is not None
+    }
+    if not converting:
+        return base
+    return type("ConvertingRow", (base,), {"__slots__": (), **converting})
+
+
+def _converted(index: int, convert: Callable[[Any], Any]) -> property:
+    def read(row: tuple[Any, ...]) -> Any:
+        return convert(tuple.__getitem__(row, index))
+
+    return property(read)

@@ -69,13 +69,23 @@ class AllocationView:
     transaction_id: str | None
     method: PaymentMethod
     attrs_json: str | None
-    reversed_at: datetime | None
     reversal_reason: str | None
-    created_at: datetime
-    modified_at: datetime
     row: Any
 
     amount = MoneyOf("amount_minor")
+
+    # Timestamps are read from the row when asked for: most screens never show them.
+    @property
+    def reversed_at(self) -> datetime | None:
+        return self.row.reversed_at
+
+    @property
+    def created_at(self) -> datetime:
+        return self.row.created_at
+
+    @property
+    def modified_at(self) -> datetime:
+        return self.row.modified_at
 
     @property
     def attrs(self) -> Any:
@@ -110,10 +120,7 @@ class AllocationView:
             row.transaction_id,
             PAYMENT_METHODS[row.method],
             row.attrs,
-            row.reversed_at,
             row.reversal_reason,
-            row.created_at,
-            row.modified_at,
             row,
         )
 
