@@ -133,7 +133,13 @@ class Money(NamedTuple):
 
     def __str__(self) -> str:
         """Return the amount as a decimal string with the currency's decimals."""
-        return format_amount(self.minor, self.exponent)
+        minor, exponent = self
+        if (
+            exponent == 2 and minor >= 0
+        ):  # the common case, formatted inline: reads format thousands
+            whole, fraction = divmod(minor, 100)
+            return f"{whole}.{fraction:02d}"
+        return format_amount(minor, exponent)
 
 
 def parse_percentage(value: str | int, *, field: str | list[str]) -> Decimal:

@@ -15,10 +15,6 @@ from graphql import FloatValueNode, IntValueNode, StringValueNode, ValueNode
 Decimal = NewType("Decimal", str)
 
 
-def _serialize(value: Any) -> str:
-    return str(value)
-
-
 def _parse_literal(node: ValueNode, _variables: Any = None) -> Any:
     if isinstance(node, StringValueNode | FloatValueNode):
         return node.value  # a float literal keeps its exact text
@@ -34,7 +30,7 @@ DECIMAL_SCALAR = strawberry.scalar(
         '("16500.00", "5400" for JPY). Input may be a string or an integer; more decimals '
         "than the currency allows, exponents, NaN and Infinity are refused."
     ),
-    serialize=_serialize,
+    serialize=str,  # Money.__str__ formats with the currency's decimals
     parse_value=lambda value: value,
     parse_literal=_parse_literal,
 )
@@ -46,7 +42,7 @@ Percentage = NewType("Percentage", str)
 PERCENTAGE_SCALAR = strawberry.scalar(
     name="Percentage",
     description='An exact percentage as a string ("25", "33.33"); input may also be an integer.',
-    serialize=_serialize,
+    serialize=str,  # Money.__str__ formats with the currency's decimals
     parse_value=lambda value: value,
     parse_literal=_parse_literal,
 )

@@ -32,8 +32,8 @@ async def payments_by_ids(
     connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
 ) -> list[Any]:
     """Return the account's payments among `ids`."""
-    statement = select(*PAYMENT_COLUMNS).where(PAY.account_id == account_id, among(PAY.id, "ids"))
-    return await select_rows(connection, statement, {"ids": ids})
+    parameters = {"account_id": account_id, "ids": ids}
+    return await select_rows(connection, _PAYMENTS_BY_ID, parameters)
 
 
 def _allocations() -> Any:
@@ -73,6 +73,9 @@ def _allocations_among(column: Any) -> Any:
     )
 
 
+_PAYMENTS_BY_ID = PreparedSelect(
+    select(*PAYMENT_COLUMNS).where(PAY.account_id == ACCOUNT, among(PAY.id, "ids"))
+)
 _ALLOCATIONS_BY_ID = PreparedSelect(_allocations_among(A.id))
 _ALLOCATIONS_BY_INVOICE = PreparedSelect(_allocations_among(A.invoice_id))
 _ALLOCATIONS_BY_PAYMENT = PreparedSelect(_allocations_among(A.payment_id))

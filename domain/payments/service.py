@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import lock_name
+from db.queries.keys import among
 from db.tables import Allocation, Invoice, Payment
 from db.tables.columns import PAY, I
 from domain.context import Caller
@@ -109,9 +110,10 @@ async def _lock_invoices(
     ids = sorted({allocation.invoice_id for allocation in allocations})
     found = await session.scalars(
         select(Invoice)
-        .where(I.account_id == caller.account_id, I.id.in_(ids))
+        .where(I.account_id == caller.account_id, among(I.id, "ids"))
         .order_by(I.id)
-        .with_for_update()
+        .with_for_update(),
+        {"ids": ids},
     )
     return {invoice.id: invoice for invoice in found}
 
