@@ -100,6 +100,7 @@ def _milestone_columns() -> tuple[Any, ...]:
         M.amount,
         M.planned_on,
         M.completed_at,
+        M.completed_at.is_not(None).label("completed"),
         invoiced.label("amount_invoiced"),
         distributed.scalar_subquery().label("amount_paid"),
         discounted.scalar_subquery().label("discount"),

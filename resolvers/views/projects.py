@@ -44,8 +44,6 @@ class MilestoneView:
     name: str
     trigger: str | None
     position: int
-    planned_on: date | None
-    completed_at: datetime | None
     exponent: int
     amount_minor: int
     invoiced_minor: int
@@ -53,11 +51,21 @@ class MilestoneView:
     discount_minor: int
     paid: bool
     status: MilestoneStatus
+    row: Any
 
     amount = MoneyOf("amount_minor")
     amount_invoiced = MoneyOf("invoiced_minor")
     amount_paid = MoneyOf("paid_minor")
     discount = MoneyOf("discount_minor")
+
+    # Dates are read from the row when asked for: balance screens rarely show them.
+    @property
+    def planned_on(self) -> date | None:
+        return self.row.planned_on
+
+    @property
+    def completed_at(self) -> datetime | None:
+        return self.row.completed_at
 
     @classmethod
     def from_row(cls, row: Any) -> MilestoneView:
@@ -67,13 +75,12 @@ class MilestoneView:
             int(row.amount_paid),
             int(row.discount),
         )
-        completed_at = row.completed_at
         status = milestone_status(
             amount=amount,
             invoiced=invoiced,
             paid=paid,
             discount=discount,
-            completed=completed_at is not None,
+            completed=bool(row.completed),
         )
         return cls(
             row.id,
@@ -81,8 +88,6 @@ class MilestoneView:
             row.name,
             row.trigger,
             row.position,
-            row.planned_on,
-            completed_at,
             CURRENCY_EXPONENTS[row.currency],
             amount,
             invoiced,
@@ -90,6 +95,7 @@ class MilestoneView:
             discount,
             status is MilestoneStatus.PAID,
             status,
+            row,
         )
 
 
