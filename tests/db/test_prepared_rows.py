@@ -1,0 +1,88 @@
+"""Prepared selects run on the driver must read exactly what SQLAlchemy's execute reads."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+
+from db.engine import read_connection, write_session
+from db.queries import balances, invoices, payments, projects
+from db.queries.rows import PreparedSelect, is_one_of
+from db.tables.columns import I
+from domain.context import Caller, Role
+from server.demo import populate
+from tests.conftest import Api
+
+PREPARED = [
+    balances._BALANCES,
+    invoices._LINES_BY_INVOICE,
+    invoices._INVOICES_BY_MILESTONE,
+    *(invoices._invoice_pages(by_status, after) for by_status in (False, True) for after in (0, 1)),
+    payments._PAYMENTS_BY_ID,
+    payments._ALLOCATIONS_BY_ID,
+    payments._ALLOCATIONS_BY_INVOICE,
+    payments._ALLOCATIONS_BY_PAYMENT,
+    projects._PROJECTS_BY_IDS,
+    projects._MILESTONES_BY_PROJECT,
+    projects._MILESTONES_BY_IDS,
+    projects._project_page(False),
+    projects._project_page(True),
+]
+
+
+async def _every_id(api: Api) -> list[str]:
+    tables = ("project", "milestone", "invoice", "payment", "allocation")
+    async with read_connection(api.engine) as connection:
+        ids: list[str] = []
+        for table in tables:
+            found = await connection.execute(
+                text(f"SELECT id FROM {table} WHERE account_id = :a"), {"a": api.account_id}
+            )
+            ids.extend(found.scalars())
+    return ids
+
+
+async def _first_invoice(api: Api) -> Any:
+    async with read_connection(api.engine) as connection:
+        found = await connection.execute(
+            select(I.created_at, I.id).where(I.account_id == api.account_id).order_by(I.id)
+        )
+        return found.first()
+
+
+@pytest.mark.parametrize("prepared", PREPARED, ids=lambda p: str(PREPARED.index(p)))
+async def test_prepared_rows_equal_sqlalchemy_rows(api: Api, prepared: PreparedSelect) -> None:
+    async with write_session(api.engine) as session:
+        caller = Caller(account_id=api.account_id, role=Role.WRITE, clock=api.clock)
+        await populate(session=session, caller=caller)
+    first_invoice = await _first_invoice(api)
+    candidates: dict[str, Any] = {
+        "account_id": api.account_id,
+        "ids": await _every_id(api),
+        "today": date(2026, 6, 1),
+        "limit": 3,
+        "status": "PAID",
+        "after_created_at": first_invoice.created_at,
+        "after_id": first_invoice.id,
+    }
+    names = prepared.statement.compile().binds
+    parameters = {name: value for name, value in candidates.items() if name in names}
+
+    async with read_connection(api.engine) as connection:
+        ours = await prepared.rows(connection, parameters)
+        theirs = (await connection.execute(prepared.statement, parameters)).all()
+
+    assert theirs, "the demo data should give every statement some rows"
+    columns = list(prepared.statement.selected_columns.keys())
+    as_read = [tuple(getattr(row, name) for name in columns) for row in ours]
+    assert as_read == [tuple(row) for row in theirs]
+    timestamps = [value for row in as_read for value in row if isinstance(value, datetime)]
+    assert all(value.tzinfo is not None for value in timestamps)
+
+
+def test_constants_only_in_is_one_of() -> None:
+    with pytest.raises(ValueError, match="not an enum constant"):
+        is_one_of(I.status, ["PAID' OR '1'='1"])
