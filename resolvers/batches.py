@@ -7,10 +7,11 @@ loader's batch function once for the whole level skips a coroutine and a future 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any
 
 from resolvers.context import RequestContext
+from resolvers.projects import balance_parts
 
 # (GraphQL type, field) -> (loader attribute on Loaders, key attribute on the parent)
 BATCHED_FIELDS: dict[tuple[str, str], tuple[str, str]] = {
@@ -35,12 +36,30 @@ BATCHED_FIELDS: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 
+# Relations whose loader key also carries what is selected below the field, exactly as the
+# field's own resolver builds it: (GraphQL type, field) -> key part from the selected names.
+SELECTION_KEYED: dict[tuple[str, str], Callable[[Iterable[str]], Hashable]] = {
+    ("Project", "balance"): balance_parts,
+}
+
+
 async def load_for_parents(
-    context: RequestContext, type_name: str, field_name: str, parents: Sequence[Any]
+    context: RequestContext,
+    type_name: str,
+    field_name: str,
+    parents: Sequence[Any],
+    selected: Iterable[str] = (),
 ) -> list[Any]:
-    """Return the field's value for each parent, from one batch call of its loader."""
+    """Return the field's value for each parent, from one batch call of its loader.
+
+    `selected` names the fields asked for below this one (used by SELECTION_KEYED fields).
+    """
     loader_name, key_attribute = BATCHED_FIELDS[(type_name, field_name)]
     keys = [getattr(parent, key_attribute) for parent in parents]
+    selection_key = SELECTION_KEYED.get((type_name, field_name))
+    if selection_key is not None:
+        part = selection_key(selected)
+        keys = [None if key is None else (key, part) for key in keys]
     unique = list(dict.fromkeys(key for key in keys if key is not None))
     if not unique:
         return [None] * len(keys)

@@ -31,6 +31,7 @@ R = TypeVar("R")
 K = TypeVar("K", bound=Hashable)
 
 InvoicePageKey = tuple[str, str | None, Any, int]  # project id, status, keyset, limit
+BalanceKey = tuple[str, frozenset[str]]  # project id, the balance parts asked for
 
 
 class Loaders:
@@ -46,7 +47,7 @@ class Loaders:
         self.milestones_by_project = self._grouped(
             projects.milestones_by_project_ids, "project_ids", MilestoneView.from_row, "project_id"
         )
-        self.balance = DataLoader[str, BalanceView | None](load_fn=self._balances)
+        self.balance = DataLoader[BalanceKey, BalanceView | None](load_fn=self._balances)
         self.invoice = self._by_id(invoices.invoices_by_ids, self._invoice_view)
         self.invoice_lines = self._grouped(
             invoices.lines_by_invoice_ids, "invoice_ids", InvoiceLineView.from_row, "invoice_id"
@@ -133,11 +134,17 @@ class Loaders:
 
         return DataLoader(load_fn=load)
 
-    async def _balances(self, project_ids: list[str]) -> list[BalanceView | None]:
-        rows = await self.fetch(
-            balances.balances_by_project_ids, project_ids=project_ids, today=self.today
-        )
-        return by_key(project_ids, [BalanceView.from_row(row) for row in rows], "project_id")
+    async def _balances(self, keys: list[BalanceKey]) -> list[BalanceView | None]:
+        found: dict[BalanceKey, BalanceView] = {}
+        for (parts,), group in _group_by(keys, lambda key: key[1:]).items():
+            rows = await self.fetch(
+                balances.balances_by_project_ids,
+                project_ids=[project_id for project_id, _ in group],
+                today=self.today,
+                parts=parts,
+            )
+            found.update(((row.id, parts), BalanceView.from_row(row)) for row in rows)
+        return [found.get(key) for key in keys]
 
     async def _invoice_pages(self, keys: list[InvoicePageKey]) -> list[list[InvoiceView]]:
         pages: dict[InvoicePageKey, list[InvoiceView]] = {}

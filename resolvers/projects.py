@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from db.engine import read_connection
 from db.queries import projects as queries
+from db.queries.balances import ALL_PARTS, BILLED, INVOICED, SCHEDULED
 from domain.projects import service
 from domain.schedules import runner
 from resolvers.context import context_of
@@ -47,8 +50,40 @@ async def milestones_of(info: Info[Any, Any], project_id: str) -> list[Milestone
     return await context_of(info).loaders.milestones_by_project.load(project_id)
 
 
+# The aggregates each ProjectBalance field is computed from; a field not listed needs them all.
+BALANCE_FIELD_PARTS: dict[str, frozenset[str]] = {
+    "__typename": frozenset(),
+    "currency": frozenset(),
+    "contractValue": frozenset(),
+    "scheduledAmount": frozenset({SCHEDULED}),
+    "unbilledAmount": frozenset({SCHEDULED, BILLED}),
+    **dict.fromkeys(
+        ["invoicedAmount", "paidAmount", "discountAmount", "outstandingAmount", "overdueAmount"],
+        frozenset({INVOICED}),
+    ),
+}
+
+
+def balance_parts(field_names: Iterable[str]) -> frozenset[str]:
+    """Return the balance parts that the given ProjectBalance fields are computed from."""
+    parts: set[str] = set()
+    for name in field_names:
+        parts |= BALANCE_FIELD_PARTS.get(name, ALL_PARTS)
+    return frozenset(parts)
+
+
 async def balance_of(info: Info[Any, Any], project_id: str) -> BalanceView | None:
-    return await context_of(info).loaders.balance.load(project_id)
+    parts = balance_parts(_selected_names(info.selected_fields[0].selections))
+    return await context_of(info).loaders.balance.load((project_id, parts))
+
+
+def _selected_names(selections: Iterable[Any]) -> Iterator[str]:
+    """Yield the field names of a selection, fragments included (an extra name only adds work)."""
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            yield selection.name
+        else:
+            yield from _selected_names(selection.selections)
 
 
 async def milestone(info: Info[Any, Any], id_: str) -> MilestoneView | None:

@@ -44,7 +44,7 @@ from strawberry.schema.name_converter import NameConverter
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.enum import StrawberryEnumDefinition
 
-from resolvers.batches import BATCHED_FIELDS, load_for_parents
+from resolvers.batches import BATCHED_FIELDS, SELECTION_KEYED, load_for_parents
 from schema.documents import select_operation
 
 
@@ -55,11 +55,20 @@ class StepAside(Exception):
 class _FieldPlan:
     """How to produce one field of one object type."""
 
-    __slots__ = ("python_name", "resolver", "arguments", "wants_info", "wants_root", "batched")
+    __slots__ = (
+        "python_name",
+        "resolver",
+        "arguments",
+        "wants_info",
+        "wants_root",
+        "batched",
+        "keyed",
+    )
 
     def __init__(self, type_name: str, field: Any, names: NameConverter) -> None:
         self.python_name: str = field.python_name
         self.batched = (type_name, names.from_field(field)) in BATCHED_FIELDS
+        self.keyed = (type_name, names.from_field(field)) in SELECTION_KEYED
         self.resolver = field.base_resolver.wrapped_func if field.base_resolver else None
         self.arguments = {names.from_argument(argument): argument for argument in field.arguments}
         parameters = inspect.signature(self.resolver).parameters if self.resolver else {}
@@ -226,15 +235,27 @@ class FastExecutor:
         plan = plans.get(name)
         if field_def is None or plan is None:
             raise StepAside  # introspection (__schema, __type) and the like
+        selections = [node.selection_set for node in nodes if node.selection_set is not None]
         if plan.batched:
-            raw = await load_for_parents(self.context, object_type.name, name, objects)
+            selected = self.selected_names(field_def.type, selections) if plan.keyed else ()
+            raw = await load_for_parents(self.context, object_type.name, name, objects, selected)
         elif plan.resolver is None:
             python_name = plan.python_name
             raw = [getattr(obj, python_name) for obj in objects]
         else:
             raw = await self.call_resolver(plan, objects, self.arguments(field_def, nodes[0], plan))
-        selections = [node.selection_set for node in nodes if node.selection_set is not None]
         return await self.complete(raw, field_def.type, selections)
+
+    def selected_names(
+        self, graphql_type: GraphQLOutputType, selections: list[SelectionSetNode]
+    ) -> set[str]:
+        """Return the names of the fields selected on an object-typed field."""
+        while isinstance(graphql_type, GraphQLNonNull | GraphQLList):
+            graphql_type = graphql_type.of_type
+        if not isinstance(graphql_type, GraphQLObjectType):
+            raise StepAside
+        fields = self.collect(graphql_type, selections)
+        return {nodes[0].name.value for nodes in fields.values()}
 
     async def call_resolver(
         self, plan: _FieldPlan, objects: list[Any], arguments: dict[str, Any]

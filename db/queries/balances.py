@@ -4,29 +4,51 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, and_, bindparam, case, func, select
+from sqlalchemy import Date, and_, bindparam, case, func, null, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
 from db.queries.projects import ACCOUNT, ISSUED_STATUSES
 from db.queries.rows import PreparedSelect, is_one_of, select_rows
-from db.tables import Invoice, InvoiceLine, Milestone, Project
+from db.tables import Invoice, InvoiceLine, Project
 from db.tables.columns import I, L, M, P
 
 UNPAID_STATUSES = ("OPEN", "PARTIALLY_PAID")
 
 
+# The three aggregates a balance is made of; a screen that shows only what was invoiced and
+# paid needs one of them, and the statement for it does a third of the work.
+SCHEDULED = "scheduled"  # milestone amounts
+INVOICED = "invoiced"  # issued invoices: invoiced, paid, discount, overdue
+BILLED = "billed"  # milestone lines on issued invoices
+ALL_PARTS = frozenset({SCHEDULED, INVOICED, BILLED})
+
+
 async def balances_by_project_ids(
-    connection: AsyncConnection, *, account_id: str, project_ids: Sequence[str], today: date
+    connection: AsyncConnection,
+    *,
+    account_id: str,
+    project_ids: Sequence[str],
+    today: date,
+    parts: frozenset[str] = ALL_PARTS,
 ) -> list[Any]:
-    """Return one row of money figures per project (zeros where nothing exists yet)."""
-    parameters = {"account_id": account_id, "ids": project_ids, "today": today}
-    return await select_rows(connection, _BALANCES, parameters)
+    """Return one row of money figures per project (zeros where nothing exists yet).
+
+    Figures of a part not asked for are NULL.
+    """
+    parameters: dict[str, Any] = {"account_id": account_id, "ids": project_ids}
+    if INVOICED in parts:
+        parameters["today"] = today
+    return await select_rows(connection, _balances(parts), parameters)
 
 
-def _balances_statement() -> Any:
+@cache
+def _balances(parts: frozenset[str]) -> PreparedSelect:
+    if not parts <= ALL_PARTS:
+        raise ValueError(f"unknown balance parts: {sorted(parts - ALL_PARTS)}")
     account_id = ACCOUNT
     today = bindparam("today", type_=Date)
     scheduled = (
@@ -73,27 +95,26 @@ def _balances_statement() -> Any:
         .group_by(I.project_id)
         .subquery()
     )
-    statement = (
-        select(
-            P.id,
-            P.currency,
-            P.contract_value,
-            func.coalesce(scheduled.c.scheduled, 0).label("scheduled"),
-            func.coalesce(invoiced.c.invoiced, 0).label("invoiced"),
-            func.coalesce(invoiced.c.paid, 0).label("paid"),
-            func.coalesce(invoiced.c.discount, 0).label("discount"),
-            func.coalesce(invoiced.c.overdue, 0).label("overdue"),
-            func.coalesce(billed_milestones.c.billed, 0).label("billed_milestones"),
-        )
-        .select_from(Project.__table__)  # type: ignore[attr-defined]
-        .outerjoin(scheduled, scheduled.c.project_id == P.id)
-        .outerjoin(invoiced, invoiced.c.project_id == P.id)
-        .outerjoin(billed_milestones, billed_milestones.c.project_id == P.id)
-        .where(P.account_id == account_id, among(P.id, "ids"))
-    )
-    return statement
 
+    def figure(part: str, column: Any, label: str) -> Any:
+        return (func.coalesce(column, 0) if part in parts else null()).label(label)
 
-_BALANCES = PreparedSelect(_balances_statement())
-
-__all__ = ["balances_by_project_ids", "Milestone"]
+    statement = select(
+        P.id,
+        P.currency,
+        P.contract_value,
+        figure(SCHEDULED, scheduled.c.scheduled, "scheduled"),
+        figure(INVOICED, invoiced.c.invoiced, "invoiced"),
+        figure(INVOICED, invoiced.c.paid, "paid"),
+        figure(INVOICED, invoiced.c.discount, "discount"),
+        figure(INVOICED, invoiced.c.overdue, "overdue"),
+        figure(BILLED, billed_milestones.c.billed, "billed_milestones"),
+    ).select_from(Project.__table__)  # type: ignore[attr-defined]
+    for part, subquery in (
+        (SCHEDULED, scheduled),
+        (INVOICED, invoiced),
+        (BILLED, billed_milestones),
+    ):
+        if part in parts:
+            statement = statement.outerjoin(subquery, subquery.c.project_id == P.id)
+    return PreparedSelect(statement.where(P.account_id == account_id, among(P.id, "ids")))

@@ -28,7 +28,10 @@ class MoneyOf:
     def __get__(self, obj: object | None, owner: type[Any]) -> Money | MoneyOf:
         if obj is None:
             return self
-        return Money(getattr(obj, self.minor), obj.exponent)  # type: ignore[attr-defined]
+        minor = getattr(obj, self.minor)
+        if minor is None:
+            raise LookupError(f"{type(obj).__name__}.{self.minor} was not loaded")
+        return Money(minor, obj.exponent)  # type: ignore[attr-defined]
 
 
 class OptionalMoneyOf(MoneyOf):

@@ -101,16 +101,18 @@ class MilestoneView:
 
 @dataclass(slots=True)
 class BalanceView:
+    """A project's money figures; those of balance parts the query did not ask for are None."""
+
     project_id: str
     currency: str
     exponent: int
     contract_minor: int | None
-    scheduled_minor: int
-    invoiced_minor: int
-    paid_minor: int
-    discount_minor: int
-    overdue_minor: int
-    billed_milestones_minor: int
+    scheduled_minor: int | None
+    invoiced_minor: int | None
+    paid_minor: int | None
+    discount_minor: int | None
+    overdue_minor: int | None
+    billed_milestones_minor: int | None
 
     contract_value = OptionalMoneyOf("contract_minor")
     scheduled_amount = MoneyOf("scheduled_minor")
@@ -121,24 +123,34 @@ class BalanceView:
 
     @property
     def outstanding_amount(self) -> Money:
-        return Money(self.invoiced_minor - self.paid_minor, self.exponent)
+        return Money(_loaded(self.invoiced_minor) - _loaded(self.paid_minor), self.exponent)
 
     @property
     def unbilled_amount(self) -> Money:
-        return Money(self.scheduled_minor - self.billed_milestones_minor, self.exponent)
+        scheduled, billed = _loaded(self.scheduled_minor), _loaded(self.billed_milestones_minor)
+        return Money(scheduled - billed, self.exponent)
 
     @classmethod
     def from_row(cls, row: Any) -> BalanceView:
-        contract = row.contract_value
         return cls(
             row.id,
             row.currency,
             CURRENCY_EXPONENTS[row.currency],
-            None if contract is None else int(contract),
-            int(row.scheduled),
-            int(row.invoiced),
-            int(row.paid),
-            int(row.discount),
-            int(row.overdue),
-            int(row.billed_milestones),
+            _figure(row.contract_value),
+            _figure(row.scheduled),
+            _figure(row.invoiced),
+            _figure(row.paid),
+            _figure(row.discount),
+            _figure(row.overdue),
+            _figure(row.billed_milestones),
         )
+
+
+def _figure(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _loaded(minor: int | None) -> int:
+    if minor is None:
+        raise LookupError("a balance figure the query did not ask for was read")
+    return minor

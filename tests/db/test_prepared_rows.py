@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from itertools import chain, combinations
 from typing import Any
 
 import pytest
@@ -16,8 +17,14 @@ from domain.context import Caller, Role
 from server.demo import populate
 from tests.conftest import Api
 
+
+def powerset(items: frozenset[str]) -> list[tuple[str, ...]]:
+    ordered = sorted(items)
+    return list(chain.from_iterable(combinations(ordered, n) for n in range(len(ordered) + 1)))
+
+
 PREPARED = [
-    balances._BALANCES,
+    *(balances._balances(parts) for parts in map(frozenset, powerset(balances.ALL_PARTS))),
     invoices._LINES_BY_INVOICE,
     invoices._INVOICES_BY_MILESTONE,
     *(invoices._invoice_pages(by_status, after) for by_status in (False, True) for after in (0, 1)),
@@ -48,7 +55,9 @@ async def _every_id(api: Api) -> list[str]:
 async def _first_invoice(api: Api) -> Any:
     async with read_connection(api.engine) as connection:
         found = await connection.execute(
-            select(I.created_at, I.id).where(I.account_id == api.account_id).order_by(I.id)
+            select(I.created_at, I.id)
+            .where(I.account_id == api.account_id)
+            .order_by(I.created_at, I.id)
         )
         return found.first()
 

@@ -1,0 +1,87 @@
+"""A balance computes only the aggregates its selected fields need, and answers the same."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from db.engine import write_session
+from domain.context import Caller, Role
+from server.demo import populate
+from tests.conftest import Api, make_app
+
+FIELDS = [
+    "currency",
+    "contractValue",
+    "scheduledAmount",
+    "invoicedAmount",
+    "paidAmount",
+    "discountAmount",
+    "outstandingAmount",
+    "overdueAmount",
+    "unbilledAmount",
+]
+
+
+async def _balances(api: Api, selection: str, *, fast: bool) -> tuple[list[Any], int]:
+    transport = httpx.ASGITransport(app=make_app(api.engine, api.clock, fast_queries=fast))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.post(
+            "/graphql",
+            json={"query": f"{{ projects(first: 50) {{ nodes {{ balance {selection} }} }} }}"},
+            headers={"Authorization": f"Bearer {api.read_key}"},
+        )
+    body = response.json()
+    assert "errors" not in body, body
+    nodes = body["data"]["projects"]["nodes"]
+    return [node["balance"] for node in nodes], body["extensions"]["stats"]["sqlStatements"]
+
+
+@pytest.fixture
+async def demo_api(api: Api) -> Api:
+    async with write_session(api.engine) as session:
+        caller = Caller(account_id=api.account_id, role=Role.WRITE, clock=api.clock)
+        await populate(session=session, caller=caller)
+    return api
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast path", "plain path"])
+async def test_each_balance_field_alone_equals_the_whole_balance(demo_api: Api, fast: bool) -> None:
+    whole, whole_statements = await _balances(demo_api, "{ " + " ".join(FIELDS) + " }", fast=fast)
+    assert any(balance["paidAmount"] != "0.00" for balance in whole)
+    for field in FIELDS:
+        alone, statements = await _balances(demo_api, f"{{ {field} }}", fast=fast)
+        assert alone == [{field: balance[field]} for balance in whole], field
+        assert statements == whole_statements, field
+
+
+async def test_fragments_and_aliases_ask_for_what_they_name(demo_api: Api) -> None:
+    whole, _ = await _balances(demo_api, "{ " + " ".join(FIELDS) + " }", fast=True)
+    selection = "{ due: outstandingAmount ...Planned ... on ProjectBalance { paidAmount } }"
+    query = (
+        f"{{ projects(first: 50) {{ nodes {{ balance {selection} }} }} }}"
+        " fragment Planned on ProjectBalance { unbilledAmount }"
+    )
+    for fast in (True, False):
+        transport = httpx.ASGITransport(
+            app=make_app(demo_api.engine, demo_api.clock, fast_queries=fast)
+        )
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            response = await client.post(
+                "/graphql",
+                json={"query": query},
+                headers={"Authorization": f"Bearer {demo_api.read_key}"},
+            )
+        body = response.json()
+        assert "errors" not in body, body
+        got = [node["balance"] for node in body["data"]["projects"]["nodes"]]
+        assert got == [
+            {
+                "due": balance["outstandingAmount"],
+                "unbilledAmount": balance["unbilledAmount"],
+                "paidAmount": balance["paidAmount"],
+            }
+            for balance in whole
+        ]
