@@ -48,8 +48,13 @@ def page_size(first: int | None) -> int:
 
 @dataclass(slots=True)
 class Edge(Generic[T]):
-    cursor: str
     node: T
+
+    @property
+    def cursor(self) -> str:
+        """The node's keyset as a cursor, made when asked for (most pages only show nodes)."""
+        node: Any = self.node
+        return encode_cursor(node.created_at, node.id)
 
 
 @dataclass(slots=True)
@@ -79,7 +84,7 @@ def make_page(
     count_total: Callable[[], Awaitable[int]],
 ) -> Page[Any]:
     """Return a page from up to size + 1 items fetched in order (the extra one means 'more')."""
-    edges = [Edge(encode_cursor(item.created_at, item.id), item) for item in items[:size]]
+    edges = [Edge(item) for item in items[:size]]
     return Page(
         edges=edges,
         page_info=PageInfo(

@@ -10,6 +10,9 @@ from typing import Any, overload
 
 from domain.money import Money
 
+# Money is a NamedTuple; its generated __new__ is a Python function, tuple's is not.
+_new_tuple = tuple.__new__
+
 
 class MoneyOf:
     """`amount = MoneyOf("amount_minor")`: Money(obj.amount_minor, obj.exponent) on read."""
@@ -31,7 +34,7 @@ class MoneyOf:
         minor = getattr(obj, self.minor)
         if minor is None:
             raise LookupError(f"{type(obj).__name__}.{self.minor} was not loaded")
-        return Money(minor, obj.exponent)  # type: ignore[attr-defined]
+        return _new_tuple(Money, (minor, obj.exponent))  # type: ignore[attr-defined]
 
 
 class OptionalMoneyOf(MoneyOf):
