@@ -30,6 +30,10 @@ def create_engine(database_url: str) -> AsyncEngine:
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        # The driver runs in autocommit mode (BEGIN is ours, and every BEGIN ends in SQLAlchemy's
+        # own commit or rollback), so the pool's extra rollback on return has nothing to undo;
+        # through aiosqlite it still costs a thread round trip per read.
+        kwargs["pool_reset_on_return"] = None
     else:
         kwargs["pool_size"] = 10
         kwargs["max_overflow"] = 20

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from db.queries.accounts import api_key_by_hash
 from db.tables import Account, AccountCounter, ApiKey
 from domain.clock import Clock
 from domain.context import Caller, Role
@@ -58,13 +58,7 @@ async def create_api_key(
 
 async def authenticate(*, connection: AsyncConnection, api_key: str, clock: Clock) -> Caller | None:
     """Return the caller a key belongs to, or None when the key is unknown."""
-    row = (
-        await connection.execute(
-            select(ApiKey.account_id, ApiKey.role).where(  # type: ignore[call-overload]
-                ApiKey.key_hash == hash_api_key(api_key)
-            )
-        )
-    ).first()
+    row = await api_key_by_hash(connection, key_hash=hash_api_key(api_key))
     if row is None:
         return None
     return Caller(account_id=row.account_id, role=Role(row.role), clock=clock)
