@@ -22,17 +22,14 @@ class InvoiceView:
     status: InvoiceStatus
     currency: str
     memo: str | None
-    issued_on: date | None
-    due_on: date | None
     exponent: int
     subtotal_minor: int
     discount_minor: int
     total_minor: int
     paid_minor: int
     balance_due_minor: int
-    overdue: bool
-    created_at: datetime
-    voided_at: datetime | None
+    today: date
+    row: Any
 
     subtotal = MoneyOf("subtotal_minor")
     discount = MoneyOf("discount_minor")
@@ -40,11 +37,31 @@ class InvoiceView:
     amount_paid = MoneyOf("paid_minor")
     balance_due = MoneyOf("balance_due_minor")
 
+    # Dates are read from the row when asked for: lists of invoices rarely show them all.
+    @property
+    def issued_on(self) -> date | None:
+        return self.row.issued_on
+
+    @property
+    def due_on(self) -> date | None:
+        return self.row.due_on
+
+    @property
+    def created_at(self) -> datetime:
+        return self.row.created_at
+
+    @property
+    def voided_at(self) -> datetime | None:
+        return self.row.voided_at
+
+    @property
+    def overdue(self) -> bool:
+        return is_overdue(status=self.status, due_on=self.due_on, today=self.today)
+
     @classmethod
     def from_row(cls, row: Any, *, today: date) -> InvoiceView:
         total, paid = int(row.total), int(row.amount_paid)
         status = INVOICE_STATUSES[row.status]
-        due_on = row.due_on
         return cls(
             row.id,
             row.project_id,
@@ -52,17 +69,14 @@ class InvoiceView:
             status,
             row.currency,
             row.memo,
-            row.issued_on,
-            due_on,
             CURRENCY_EXPONENTS[row.currency],
             int(row.subtotal),
             int(row.discount),
             total,
             paid,
             0 if status is InvoiceStatus.VOID else total - paid,
-            is_overdue(status=status, due_on=due_on, today=today),
-            row.created_at,
-            row.voided_at,
+            today,
+            row,
         )
 
 

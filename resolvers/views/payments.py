@@ -26,18 +26,27 @@ class PaymentView:
     transaction_id: str | None
     method: PaymentMethod
     reference: str | None
-    received_on: date
     currency: str
     exponent: int
     amount_minor: int
     attrs_json: str | None
-    created_at: datetime
+    row: Any
+    columns_prefix: str = ""  # "payment_" when the payment came joined into an allocation row
 
     amount = MoneyOf("amount_minor")
 
     @property
     def attrs(self) -> Any:
         return _attrs(self.attrs_json)
+
+    # Dates are read from the row when asked for.
+    @property
+    def received_on(self) -> date:
+        return getattr(self.row, self.columns_prefix + "received_on")
+
+    @property
+    def created_at(self) -> datetime:
+        return getattr(self.row, self.columns_prefix + "created_at")
 
     @classmethod
     def from_row(cls, row: Any) -> PaymentView:
@@ -47,12 +56,11 @@ class PaymentView:
             row.transaction_id,
             PAYMENT_METHODS[row.method],
             row.reference,
-            row.received_on,
             row.currency,
             CURRENCY_EXPONENTS[row.currency],
             int(row.amount),
             row.attrs,
-            row.created_at,
+            row,
         )
 
 
@@ -100,12 +108,12 @@ class AllocationView:
             self.transaction_id,
             self.method,
             row.payment_reference,
-            row.payment_received_on,
             row.currency,
             self.exponent,
             int(row.payment_amount),
             row.payment_attrs,
-            row.payment_created_at,
+            row,
+            "payment_",
         )
 
     @classmethod
