@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from domain.invoices.rules import InvoiceStatus, is_overdue
 from domain.money import CURRENCY_EXPONENTS, Money
-from resolvers.views.money import MoneyOf
+from resolvers.views.lazy import FromRow, MoneyOf
 
 # A dict lookup per row: calling the Enum class costs microseconds a value.
 INVOICE_STATUSES = {status.value: status for status in InvoiceStatus}
@@ -38,21 +38,10 @@ class InvoiceView:
     balance_due = MoneyOf("balance_due_minor")
 
     # Dates are read from the row when asked for: lists of invoices rarely show them all.
-    @property
-    def issued_on(self) -> date | None:
-        return self.row.issued_on
-
-    @property
-    def due_on(self) -> date | None:
-        return self.row.due_on
-
-    @property
-    def created_at(self) -> datetime:
-        return self.row.created_at
-
-    @property
-    def voided_at(self) -> datetime | None:
-        return self.row.voided_at
+    issued_on = FromRow()
+    due_on = FromRow()
+    created_at = FromRow()
+    voided_at = FromRow()
 
     @property
     def overdue(self) -> bool:

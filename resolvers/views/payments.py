@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from domain.money import CURRENCY_EXPONENTS, Money
 from domain.payments.rules import PaymentMethod
-from resolvers.views.money import MoneyOf
+from resolvers.views.lazy import FromRow, MoneyOf
 
 # A dict lookup per row: calling the Enum class costs microseconds a value.
 PAYMENT_METHODS = {method.value: method for method in PaymentMethod}
@@ -40,13 +39,8 @@ class PaymentView:
         return _attrs(self.attrs_json)
 
     # Dates are read from the row when asked for.
-    @property
-    def received_on(self) -> date:
-        return getattr(self.row, self.columns_prefix + "received_on")
-
-    @property
-    def created_at(self) -> datetime:
-        return getattr(self.row, self.columns_prefix + "created_at")
+    received_on = FromRow()
+    created_at = FromRow()
 
     @classmethod
     def from_row(cls, row: Any) -> PaymentView:
@@ -83,17 +77,9 @@ class AllocationView:
     amount = MoneyOf("amount_minor")
 
     # Timestamps are read from the row when asked for: most screens never show them.
-    @property
-    def reversed_at(self) -> datetime | None:
-        return self.row.reversed_at
-
-    @property
-    def created_at(self) -> datetime:
-        return self.row.created_at
-
-    @property
-    def modified_at(self) -> datetime:
-        return self.row.modified_at
+    reversed_at = FromRow()
+    created_at = FromRow()
+    modified_at = FromRow()
 
     @property
     def attrs(self) -> Any:

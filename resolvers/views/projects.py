@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from domain.money import CURRENCY_EXPONENTS, Money
 from domain.projects.rules import MilestoneStatus, milestone_status
-from resolvers.views.money import MoneyOf, OptionalMoneyOf
+from resolvers.views.lazy import FromRow, MoneyOf, OptionalMoneyOf
 
 
 @dataclass(slots=True)
@@ -59,13 +59,8 @@ class MilestoneView:
     discount = MoneyOf("discount_minor")
 
     # Dates are read from the row when asked for: balance screens rarely show them.
-    @property
-    def planned_on(self) -> date | None:
-        return self.row.planned_on
-
-    @property
-    def completed_at(self) -> datetime | None:
-        return self.row.completed_at
+    planned_on = FromRow()
+    completed_at = FromRow()
 
     @classmethod
     def from_row(cls, row: Any) -> MilestoneView:

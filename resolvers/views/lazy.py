@@ -1,7 +1,8 @@
-"""Money attributes built when a query reads them, not for every row a batch fetches.
+"""Read-model attributes made when a query reads them, not for every row a batch fetches.
 
-A nested screen fetches thousands of rows and asks for one or two amounts of each; the views
-keep integer minor units in slots and pair them with the currency's exponent on read.
+A nested screen fetches thousands of rows and asks for one or two fields of each: the views
+keep integer minor units and pair them with the currency's exponent on read (MoneyOf), and
+leave dates and timestamps in the row, converted from the driver's value on read (FromRow).
 """
 
 from __future__ import annotations
@@ -45,3 +46,25 @@ class OptionalMoneyOf(MoneyOf):
             return self
         minor = getattr(obj, self.minor)
         return None if minor is None else Money(minor, obj.exponent)  # type: ignore[attr-defined]
+
+
+class FromRow:
+    """`due_on = FromRow()`: the view's `row.due_on`, read (and converted) when asked for.
+
+    A view whose row holds the columns under a prefix (a payment joined into an allocation
+    row as `payment_created_at`) sets `columns_prefix`.
+    """
+
+    __slots__ = ("column",)
+
+    def __init__(self) -> None:
+        self.column = ""
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self.column = name
+
+    def __get__(self, obj: object | None, owner: type[Any]) -> Any:
+        if obj is None:
+            return self
+        prefix = getattr(obj, "columns_prefix", "")
+        return getattr(obj.row, prefix + self.column)  # type: ignore[attr-defined]
