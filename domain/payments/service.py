@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import lock_name
@@ -108,14 +108,16 @@ async def _lock_invoices(
 ) -> dict[str, Invoice]:
     """Return the allocated invoices, locked in id order so concurrent payments cannot deadlock."""
     ids = sorted({allocation.invoice_id for allocation in allocations})
-    found = await session.scalars(
-        select(Invoice)
-        .where(I.account_id == caller.account_id, among(I.id, "ids"))
-        .order_by(I.id)
-        .with_for_update(),
-        {"ids": ids},
-    )
+    found = await session.scalars(_INVOICES_TO_PAY, {"account_id": caller.account_id, "ids": ids})
     return {invoice.id: invoice for invoice in found}
+
+
+_INVOICES_TO_PAY = (
+    select(Invoice)
+    .where(I.account_id == bindparam("account_id", type_=String), among(I.id, "ids"))
+    .order_by(I.id)
+    .with_for_update()
+)
 
 
 def _check_allocations(
