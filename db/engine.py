@@ -30,9 +30,8 @@ def create_engine(database_url: str) -> AsyncEngine:
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
-        # The driver runs in autocommit mode (BEGIN is ours, and every BEGIN ends in SQLAlchemy's
-        # own commit or rollback), so the pool's extra rollback on return has nothing to undo;
-        # through aiosqlite it still costs a thread round trip per read.
+        # The pool's rollback on return costs a round trip through aiosqlite's thread on every
+        # read; _configure_sqlite rolls back only a connection that is inside a transaction.
         kwargs["pool_reset_on_return"] = None
     else:
         kwargs["pool_size"] = 10
@@ -61,6 +60,13 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    @event.listens_for(engine.sync_engine, "reset")
+    def on_reset(dbapi_connection: Any, _record: Any, _state: Any) -> None:
+        # The driver is in autocommit mode: only a BEGIN of ours opens a transaction, and one
+        # left open (a task cancelled mid-commit, say) must not reach the next borrower.
+        if dbapi_connection.driver_connection.in_transaction:
+            dbapi_connection.rollback()
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Any) -> None:

@@ -1,0 +1,36 @@
+"""A SQLite connection goes back to the pool without a transaction left open in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import text
+
+from db.engine import create_engine
+
+
+async def test_a_transaction_left_open_is_rolled_back_before_the_next_borrower(
+    tmp_path: Path,
+) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/reset.db")
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE note (body TEXT)"))
+
+        async with engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            driver = raw.driver_connection
+            assert driver is not None
+            # Behind SQLAlchemy's back, as a cancelled task could leave it.
+            await driver.execute("BEGIN IMMEDIATE")
+            await driver.execute("INSERT INTO note VALUES ('left open')")
+            assert driver.in_transaction
+
+        async with engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            assert raw.driver_connection is driver, "the pool hands back the same connection"
+            assert not driver.in_transaction
+            notes = (await connection.execute(text("SELECT count(*) FROM note"))).scalar_one()
+            assert notes == 0
+    finally:
+        await engine.dispose()
