@@ -73,7 +73,9 @@ def balance_parts(field_names: Iterable[str]) -> frozenset[str]:
 
 
 async def balance_of(info: Info[Any, Any], project_id: str) -> BalanceView | None:
-    parts = balance_parts(_selected_names(info.selected_fields[0].selections))
+    # Every node of the field counts: `balance { a } balance { b }` is one field, both selections.
+    selections = [selection for field in info.selected_fields for selection in field.selections]
+    parts = balance_parts(_selected_names(selections))
     return await context_of(info).loaders.balance.load((project_id, parts))
 
 

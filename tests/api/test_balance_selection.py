@@ -57,11 +57,13 @@ async def test_each_balance_field_alone_equals_the_whole_balance(demo_api: Api, 
         assert statements == whole_statements, field
 
 
-async def test_fragments_and_aliases_ask_for_what_they_name(demo_api: Api) -> None:
+async def test_fragments_aliases_and_repeated_fields_ask_for_what_they_name(
+    demo_api: Api,
+) -> None:
     whole, _ = await _balances(demo_api, "{ " + " ".join(FIELDS) + " }", fast=True)
     selection = "{ due: outstandingAmount ...Planned ... on ProjectBalance { paidAmount } }"
     query = (
-        f"{{ projects(first: 50) {{ nodes {{ balance {selection} }} }} }}"
+        f"{{ projects(first: 50) {{ nodes {{ balance {{ currency }} balance {selection} }} }} }}"
         " fragment Planned on ProjectBalance { unbilledAmount }"
     )
     for fast in (True, False):
@@ -82,6 +84,7 @@ async def test_fragments_and_aliases_ask_for_what_they_name(demo_api: Api) -> No
                 "due": balance["outstandingAmount"],
                 "unbilledAmount": balance["unbilledAmount"],
                 "paidAmount": balance["paidAmount"],
+                "currency": balance["currency"],
             }
             for balance in whole
         ]
