@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -50,18 +50,33 @@ def cli_env(database_url: str, **extra: str) -> dict[str, str]:
     return {**env, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1", **extra}
 
 
-def cli(database_url: str, *args: str, cwd: Path) -> str:
-    """Run `python -m server.cli ARGS`; return its stdout (it must succeed)."""
+MODULE_CLI = (sys.executable, "-m", "server.cli")
+
+
+def run_cli(
+    database_url: str,
+    *args: str,
+    cwd: Path,
+    check: bool = True,
+    program: Sequence[str] = MODULE_CLI,
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI (`python -m server.cli` unless `program` says otherwise) with ARGS."""
     result = subprocess.run(
-        [sys.executable, "-m", "server.cli", *args],
+        [*program, *args],
         env=cli_env(database_url),
         cwd=cwd,
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert result.returncode == 0, f"{args}: {result.stderr}"
-    return result.stdout
+    if check:
+        assert result.returncode == 0, f"{args}: {result.stderr}"
+    return result
+
+
+def cli(database_url: str, *args: str, cwd: Path) -> str:
+    """Run `python -m server.cli ARGS`; return its stdout (it must succeed)."""
+    return run_cli(database_url, *args, cwd=cwd).stdout
 
 
 def migrate(database_url: str, cwd: Path) -> None:

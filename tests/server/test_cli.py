@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -16,8 +15,9 @@ import pytest
 from server.app import create_app
 from server.settings import Settings
 from tests.postgres import free_port
+from tests.server.live import cli_env
+from tests.server.live import run_cli as cli
 
-SETTINGS_VARIABLES = ("DATABASE_URL", "HOST", "PORT", "CORS_ORIGINS", "LOG_LEVEL")
 COMMANDS = ("serve", "migrate", "create-account", "seed-demo", "process-due", "export-schema")
 DEMO_PROJECTS = {"Brand refresh", "Mobile app MVP", "Warehouse dashboard", "Three-phase website"}
 
@@ -26,28 +26,6 @@ CREATE_PROJECT = (
     'mutation { createProject(input: {name: "W", clientName: "C", currency: "USD"}) '
     "{ project { id } userErrors { code } } }"
 )
-
-
-def cli_env(database_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
-    env.pop("EXPOSE_QUERY_STATS", None)
-    return {**env, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1", **extra}
-
-
-def cli(
-    database_url: str, *args: str, cwd: Path, check: bool = True
-) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "server.cli", *args],
-        env=cli_env(database_url),
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
 
 
 def last_line(output: str) -> str:

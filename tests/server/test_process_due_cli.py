@@ -6,7 +6,6 @@ commands are then run as a user runs them, and their effect is read back through
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -31,8 +30,7 @@ from tests.api.billing_helpers import (
     stages,
 )
 from tests.conftest import START, Api, new_account
-
-SETTINGS_VARIABLES = ("DATABASE_URL", "HOST", "PORT", "CORS_ORIGINS", "LOG_LEVEL")
+from tests.server.live import run_cli
 
 
 def command() -> list[str]:
@@ -45,19 +43,7 @@ def command() -> list[str]:
 
 
 def cli(url: str, *args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
-    env.pop("EXPOSE_QUERY_STATS", None)
-    result = subprocess.run(
-        [*command(), *args],
-        env={**env, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
+    return run_cli(url, *args, cwd=cwd, check=check, program=command())
 
 
 @pytest.fixture
