@@ -16,8 +16,9 @@ from db.engine import create_engine, write_session
 from db.migrate import upgrade_to_head
 from domain.accounts.service import create_account, create_api_key
 from domain.clock import FixedClock
-from domain.context import Role
+from domain.context import Caller, Role
 from server.app import create_app
+from server.demo import populate
 from server.settings import Settings
 from tests.postgres import postgres_bindir, throwaway_cluster
 
@@ -125,6 +126,15 @@ async def api(engine: AsyncEngine, clock: FixedClock) -> AsyncIterator[Api]:
     transport = httpx.ASGITransport(app=make_app(engine, clock))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield Api(client, account_id, write_key, read_key, engine, clock)
+
+
+@pytest.fixture
+async def demo_api(api: Api) -> Api:
+    """`api`'s account filled with the demo data (`seed-demo`'s projects, invoices, payments)."""
+    async with write_session(api.engine) as session:
+        caller = Caller(account_id=api.account_id, role=Role.WRITE, clock=api.clock)
+        await populate(session=session, caller=caller)
+    return api
 
 
 @pytest.fixture

@@ -39,9 +39,7 @@ async def balances_by_project_ids(
 
     Figures of a part not asked for are NULL.
     """
-    parameters: dict[str, Any] = {"account_id": account_id, "ids": project_ids}
-    if INVOICED in parts:
-        parameters["today"] = today
+    parameters = {"account_id": account_id, "ids": project_ids, "today": today}
     return await select_rows(connection, _balances(parts), parameters)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Integer, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
-from db.queries.projects import ACCOUNT, ISSUED_STATUSES
+from db.queries.projects import ACCOUNT, ISSUED_STATUSES, after_keyset
 from db.queries.rows import PreparedSelect, is_one_of, select_rows
 from db.tables import Invoice, InvoiceLine, Project
 from db.tables.columns import I, L, P
@@ -69,11 +69,7 @@ def _invoice_pages(by_status: bool, after: bool) -> PreparedSelect:
     if by_status:
         conditions.append(I.status == bindparam("status", type_=I.status.type))
     if after:
-        created_at = bindparam("after_created_at", type_=I.created_at.type)
-        id_ = bindparam("after_id", type_=I.id.type)
-        conditions.append(
-            or_(I.created_at > created_at, and_(I.created_at == created_at, I.id > id_))
-        )
+        conditions.append(after_keyset(I.created_at, I.id))
     rank = func.row_number().over(partition_by=I.project_id, order_by=(I.created_at, I.id))
     ranked = select(*INVOICE_COLUMNS, rank.label("rank")).where(*conditions).subquery()
     limit = bindparam("limit", type_=Integer)

@@ -55,11 +55,7 @@ async def project_page(
 def _project_page(after: bool) -> PreparedSelect:
     statement = select(*PROJECT_COLUMNS).where(P.account_id == ACCOUNT)
     if after:
-        created_at = bindparam("after_created_at", type_=P.created_at.type)
-        id_ = bindparam("after_id", type_=P.id.type)
-        statement = statement.where(
-            or_(P.created_at > created_at, and_(P.created_at == created_at, P.id > id_))
-        )
+        statement = statement.where(after_keyset(P.created_at, P.id))
     limit = bindparam("limit", type_=Integer)
     return PreparedSelect(statement.order_by(P.created_at, P.id).limit(limit))
 
@@ -133,6 +129,15 @@ async def milestones_by_ids(
 
 
 ACCOUNT = bindparam("account_id", type_=String)
+
+
+def after_keyset(created_at: Any, id_: Any) -> Any:
+    """`(created_at, id)` after the bound keyset `:after_created_at, :after_id` of a cursor."""
+    after_created_at = bindparam("after_created_at", type_=created_at.type)
+    after_id = bindparam("after_id", type_=id_.type)
+    return or_(created_at > after_created_at, and_(created_at == after_created_at, id_ > after_id))
+
+
 _PROJECTS_BY_IDS = PreparedSelect(
     select(*PROJECT_COLUMNS).where(P.account_id == ACCOUNT, among(P.id, "ids"))
 )

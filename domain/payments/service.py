@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, bindparam, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import lock_name
 from db.queries.keys import among
+from db.queries.projects import ACCOUNT
 from db.tables import Allocation, Invoice, Payment
 from db.tables.columns import PAY, I
 from domain.context import Caller
@@ -114,7 +115,7 @@ async def _lock_invoices(
 
 _INVOICES_TO_PAY = (
     select(Invoice)
-    .where(I.account_id == bindparam("account_id", type_=String), among(I.id, "ids"))
+    .where(I.account_id == ACCOUNT, among(I.id, "ids"))
     .order_by(I.id)
     .with_for_update()
 )

@@ -45,7 +45,7 @@ class OptionalMoneyOf(MoneyOf):
         if obj is None:
             return self
         minor = getattr(obj, self.minor)
-        return None if minor is None else Money(minor, obj.exponent)  # type: ignore[attr-defined]
+        return None if minor is None else _new_tuple(Money, (minor, obj.exponent))  # type: ignore[attr-defined]
 
 
 class FromRow:

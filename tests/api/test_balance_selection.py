@@ -7,9 +7,6 @@ from typing import Any
 import httpx
 import pytest
 
-from db.engine import write_session
-from domain.context import Caller, Role
-from server.demo import populate
 from tests.conftest import Api, make_app
 
 FIELDS = [
@@ -25,26 +22,24 @@ FIELDS = [
 ]
 
 
-async def _balances(api: Api, selection: str, *, fast: bool) -> tuple[list[Any], int]:
+async def _post(api: Api, query: str, *, fast: bool) -> dict[str, Any]:
     transport = httpx.ASGITransport(app=make_app(api.engine, api.clock, fast_queries=fast))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         response = await client.post(
             "/graphql",
-            json={"query": f"{{ projects(first: 50) {{ nodes {{ balance {selection} }} }} }}"},
+            json={"query": query},
             headers={"Authorization": f"Bearer {api.read_key}"},
         )
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert "errors" not in body, body
+    return body
+
+
+async def _balances(api: Api, selection: str, *, fast: bool) -> tuple[list[Any], int]:
+    query = f"{{ projects(first: 50) {{ nodes {{ balance {selection} }} }} }}"
+    body = await _post(api, query, fast=fast)
     nodes = body["data"]["projects"]["nodes"]
     return [node["balance"] for node in nodes], body["extensions"]["stats"]["sqlStatements"]
-
-
-@pytest.fixture
-async def demo_api(api: Api) -> Api:
-    async with write_session(api.engine) as session:
-        caller = Caller(account_id=api.account_id, role=Role.WRITE, clock=api.clock)
-        await populate(session=session, caller=caller)
-    return api
 
 
 @pytest.mark.parametrize("fast", [True, False], ids=["fast path", "plain path"])
@@ -67,17 +62,7 @@ async def test_fragments_aliases_and_repeated_fields_ask_for_what_they_name(
         " fragment Planned on ProjectBalance { unbilledAmount }"
     )
     for fast in (True, False):
-        transport = httpx.ASGITransport(
-            app=make_app(demo_api.engine, demo_api.clock, fast_queries=fast)
-        )
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            response = await client.post(
-                "/graphql",
-                json={"query": query},
-                headers={"Authorization": f"Bearer {demo_api.read_key}"},
-            )
-        body = response.json()
-        assert "errors" not in body, body
+        body = await _post(demo_api, query, fast=fast)
         got = [node["balance"] for node in body["data"]["projects"]["nodes"]]
         assert got == [
             {

@@ -6,11 +6,7 @@ import json
 from typing import Any
 
 import httpx
-import pytest
 
-from db.engine import write_session
-from domain.context import Caller, Role
-from server.demo import populate
 from tests.conftest import Api, make_app
 
 RICH_QUERIES: list[tuple[str, dict[str, Any]]] = [
@@ -68,16 +64,6 @@ RICH_QUERIES: list[tuple[str, dict[str, Any]]] = [
     ("""{ invoice(id: "inv_nothing") { number } payment(id: "x") { id } }""", {}),
     ("""{ __schema { queryType { name } } }""", {}),
 ]
-
-
-@pytest.fixture
-async def demo_api(api: Api) -> Api:
-    async with write_session(api.engine) as session:
-        await populate(
-            session=session,
-            caller=Caller(account_id=api.account_id, role=Role.WRITE, clock=api.clock),
-        )
-    return api
 
 
 async def answers(api: Api, *, fast: bool) -> list[Any]:

@@ -9,12 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from db.engine import read_connection, write_session
+from db.engine import read_connection
 from db.queries import balances, invoices, payments, projects
 from db.queries.rows import PreparedSelect, is_one_of
 from db.tables.columns import I
-from domain.context import Caller, Role
-from server.demo import populate
 from tests.conftest import Api
 
 
@@ -63,10 +61,8 @@ async def _first_invoice(api: Api) -> Any:
 
 
 @pytest.mark.parametrize("prepared", PREPARED, ids=lambda p: str(PREPARED.index(p)))
-async def test_prepared_rows_equal_sqlalchemy_rows(api: Api, prepared: PreparedSelect) -> None:
-    async with write_session(api.engine) as session:
-        caller = Caller(account_id=api.account_id, role=Role.WRITE, clock=api.clock)
-        await populate(session=session, caller=caller)
+async def test_prepared_rows_equal_sqlalchemy_rows(demo_api: Api, prepared: PreparedSelect) -> None:
+    api = demo_api
     first_invoice = await _first_invoice(api)
     candidates: dict[str, Any] = {
         "account_id": api.account_id,
