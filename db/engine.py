@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -86,17 +87,18 @@ async def write_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     writer. PostgreSQL: callers lock the rows they check with SELECT ... FOR UPDATE.
     Commits on success, rolls everything back on any exception.
     """
-    if not is_sqlite(engine):
-        async with AsyncSession(bind=engine, expire_on_commit=False) as session, session.begin():
-            yield session
-        return
+    sqlite = is_sqlite(engine)
     # SQLite has one writer at a time anyway. Queue this process's writers here, where they
     # wake as soon as the lock is free, instead of in SQLite's busy handler, which sleeps in
     # growing steps; other processes still meet BEGIN IMMEDIATE and the busy timeout.
-    async with _sqlite_writer_lock(engine):
-        bind = engine.execution_options(sqlite_immediate=True)
-        async with AsyncSession(bind=bind, expire_on_commit=False) as session, session.begin():
-            yield session
+    writers = _sqlite_writer_lock(engine) if sqlite else contextlib.nullcontext()
+    async with (
+        writers,
+        AsyncSession(bind=engine, expire_on_commit=False) as session,
+        session.begin(),
+    ):
+        await session.connection(execution_options={"sqlite_immediate": sqlite})
+        yield session
 
 
 _WRITER_LOCKS: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()

@@ -9,9 +9,18 @@ TAIL_LENGTH = 22  # about 131 bits of randomness
 PREFIXES = ("acct", "key", "prj", "ms", "inv", "lin", "is", "isi", "pay", "item")
 
 
+_TAILS = len(BASE62) ** TAIL_LENGTH
+
+
 def new_id(prefix: str) -> str:
     """Return a new random id such as `prj_0aZ...`."""
-    return f"{prefix}_" + "".join(secrets.choice(BASE62) for _ in range(TAIL_LENGTH))
+    # One draw from the OS for the whole tail, not one per character.
+    number = secrets.randbelow(_TAILS)
+    digits = []
+    for _ in range(TAIL_LENGTH):
+        number, digit = divmod(number, len(BASE62))
+        digits.append(BASE62[digit])
+    return f"{prefix}_" + "".join(digits)
 
 
 def prefix_of(id_: str) -> str:

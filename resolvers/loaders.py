@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
+from functools import cached_property
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -35,65 +36,123 @@ BalanceKey = tuple[str, frozenset[str]]  # project id, the balance parts asked f
 
 
 class Loaders:
-    """The loaders of one request, all scoped to the caller's account."""
+    """The loaders of one request, all scoped to the caller's account.
+
+    Each loader is made on first use: a request reads a few of them, and a mutation starts
+    afresh after its write.
+    """
 
     def __init__(self, *, engine: AsyncEngine, caller: Caller) -> None:
         self.engine = engine
         self.caller = caller
         self.account_id = caller.account_id
         self.today = caller.clock.today()
-        self.project = self._by_id(projects.projects_by_ids, ProjectView.from_row)
-        self.milestone = self._by_id(projects.milestones_by_ids, MilestoneView.from_row)
-        self.milestones_by_project = self._grouped(
+
+    @cached_property
+    def project(self) -> DataLoader[str, ProjectView | None]:
+        return self._by_id(projects.projects_by_ids, ProjectView.from_row)
+
+    @cached_property
+    def milestone(self) -> DataLoader[str, MilestoneView | None]:
+        return self._by_id(projects.milestones_by_ids, MilestoneView.from_row)
+
+    @cached_property
+    def milestones_by_project(self) -> DataLoader[str, list[MilestoneView]]:
+        return self._grouped(
             projects.milestones_by_project_ids, "project_ids", MilestoneView.from_row, "project_id"
         )
-        self.balance = DataLoader[BalanceKey, BalanceView | None](load_fn=self._balances)
-        self.invoice = self._by_id(invoices.invoices_by_ids, self._invoice_view)
-        self.invoice_lines = self._grouped(
+
+    @cached_property
+    def balance(self) -> DataLoader[BalanceKey, BalanceView | None]:
+        return DataLoader[BalanceKey, BalanceView | None](load_fn=self._balances)
+
+    @cached_property
+    def invoice(self) -> DataLoader[str, InvoiceView | None]:
+        return self._by_id(invoices.invoices_by_ids, self._invoice_view)
+
+    @cached_property
+    def invoice_lines(self) -> DataLoader[str, list[InvoiceLineView]]:
+        return self._grouped(
             invoices.lines_by_invoice_ids, "invoice_ids", InvoiceLineView.from_row, "invoice_id"
         )
-        self.invoices_by_milestone = self._grouped(
+
+    @cached_property
+    def invoices_by_milestone(self) -> DataLoader[str, list[InvoiceView]]:
+        return self._grouped(
             invoices.invoices_by_milestone_ids, "milestone_ids", self._invoice_view, "milestone_id"
         )
-        self.invoice_progress = self._by_id(
+
+    @cached_property
+    def invoice_progress(self) -> DataLoader[str, InvoiceProgressView | None]:
+        return self._by_id(
             invoices.progress_by_invoice_ids, InvoiceProgressView.from_row, "invoice_ids"
         )
-        self.invoice_page = DataLoader[InvoicePageKey, list[InvoiceView]](
-            load_fn=self._invoice_pages
-        )
-        self.invoice_count = DataLoader[tuple[str, str | None], int](load_fn=self._invoice_counts)
-        self.schedule = self._by_id(schedules.schedules_by_ids, ScheduleView.from_row)
-        self.schedules_by_project = self._grouped(
+
+    @cached_property
+    def invoice_page(self) -> DataLoader[InvoicePageKey, list[InvoiceView]]:
+        return DataLoader[InvoicePageKey, list[InvoiceView]](load_fn=self._invoice_pages)
+
+    @cached_property
+    def invoice_count(self) -> DataLoader[tuple[str, str | None], int]:
+        return DataLoader[tuple[str, str | None], int](load_fn=self._invoice_counts)
+
+    @cached_property
+    def schedule(self) -> DataLoader[str, ScheduleView | None]:
+        return self._by_id(schedules.schedules_by_ids, ScheduleView.from_row)
+
+    @cached_property
+    def schedules_by_project(self) -> DataLoader[str, list[ScheduleView]]:
+        return self._grouped(
             schedules.schedules_by_project_ids, "project_ids", ScheduleView.from_row, "project_id"
         )
-        self.schedule_items = self._grouped(
+
+    @cached_property
+    def schedule_items(self) -> DataLoader[str, list[ScheduleItemView]]:
+        return self._grouped(
             schedules.items_by_schedule_ids,
             "schedule_ids",
             ScheduleItemView.from_row,
             "schedule_id",
         )
-        self.schedule_item_by_milestone = self._by_id(
+
+    @cached_property
+    def schedule_item_by_milestone(self) -> DataLoader[str, ScheduleItemView | None]:
+        return self._by_id(
             schedules.items_by_milestone_ids,
             ScheduleItemView.from_row,
             "milestone_ids",
             attribute="milestone_id",
         )
 
-        self.payment = self._by_id(payments.payments_by_ids, PaymentView.from_row)
-        self.allocation = self._by_id(payments.allocations_by_ids, AllocationView.from_row)
-        self.allocations_by_invoice = self._grouped(
+    @cached_property
+    def payment(self) -> DataLoader[str, PaymentView | None]:
+        return self._by_id(payments.payments_by_ids, PaymentView.from_row)
+
+    @cached_property
+    def allocation(self) -> DataLoader[str, AllocationView | None]:
+        return self._by_id(payments.allocations_by_ids, AllocationView.from_row)
+
+    @cached_property
+    def allocations_by_invoice(self) -> DataLoader[str, list[AllocationView]]:
+        return self._grouped(
             payments.allocations_by_invoice_ids,
             "invoice_ids",
             AllocationView.from_row,
             "invoice_id",
         )
-        self.allocations_by_payment = self._grouped(
+
+    @cached_property
+    def allocations_by_payment(self) -> DataLoader[str, list[AllocationView]]:
+        return self._grouped(
             payments.allocations_by_payment_ids,
             "payment_ids",
             AllocationView.from_row,
             "payment_id",
         )
-        self.distributions_by_invoice = self._grouped(
+
+    @cached_property
+    def distributions_by_invoice(self) -> DataLoader[str, list[DistributionView]]:
+        return self._grouped(
             payments.distributions_by_invoice_ids,
             "invoice_ids",
             DistributionView.from_row,

@@ -25,7 +25,9 @@ MAX_FRAGMENTS = 50
 CACHE_SIZE = 256
 NUL_MESSAGE = "Strings may not contain the NUL character (\\u0000)."
 
-_ERRORS: OrderedDict[tuple[int, DocumentNode], list[GraphQLError]] = OrderedDict()
+# Keyed by identity: hashing a DocumentNode walks the whole tree on every request. The entry
+# holds the document, so its id cannot be reused while the entry lives.
+_ERRORS: OrderedDict[tuple[int, int], tuple[DocumentNode, list[GraphQLError]]] = OrderedDict()
 
 
 def select_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
@@ -44,13 +46,13 @@ def document_errors(schema: Any, document: DocumentNode, rules: Any) -> list[Gra
     limiters build their rule classes anew for every request, so the rules are not part of
     the key; they are the same for every request of a schema.
     """
-    key = (id(schema), document)
-    errors = _ERRORS.get(key)
-    if errors is not None:
+    key = (id(schema), id(document))
+    known = _ERRORS.get(key)
+    if known is not None:
         _ERRORS.move_to_end(key)
-        return errors
+        return known[1]
     errors = _check(schema, document, rules)
-    _ERRORS[key] = errors
+    _ERRORS[key] = (document, errors)
     if len(_ERRORS) > CACHE_SIZE:
         _ERRORS.popitem(last=False)
     return errors

@@ -25,6 +25,7 @@ from sqlalchemy import literal_column
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement, Executable, Select
+from sqlalchemy.sql.dml import UpdateBase
 
 Processor = Callable[[Any], Any] | None
 
@@ -70,40 +71,56 @@ class _Compiled:
     construct: Callable[..., MutableMapping[str, Any]]
     make_row: Callable[[Any], Any]
 
+    def arguments(self, parameters: Mapping[str, Any]) -> list[Any]:
+        """Return the driver's positional arguments for `parameters`, converted for it."""
+        values = self.construct(dict(parameters))
+        return [
+            values[name] if processor is None else processor(values[name])
+            for name, processor in self.bind_order
+        ]
 
-class PreparedSelect:
-    """A select built once at import, compiled once per dialect, run on the driver."""
 
-    def __init__(self, statement: Select[Any]) -> None:
+class _Prepared:
+    """A statement built once at import and compiled once per dialect."""
+
+    def __init__(
+        self, statement: Select[Any] | UpdateBase, column_keys: Sequence[str] | None = None
+    ) -> None:
         self.statement = statement
+        self._column_keys = column_keys
         self._compiled: dict[str, _Compiled] = {}
 
+    def _result_columns(self) -> tuple[tuple[str, Any], ...]:
+        return ()
+
+    def compiled(self, dialect: Dialect) -> _Compiled:
+        prepared = self._compiled.get(dialect.name)
+        if prepared is None:
+            prepared = self._compiled[dialect.name] = self._compile(dialect)
+        return prepared
+
     def _compile(self, dialect: Dialect) -> _Compiled:
-        compiled = self.statement.compile(dialect=dialect)
+        compiled = self.statement.compile(dialect=dialect, column_keys=self._column_keys)
         if "POSTCOMPILE" in compiled.string:
             raise ValueError("expanding parameters cannot be prepared: use is_one_of()")
         bind_order = tuple(
             (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
             for name in compiled.positiontup or ()
         )
-        conversions = {
-            name: column.type.dialect_impl(dialect).result_processor(dialect, None)
-            for name, column in self.statement.selected_columns.items()
-        }
-        make_row = _converting_row_type(tuple(conversions.items()))._make
+        conversions = tuple(
+            (name, column_type.dialect_impl(dialect).result_processor(dialect, None))
+            for name, column_type in self._result_columns()
+        )
+        make_row = _converting_row_type(conversions)._make
         return _Compiled(compiled.string, bind_order, compiled.construct_params, make_row)
 
-    async def rows(self, connection: AsyncConnection, parameters: Mapping[str, Any]) -> list[Any]:
-        """Return the statement's rows for `parameters`, as named tuples."""
+    async def _run_on_driver(
+        self, connection: AsyncConnection, parameters: Mapping[str, Any]
+    ) -> tuple[_Compiled, Sequence[Any]]:
+        """Run the statement on the driver's connection; return what it fetched."""
         dialect = connection.dialect
-        prepared = self._compiled.get(dialect.name)
-        if prepared is None:
-            prepared = self._compiled[dialect.name] = self._compile(dialect)
-        values = prepared.construct(dict(parameters))
-        arguments = [
-            values[name] if processor is None else processor(values[name])
-            for name, processor in prepared.bind_order
-        ]
+        prepared = self.compiled(dialect)
+        arguments = prepared.arguments(parameters)
         sync_connection = connection.sync_connection
         assert sync_connection is not None
         sync_connection.dispatch.before_cursor_execute(
@@ -113,11 +130,56 @@ class PreparedSelect:
         driver = raw.driver_connection
         assert driver is not None
         if dialect.name == "sqlite":
-            fetched: Sequence[Any] = await driver.execute_fetchall(prepared.sql, arguments)
-        else:
-            fetched = await driver.fetch(prepared.sql, *arguments)
+            return prepared, await driver.execute_fetchall(prepared.sql, arguments)
+        return prepared, await driver.fetch(prepared.sql, *arguments)
+
+
+class PreparedSelect(_Prepared):
+    """A select built once at import, compiled once per dialect, run on the driver."""
+
+    statement: Select[Any]
+
+    def __init__(self, statement: Select[Any]) -> None:
+        super().__init__(statement)
+
+    def _result_columns(self) -> tuple[tuple[str, Any], ...]:
+        return tuple((name, c.type) for name, c in self.statement.selected_columns.items())
+
+    async def rows(self, connection: AsyncConnection, parameters: Mapping[str, Any]) -> list[Any]:
+        """Return the statement's rows for `parameters`, as named tuples."""
+        prepared, fetched = await self._run_on_driver(connection, parameters)
         make = prepared.make_row
         return [make(row) for row in fetched]
+
+    async def rows_in_transaction(
+        self, connection: AsyncConnection, parameters: Mapping[str, Any]
+    ) -> list[Any]:
+        """Return the rows read inside the connection's write transaction.
+
+        SQLite's BEGIN IMMEDIATE is already on the connection, so the driver runs the select in
+        it. asyncpg's transaction opens on SQLAlchemy's first statement: SQLAlchemy runs it.
+        """
+        if connection.dialect.name == "sqlite":
+            return await self.rows(connection, parameters)
+        return await select_rows(connection, self.statement, parameters)
+
+
+class PreparedWrite(_Prepared):
+    """An insert or update built once, run in the connection's write transaction.
+
+    On SQLite it goes to the driver in one round trip through aiosqlite's thread, where
+    SQLAlchemy's cursor wrapper takes several; on PostgreSQL SQLAlchemy runs it (see
+    `rows_in_transaction`).
+    """
+
+    def __init__(self, statement: UpdateBase, *, columns: Sequence[str] | None = None) -> None:
+        super().__init__(statement, column_keys=columns)
+
+    async def execute(self, connection: AsyncConnection, parameters: Mapping[str, Any]) -> None:
+        if connection.dialect.name == "sqlite":
+            await self._run_on_driver(connection, parameters)
+        else:
+            await connection.execute(self.statement, dict(parameters))
 
 
 def _converting_row_type(columns: tuple[tuple[str, Processor], ...]) -> Any:

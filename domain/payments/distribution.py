@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,13 +19,24 @@ from domain.money import currency_exponent, parse_amount
 from domain.payments.rules import MilestoneLine, distributable_amount, proportional_distribution
 
 
+class PaidInvoice(NamedTuple):
+    """What keeping an invoice's distribution in step reads of it."""
+
+    account_id: str
+    id: str
+    status: str
+    total: int
+
+
 @dataclass(frozen=True)
 class DistributionInput:
     milestone_id: str
     amount: str | int
 
 
-async def _lines(*, session: AsyncSession, invoice: Invoice) -> tuple[list[MilestoneLine], int]:
+async def _lines(
+    *, session: AsyncSession, invoice: Invoice | PaidInvoice
+) -> tuple[list[MilestoneLine], int]:
     """Return the invoice's milestone lines and the sum of its free lines."""
     rows = await session.execute(
         select(L.milestone_id, L.amount)
@@ -43,7 +55,7 @@ async def _lines(*, session: AsyncSession, invoice: Invoice) -> tuple[list[Miles
 async def _replace(
     *,
     session: AsyncSession,
-    invoice: Invoice,
+    invoice: Invoice | PaidInvoice,
     lines: Sequence[MilestoneLine],
     shares: dict[str, int],
 ) -> None:
@@ -62,7 +74,7 @@ async def _replace(
     await session.flush()
 
 
-async def _withdraw(*, session: AsyncSession, invoice: Invoice) -> None:
+async def _withdraw(*, session: AsyncSession, invoice: Invoice | PaidInvoice) -> None:
     await session.execute(
         delete(MilestoneDistribution).where(
             D.account_id == invoice.account_id, D.invoice_id == invoice.id
@@ -70,7 +82,9 @@ async def _withdraw(*, session: AsyncSession, invoice: Invoice) -> None:
     )
 
 
-async def after_payment_change(*, session: AsyncSession, invoice: Invoice, was_paid: bool) -> None:
+async def after_payment_change(
+    *, session: AsyncSession, invoice: Invoice | PaidInvoice, was_paid: bool
+) -> None:
     """Keep the distribution in step with the invoice: automatic for a single milestone line
     once PAID, withdrawn when a reversal leaves a paid invoice unpaid."""
     if invoice.status != InvoiceStatus.PAID:

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, String, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import lock_name
 from db.queries.keys import among
 from db.queries.projects import ACCOUNT
+from db.queries.rows import PreparedSelect, PreparedWrite
 from db.tables import Allocation, Invoice, Payment
-from db.tables.columns import PAY, I
+from db.tables.columns import PAY, A, I
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.ids import new_id
 from domain.invoices.rules import PAYABLE, InvoiceStatus, status_after_payment
 from domain.invoices.service import get_invoice
 from domain.money import currency_exponent, parse_amount
-from domain.payments.distribution import after_payment_change
+from domain.payments.distribution import PaidInvoice, after_payment_change
 from domain.payments.rules import check_method, check_transaction_id, serialize_attrs
 from domain.validation import clean_text, required_text
 
@@ -45,7 +47,7 @@ async def record_payment(
     reference: str | None = None,
     received_on: date | None = None,
     attrs: Any = None,
-) -> Payment:
+) -> RecordedPayment:
     """Return the recorded payment: all of its allocations are written, or none is."""
     txn = check_transaction_id(external=external, transaction_id=transaction_id)
     payment_method = check_method(external=external, method=method)
@@ -54,75 +56,119 @@ async def record_payment(
         raise DomainError(ErrorCode.INVALID, "allocations", "Allocate the payment to an invoice.")
     if len(allocations) > MAX_ALLOCATIONS:
         raise DomainError(ErrorCode.INVALID, "allocations", f"At most {MAX_ALLOCATIONS}.")
+    connection = await session.connection()
+    parameters = {"account_id": caller.account_id}
     if txn:
         # Two deliveries of the same processor payment: the second waits, then sees the first.
         await lock_name(session, f"transaction:{caller.account_id}:{txn}")
-    if txn and await session.scalar(
-        select(PAY.id).where(PAY.account_id == caller.account_id, PAY.transaction_id == txn)
-    ):
-        raise DomainError(
-            ErrorCode.INVALID, "transactionId", "A payment with this transaction id exists."
+        if await _TRANSACTION_TAKEN.rows_in_transaction(
+            connection, {**parameters, "transaction_id": txn}
+        ):
+            raise DomainError(
+                ErrorCode.INVALID, "transactionId", "A payment with this transaction id exists."
+            )
+    # Locked in id order, so concurrent payments of the same invoices cannot deadlock.
+    ids = sorted({allocation.invoice_id for allocation in allocations})
+    invoices = {
+        row.id: row
+        for row in await _INVOICES_TO_PAY.rows_in_transaction(
+            connection, {**parameters, "ids": ids}
         )
-    invoices = await _lock_invoices(session=session, caller=caller, allocations=allocations)
+    }
     amounts = _check_allocations(allocations=allocations, invoices=invoices)
-    currency = invoices[allocations[0].invoice_id].currency
     now = caller.clock.now()
-    payment = Payment(
-        account_id=caller.account_id,
+    payment = RecordedPayment(
         id=new_id("pay"),
+        account_id=caller.account_id,
         external_payment=external,
         transaction_id=txn,
         method=payment_method.value,
         reference=clean_text(reference, field="reference", max_length=200, required=False),
         received_on=received_on or caller.clock.today(),
-        currency=currency,
+        currency=invoices[allocations[0].invoice_id].currency,
         amount=sum(amounts),
         attrs=attrs_text,
         created_at=now,
     )
-    session.add(payment)
-    await session.flush()
+    await _INSERT_PAYMENT.execute(connection, _columns(payment))
     for allocation, amount in zip(allocations, amounts, strict=True):
         invoice = invoices[allocation.invoice_id]
-        session.add(
-            Allocation(
-                account_id=caller.account_id,
-                id=new_id("item"),
-                payment_id=payment.id,
-                invoice_id=invoice.id,
-                amount=amount,
-                attrs=attrs_text,
-                created_at=now,
-                modified_at=now,
-            )
+        await _INSERT_ALLOCATION.execute(
+            connection,
+            {
+                "account_id": caller.account_id,
+                "id": new_id("item"),
+                "payment_id": payment.id,
+                "invoice_id": invoice.id,
+                "amount": amount,
+                "attrs": attrs_text,
+                "reversed_at": None,
+                "reversal_reason": None,
+                "created_at": now,
+                "modified_at": now,
+            },
         )
-        was_paid = invoice.status == InvoiceStatus.PAID
-        invoice.amount_paid += amount
-        invoice.status = status_after_payment(total=invoice.total, amount_paid=invoice.amount_paid)
-        await after_payment_change(session=session, invoice=invoice, was_paid=was_paid)
-    await session.flush()
+        paid = invoice.amount_paid + amount
+        status = status_after_payment(total=invoice.total, amount_paid=paid)
+        await _PAY_INVOICE.execute(
+            connection,
+            {"invoice_account": caller.account_id, "invoice_id": invoice.id, "paid": paid,
+             "status": status},
+        )  # fmt: skip
+        await after_payment_change(
+            session=session,
+            invoice=PaidInvoice(caller.account_id, invoice.id, status, invoice.total),
+            was_paid=invoice.status == InvoiceStatus.PAID,
+        )
     return payment
 
 
-async def _lock_invoices(
-    *, session: AsyncSession, caller: Caller, allocations: Sequence[AllocationInput]
-) -> dict[str, Invoice]:
-    """Return the allocated invoices, locked in id order so concurrent payments cannot deadlock."""
-    ids = sorted({allocation.invoice_id for allocation in allocations})
-    found = await session.scalars(_INVOICES_TO_PAY, {"account_id": caller.account_id, "ids": ids})
-    return {invoice.id: invoice for invoice in found}
+@dataclass(frozen=True, slots=True)
+class RecordedPayment:
+    """A payment as it was written: its columns, in the payment table's names."""
+
+    id: str
+    account_id: str
+    external_payment: bool
+    transaction_id: str | None
+    method: str
+    reference: str | None
+    received_on: date
+    currency: str
+    amount: int
+    attrs: str | None
+    created_at: datetime
 
 
-_INVOICES_TO_PAY = (
-    select(Invoice)
+def _columns(payment: RecordedPayment) -> dict[str, Any]:
+    return {field.name: getattr(payment, field.name) for field in dataclasses.fields(payment)}
+
+
+_TRANSACTION_TAKEN = PreparedSelect(
+    select(PAY.id).where(
+        PAY.account_id == ACCOUNT, PAY.transaction_id == bindparam("transaction_id")
+    )
+)
+_INVOICES_TO_PAY = PreparedSelect(
+    select(I.id, I.number, I.status, I.currency, I.total, I.amount_paid)
     .where(I.account_id == ACCOUNT, among(I.id, "ids"))
     .order_by(I.id)
     .with_for_update()
 )
+_INSERT_PAYMENT = PreparedWrite(insert(Payment), columns=PAY.keys())
+_INSERT_ALLOCATION = PreparedWrite(insert(Allocation), columns=A.keys())
+# Not :account_id and :id: bound names that match a column would join the SET clause.
+_PAY_INVOICE = PreparedWrite(
+    update(Invoice)
+    .where(I.account_id == bindparam("invoice_account"), I.id == bindparam("invoice_id"))
+    .values(
+        amount_paid=bindparam("paid", type_=BigInteger), status=bindparam("status", type_=String)
+    )
+)
 
 
 def _check_allocations(
-    *, allocations: Sequence[AllocationInput], invoices: dict[str, Invoice]
+    *, allocations: Sequence[AllocationInput], invoices: Mapping[str, Any]
 ) -> list[int]:
     """Return each allocation's amount in minor units, or raise the first rule one breaks."""
     amounts: list[int] = []

@@ -1,0 +1,79 @@
+"""Prepared writes run on the driver must store exactly what the ORM stores."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select, text
+
+from db.engine import read_connection, write_session
+from db.tables import Payment
+from db.tables.columns import PAY
+from domain.payments import service
+from tests.conftest import Api
+
+
+def _payment(api: Api, payment_id: str) -> dict[str, Any]:
+    return {
+        "account_id": api.account_id,
+        "id": payment_id,
+        "external_payment": True,
+        "transaction_id": None,
+        "method": "WIRE",
+        "reference": "cheque 1042",
+        "received_on": date(2026, 2, 28),
+        "currency": "USD",
+        "amount": 123456,
+        "attrs": '{"batch": 7}',
+        "created_at": datetime(2026, 3, 1, 9, 30, 15, 250000, tzinfo=UTC),
+    }
+
+
+async def _stored(api: Api, payment_id: str) -> tuple[Any, ...]:
+    """The payment's columns as the database holds them, without any type conversion."""
+    async with read_connection(api.engine) as connection:
+        found = await connection.execute(
+            text(
+                "SELECT external_payment, method, reference, received_on, currency, amount, "
+                "attrs, created_at FROM payment WHERE account_id = :a AND id = :id"
+            ),
+            {"a": api.account_id, "id": payment_id},
+        )
+        row = found.one()
+    return tuple(row)
+
+
+async def test_a_prepared_insert_stores_what_the_orm_stores(api: Api) -> None:
+    async with write_session(api.engine) as session:
+        session.add(Payment(**_payment(api, "pay_orm")))
+    async with write_session(api.engine) as session:
+        connection = await session.connection()
+        await service._INSERT_PAYMENT.execute(connection, _payment(api, "pay_prepared"))
+
+    assert await _stored(api, "pay_prepared") == await _stored(api, "pay_orm")
+    async with write_session(api.engine) as session:
+        read = await session.scalars(
+            select(Payment).where(PAY.account_id == api.account_id).order_by(PAY.id)
+        )
+        orm, prepared = read.all()
+    assert prepared.model_dump(exclude={"id"}) == orm.model_dump(exclude={"id"})
+    assert prepared.created_at == _payment(api, "x")["created_at"]
+
+
+async def test_a_prepared_write_is_rolled_back_with_its_transaction(api: Api) -> None:
+    class Refused(Exception):
+        pass
+
+    try:
+        async with write_session(api.engine) as session:
+            connection = await session.connection()
+            await service._INSERT_PAYMENT.execute(connection, _payment(api, "pay_gone"))
+            raise Refused
+    except Refused:
+        pass
+    async with read_connection(api.engine) as connection:
+        found = await connection.execute(
+            select(PAY.id).where(PAY.account_id == api.account_id, PAY.id == "pay_gone")
+        )
+        assert found.first() is None
