@@ -81,9 +81,12 @@ async def distribution_required(info: Info[Any, Any], invoice: InvoiceView) -> b
     return not await distributions_of(info, invoice.id)
 
 
-async def _reload_payment(info: Info[Any, Any], outcome: Outcome[Any]) -> Outcome[PaymentView]:
+async def _payment_view(info: Info[Any, Any], outcome: Outcome[Any]) -> Outcome[PaymentView]:
+    """The payment just written is shown as written; a replayed one is read again."""
     if outcome.value is None:
         return Outcome(errors=outcome.errors)
+    if isinstance(outcome.value, service.RecordedPayment):
+        return Outcome(value=PaymentView.from_row(outcome.value))
     return Outcome(value=await payment(info, outcome.value.id))
 
 
@@ -113,7 +116,7 @@ async def record_payment(
             attrs=attrs,
         ),
     )
-    return await _reload_payment(info, outcome)
+    return await _payment_view(info, outcome)
 
 
 async def reverse_allocation(

@@ -865,3 +865,31 @@ async def test_payment_query(api: Api, other_api: Api) -> None:
     assert (await api.gql(query, {"id": payment_id}, key="read"))["payment"]["id"] == payment_id
     assert (await other_api.gql(query, {"id": payment_id}))["payment"] is None
     assert (await api.gql(query, {"id": "pay_doesnotexist"}))["payment"] is None
+
+
+PAYMENT_QUERY = f"query($id: ID!) {{ payment(id: $id) {{ {PAYMENT_FIELDS} }} }}"
+
+
+async def test_the_payload_shows_the_payment_as_a_later_read_does(api: Api) -> None:
+    async def read(payment_id: str) -> dict[str, Any]:
+        return dict((await api.gql(PAYMENT_QUERY, {"id": payment_id}))["payment"])
+
+    project_id = await create_project(api)
+    first = await free_invoice(api, project_id, "1000.00")
+    second = await free_invoice(api, project_id, "250.00")
+    external = await pay(
+        api,
+        alloc(first, "100.10"),
+        alloc(second, "250.00"),
+        method="WIRE",
+        reference="wire 77",
+        receivedOn="2026-01-30",
+        attrs={"batch": 3},
+    )
+    assert external == await read(external["id"])
+    assert external["receivedOn"] == "2026-01-30" and external["attrs"] == {"batch": 3}
+    assert external["amount"] == "350.10"
+
+    processor = await try_processor_pay(api, "txn_payload1", alloc(first, "0.90"))
+    assert processor["userErrors"] == []
+    assert processor["payment"] == await read(processor["payment"]["id"])
