@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 
@@ -95,7 +95,7 @@ async def write_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     # SQLite has one writer at a time anyway. Queue this process's writers here, where they
     # wake as soon as the lock is free, instead of in SQLite's busy handler, which sleeps in
     # growing steps; other processes still meet BEGIN IMMEDIATE and the busy timeout.
-    writers = _sqlite_writer_lock(engine) if sqlite else contextlib.nullcontext()
+    writers = sqlite_writer_lock(engine) if sqlite else contextlib.nullcontext()
     async with (
         writers,
         AsyncSession(bind=engine, expire_on_commit=False) as session,
@@ -108,7 +108,8 @@ async def write_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
 _WRITER_LOCKS: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
-def _sqlite_writer_lock(engine: AsyncEngine) -> asyncio.Lock:
+def sqlite_writer_lock(engine: AsyncEngine) -> asyncio.Lock:
+    """Return the lock this process's writers to the engine's SQLite database queue on."""
     lock = _WRITER_LOCKS.get(engine.sync_engine)
     if lock is None:
         lock = _WRITER_LOCKS[engine.sync_engine] = asyncio.Lock()
@@ -121,15 +122,3 @@ async def read_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]
     async with engine.connect() as connection:
         await connection.execution_options(read_only=True)
         yield connection
-
-
-async def lock_name(session: AsyncSession, name: str) -> None:
-    """Serialize transactions that work on the same name until they commit.
-
-    PostgreSQL: a transaction-scoped advisory lock. SQLite: nothing to do, its writers already
-    hold the database lock from BEGIN IMMEDIATE.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"), {"name": name}
-        )

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, delete, insert, select
 
-from db.engine import lock_name
+from db.queries.projects import ACCOUNT
+from db.queries.rows import PreparedSelect, PreparedWrite
+from db.statements import Statements
 from db.tables import IdempotencyRecord
 from db.tables.columns import R
 from domain.context import Caller
@@ -45,15 +46,14 @@ def check_key(key: str) -> str:
     return key
 
 
-async def stored_response(
-    *, session: AsyncSession, caller: Caller, request: IdempotentRequest
-) -> Any | None:
+async def stored_response(*, db: Statements, caller: Caller, request: IdempotentRequest) -> Any:
     """Return the stored response for this key, None when the key is new.
 
     Refuses the key when it was first used for another operation or another input.
     """
-    await lock_name(session, f"idempotency:{caller.account_id}:{request.key}")
-    record = await session.get(IdempotencyRecord, (caller.account_id, request.key))
+    await db.lock_name(f"idempotency:{caller.account_id}:{request.key}")
+    found = await db.rows(_RECORD, {"account_id": caller.account_id, "key": request.key})
+    record = found[0] if found else None
     if record is None or record.expires_at <= caller.clock.now():
         return None
     if record.operation != request.operation or record.request_hash != request.fingerprint:
@@ -66,22 +66,34 @@ async def stored_response(
 
 
 async def remember_response(
-    *, session: AsyncSession, caller: Caller, request: IdempotentRequest, response: Any
+    *, db: Statements, caller: Caller, request: IdempotentRequest, response: Any
 ) -> None:
-    """Store the response in the transaction that wrote it, and prune expired records."""
+    """Store the response in the transaction that wrote it, and prune expired records.
+
+    An expired record of the same key goes with the pruning, so the insert cannot collide.
+    """
     now = caller.clock.now()
-    await session.execute(
-        delete(IdempotencyRecord).where(R.account_id == caller.account_id, R.expires_at <= now)
+    record = {
+        "account_id": caller.account_id,
+        "key": request.key,
+        "operation": request.operation,
+        "request_hash": request.fingerprint,
+        "response": json.dumps(response),
+        "created_at": now,
+        "expires_at": now + RETENTION,
+    }
+    await db.execute((_PRUNE, {"account_id": caller.account_id, "now": now}), (_INSERT, record))
+
+
+_RECORD = PreparedSelect(
+    select(R.operation, R.request_hash, R.response, R.expires_at).where(
+        R.account_id == ACCOUNT, R.key == bindparam("key")
     )
-    await session.merge(
-        IdempotencyRecord(
-            account_id=caller.account_id,
-            key=request.key,
-            operation=request.operation,
-            request_hash=request.fingerprint,
-            response=json.dumps(response),
-            created_at=now,
-            expires_at=now + RETENTION,
-        )
+)
+_PRUNE = PreparedWrite(
+    delete(IdempotencyRecord).where(
+        R.account_id == ACCOUNT,
+        R.expires_at <= bindparam("now", type_=R.expires_at.type),
     )
-    await session.flush()
+)
+_INSERT = PreparedWrite(insert(IdempotencyRecord), columns=R.keys())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -12,9 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from db.engine import write_session
+from db.statements import Statements, session_statements, write_in_one_trip
 from domain.context import Caller
 from domain.errors import DomainError
-from domain.idempotency import check_key, remember_response, stored_response
+from domain.idempotency import (
+    IdempotentRequest,
+    check_key,
+    remember_response,
+    stored_response,
+)
 from resolvers.context import context_of
 from resolvers.idempotency import decode_result, encode_result
 from resolvers.loaders import Loaders
@@ -42,36 +48,82 @@ def require_write(caller: Caller) -> None:
 async def run_write(
     info: Info[Any, Any], action: Callable[[AsyncSession, Caller], Awaitable[T]]
 ) -> Outcome[T]:
-    """Return the outcome of `action` run in one write transaction, rolled back on error."""
+    """Return the outcome of `action` run with an ORM session in one write transaction."""
+    context = context_of(info)
+
+    async def attempt(request: IdempotentRequest | None) -> T | Replayed:
+        async with write_session(context.engine) as session:
+            db = await session_statements(session)
+            return await _idempotent(
+                db, context.caller, request, lambda: action(session, context.caller)
+            )
+
+    return await _run(info, attempt)
+
+
+async def run_statements(
+    info: Info[Any, Any], action: Callable[[Statements, Caller], Coroutine[Any, Any, T]]
+) -> Outcome[T]:
+    """Return the outcome of `action`, which writes with prepared statements only.
+
+    The whole transaction makes one trip to SQLite (db/statements.py); on PostgreSQL it runs
+    like any other.
+    """
+    context = context_of(info)
+
+    async def attempt(request: IdempotentRequest | None) -> T | Replayed:
+        return await write_in_one_trip(
+            context.engine,
+            lambda db: _idempotent(db, context.caller, request, lambda: action(db, context.caller)),
+        )
+
+    return await _run(info, attempt)
+
+
+@dataclass
+class Replayed:
+    """The stored result of an earlier request with the same idempotency key."""
+
+    value: Any
+
+
+async def _idempotent(
+    db: Statements,
+    caller: Caller,
+    request: IdempotentRequest | None,
+    action: Callable[[], Awaitable[T]],
+) -> T | Replayed:
+    """Return the action's result, stored under the request's key; or the stored one."""
+    if request is None:
+        return await action()
+    check_key(request.key)
+    stored = await stored_response(db=db, caller=caller, request=request)
+    if stored is not None:
+        return Replayed(decode_result(stored))
+    value = await action()
+    await remember_response(db=db, caller=caller, request=request, response=encode_result(value))
+    return value
+
+
+async def _run(
+    info: Info[Any, Any],
+    attempt: Callable[[IdempotentRequest | None], Awaitable[T | Replayed]],
+) -> Outcome[T]:
     context = context_of(info)
     require_write(context.caller)
     request = context.idempotency
-    for attempt in (1, 2):
+    for try_number in (1, 2):
         try:
-            async with write_session(context.engine) as session:
-                if request is None:
-                    value = await action(session, context.caller)
-                else:
-                    check_key(request.key)
-                    stored = await stored_response(
-                        session=session, caller=context.caller, request=request
-                    )
-                    if stored is not None:
-                        return Outcome(value=decode_result(stored))
-                    value = await action(session, context.caller)
-                    await remember_response(
-                        session=session,
-                        caller=context.caller,
-                        request=request,
-                        response=encode_result(value),
-                    )
+            value = await attempt(request)
             break
         except DomainError as error:
             return Outcome(errors=[error])
         except IntegrityError:
             # Another request with the same key committed first: replay its response.
-            if request is None or attempt == 2:
+            if request is None or try_number == 2:
                 raise
+    if isinstance(value, Replayed):
+        return Outcome(value=value.value)
     # What this request read before the write is stale now.
     context.loaders = Loaders(engine=context.engine, caller=context.caller)
     return Outcome(value=value)

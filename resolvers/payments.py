@@ -17,7 +17,7 @@ from domain.payments.service import AllocationInput
 from resolvers.context import context_of
 from resolvers.invoices import invoice as load_invoice
 from resolvers.invoices import lines_of
-from resolvers.mutations import Outcome, run_write
+from resolvers.mutations import Outcome, run_statements, run_write
 from resolvers.views import (
     AllocationView,
     DistributionView,
@@ -102,10 +102,10 @@ async def record_payment(
     attrs: Any,
 ) -> Outcome[PaymentView]:
     """Return the recorded payment, or the userErrors that refused all of it."""
-    outcome = await run_write(
+    outcome = await run_statements(
         info,
-        lambda session, caller: service.record_payment(
-            session=session,
+        lambda db, caller: service.record_payment(
+            db=db,
             caller=caller,
             external=external,
             method=method,

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import col
 
 from db.engine import write_session
+from db.statements import session_statements
 from db.tables import Account
 from domain.accounts.service import create_account, create_api_key
 from domain.clock import Clock, FixedClock
@@ -152,7 +153,7 @@ async def _record_demo_payments(
 ) -> None:
     """A cheque split across two invoices (one left partly paid) and a processor payment."""
     await record_payment(
-        session=session,
+        db=await session_statements(session),
         caller=caller,
         external=True,
         method="CHECK",
@@ -163,7 +164,7 @@ async def _record_demo_payments(
         ],
     )
     await record_payment(
-        session=session,
+        db=await session_statements(session),
         caller=caller,
         external=False,
         method="CARD",
@@ -198,7 +199,7 @@ async def _create_discounted_invoice(*, session: AsyncSession, caller: Caller) -
         memo="Package price: 5% off",
     )
     await record_payment(
-        session=session,
+        db=await session_statements(session),
         caller=caller,
         external=True,
         method="WIRE",

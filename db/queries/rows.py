@@ -14,6 +14,7 @@ SQLAlchemy's generic path dominate there, so the read models' batch queries avoi
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import namedtuple
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
@@ -176,6 +177,7 @@ class PreparedWrite(_Prepared):
         super().__init__(statement, column_keys=columns)
 
     async def execute(self, connection: AsyncConnection, parameters: Mapping[str, Any]) -> None:
+        """Run the write in the connection's transaction."""
         if connection.dialect.name == "sqlite":
             await self._run_on_driver(connection, parameters)
         else:
@@ -200,3 +202,25 @@ def _converted(index: int, convert: Callable[[Any], Any]) -> property:
         return convert(tuple.__getitem__(row, index))
 
     return property(read)
+
+
+async def execute_together(
+    connection: AsyncConnection, writes: Sequence[tuple[PreparedWrite, Mapping[str, Any]]]
+) -> None:
+    """Run the writes in order in the connection's transaction; raise the first one's error.
+
+    aiosqlite runs one connection's statements in order on its own thread, so writes queued
+    together go through in one pass instead of a round trip each. After a failed write the
+    later ones still run, and the caller's transaction rolls them all back.
+    """
+    if connection.dialect.name != "sqlite":
+        for prepared, parameters in writes:
+            await prepared.execute(connection, parameters)
+        return
+    outcomes = await asyncio.gather(
+        *(prepared.execute(connection, parameters) for prepared, parameters in writes),
+        return_exceptions=True,
+    )
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome

@@ -6,9 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import String, bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.queries.projects import ACCOUNT
+from db.queries.rows import PreparedSelect, PreparedWrite
+from db.statements import Statements, Write, session_statements
 from db.tables import Invoice, MilestoneDistribution
 from db.tables.columns import D, L
 from domain.context import Caller
@@ -35,14 +38,10 @@ class DistributionInput:
 
 
 async def _lines(
-    *, session: AsyncSession, invoice: Invoice | PaidInvoice
+    *, db: Statements, invoice: Invoice | PaidInvoice
 ) -> tuple[list[MilestoneLine], int]:
     """Return the invoice's milestone lines and the sum of its free lines."""
-    rows = await session.execute(
-        select(L.milestone_id, L.amount)
-        .where(L.account_id == invoice.account_id, L.invoice_id == invoice.id)
-        .order_by(L.position)
-    )
+    rows = await db.rows(_LINES, {"account_id": invoice.account_id, "invoice_id": invoice.id})
     milestone_lines, free = [], 0
     for row in rows:
         if row.milestone_id is None:
@@ -54,50 +53,55 @@ async def _lines(
 
 async def _replace(
     *,
-    session: AsyncSession,
+    db: Statements,
     invoice: Invoice | PaidInvoice,
     lines: Sequence[MilestoneLine],
     shares: dict[str, int],
 ) -> None:
-    await _withdraw(session=session, invoice=invoice)
-    session.add_all(
-        MilestoneDistribution(
-            account_id=invoice.account_id,
-            invoice_id=invoice.id,
-            milestone_id=line.milestone_id,
-            line_amount=line.amount,
-            amount=shares[line.milestone_id],
-            discount=line.amount - shares[line.milestone_id],
-        )
+    distributions = [
+        {
+            "account_id": invoice.account_id,
+            "invoice_id": invoice.id,
+            "milestone_id": line.milestone_id,
+            "line_amount": line.amount,
+            "amount": shares[line.milestone_id],
+            "discount": line.amount - shares[line.milestone_id],
+        }
         for line in lines
-    )
-    await session.flush()
+    ]
+    await db.execute(_withdrawal(invoice), *((_INSERT, row) for row in distributions))
 
 
-async def _withdraw(*, session: AsyncSession, invoice: Invoice | PaidInvoice) -> None:
-    await session.execute(
-        delete(MilestoneDistribution).where(
-            D.account_id == invoice.account_id, D.invoice_id == invoice.id
-        )
-    )
+def _withdrawal(invoice: Invoice | PaidInvoice) -> Write:
+    return _WITHDRAW, {"account_id": invoice.account_id, "invoice_id": invoice.id}
+
+
+_INVOICE_ID = bindparam("invoice_id", type_=String)
+_LINES = PreparedSelect(
+    select(L.milestone_id, L.amount)
+    .where(L.account_id == ACCOUNT, L.invoice_id == _INVOICE_ID)
+    .order_by(L.position)
+)
+_WITHDRAW = PreparedWrite(
+    delete(MilestoneDistribution).where(D.account_id == ACCOUNT, D.invoice_id == _INVOICE_ID)
+)
+_INSERT = PreparedWrite(insert(MilestoneDistribution), columns=D.keys())
 
 
 async def after_payment_change(
-    *, session: AsyncSession, invoice: Invoice | PaidInvoice, was_paid: bool
+    *, db: Statements, invoice: Invoice | PaidInvoice, was_paid: bool
 ) -> None:
     """Keep the distribution in step with the invoice: automatic for a single milestone line
     once PAID, withdrawn when a reversal leaves a paid invoice unpaid."""
     if invoice.status != InvoiceStatus.PAID:
         if was_paid:
-            await _withdraw(session=session, invoice=invoice)
+            await db.execute(_withdrawal(invoice))
         return
-    lines, free = await _lines(session=session, invoice=invoice)
+    lines, free = await _lines(db=db, invoice=invoice)
     if len(lines) == 1:
         target = distributable_amount(total=invoice.total, free_lines=free)
         share = min(max(target, 0), lines[0].amount)
-        await _replace(
-            session=session, invoice=invoice, lines=lines, shares={lines[0].milestone_id: share}
-        )
+        await _replace(db=db, invoice=invoice, lines=lines, shares={lines[0].milestone_id: share})
 
 
 async def distribute_milestone_payment(
@@ -114,7 +118,8 @@ async def distribute_milestone_payment(
         raise DomainError(
             ErrorCode.INVALID_STATE, "invoiceId", "Only a paid invoice can be distributed."
         )
-    lines, free = await _lines(session=session, invoice=invoice)
+    db = await session_statements(session)
+    lines, free = await _lines(db=db, invoice=invoice)
     if not lines:
         raise DomainError(
             ErrorCode.INVALID, "invoiceId", "This invoice has no milestone lines to distribute to."
@@ -136,7 +141,7 @@ async def distribute_milestone_payment(
         shares = _explicit_shares(
             invoice=invoice, lines=lines, target=target, distributions=distributions or []
         )
-    await _replace(session=session, invoice=invoice, lines=lines, shares=shares)
+    await _replace(db=db, invoice=invoice, lines=lines, shares=shares)
     return invoice, [line.milestone_id for line in lines]
 
 

@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import BigInteger, String, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.engine import lock_name
 from db.queries.keys import among
 from db.queries.projects import ACCOUNT
 from db.queries.rows import PreparedSelect, PreparedWrite
+from db.statements import Statements, Write, session_statements
 from db.tables import Allocation, Invoice, Payment
 from db.tables.columns import PAY, A, I
 from domain.context import Caller
@@ -38,7 +38,7 @@ class AllocationInput:
 
 async def record_payment(
     *,
-    session: AsyncSession,
+    db: Statements,
     caller: Caller,
     external: bool,
     method: str,
@@ -56,25 +56,17 @@ async def record_payment(
         raise DomainError(ErrorCode.INVALID, "allocations", "Allocate the payment to an invoice.")
     if len(allocations) > MAX_ALLOCATIONS:
         raise DomainError(ErrorCode.INVALID, "allocations", f"At most {MAX_ALLOCATIONS}.")
-    connection = await session.connection()
     parameters = {"account_id": caller.account_id}
     if txn:
         # Two deliveries of the same processor payment: the second waits, then sees the first.
-        await lock_name(session, f"transaction:{caller.account_id}:{txn}")
-        if await _TRANSACTION_TAKEN.rows_in_transaction(
-            connection, {**parameters, "transaction_id": txn}
-        ):
+        await db.lock_name(f"transaction:{caller.account_id}:{txn}")
+        if await db.rows(_TRANSACTION_TAKEN, {**parameters, "transaction_id": txn}):
             raise DomainError(
                 ErrorCode.INVALID, "transactionId", "A payment with this transaction id exists."
             )
     # Locked in id order, so concurrent payments of the same invoices cannot deadlock.
     ids = sorted({allocation.invoice_id for allocation in allocations})
-    invoices = {
-        row.id: row
-        for row in await _INVOICES_TO_PAY.rows_in_transaction(
-            connection, {**parameters, "ids": ids}
-        )
-    }
+    invoices = {row.id: row for row in await db.rows(_INVOICES_TO_PAY, {**parameters, "ids": ids})}
     amounts = _check_allocations(allocations=allocations, invoices=invoices)
     now = caller.clock.now()
     payment = RecordedPayment(
@@ -90,36 +82,20 @@ async def record_payment(
         attrs=attrs_text,
         created_at=now,
     )
-    await _INSERT_PAYMENT.execute(connection, _columns(payment))
+    writes: list[Write] = [(_INSERT_PAYMENT, _columns(payment))]
+    changed: list[tuple[PaidInvoice, bool]] = []
     for allocation, amount in zip(allocations, amounts, strict=True):
         invoice = invoices[allocation.invoice_id]
-        await _INSERT_ALLOCATION.execute(
-            connection,
-            {
-                "account_id": caller.account_id,
-                "id": new_id("item"),
-                "payment_id": payment.id,
-                "invoice_id": invoice.id,
-                "amount": amount,
-                "attrs": attrs_text,
-                "reversed_at": None,
-                "reversal_reason": None,
-                "created_at": now,
-                "modified_at": now,
-            },
-        )
         paid = invoice.amount_paid + amount
         status = status_after_payment(total=invoice.total, amount_paid=paid)
-        await _PAY_INVOICE.execute(
-            connection,
-            {"invoice_account": caller.account_id, "invoice_id": invoice.id, "paid": paid,
-             "status": status},
-        )  # fmt: skip
-        await after_payment_change(
-            session=session,
-            invoice=PaidInvoice(caller.account_id, invoice.id, status, invoice.total),
-            was_paid=invoice.status == InvoiceStatus.PAID,
+        writes += _allocation_writes(payment, invoice.id, amount=amount, paid=paid, status=status)
+        was_paid = invoice.status == InvoiceStatus.PAID
+        changed.append(
+            (PaidInvoice(caller.account_id, invoice.id, status, invoice.total), was_paid)
         )
+    await db.execute(*writes)
+    for paid_invoice, was_paid in changed:
+        await after_payment_change(db=db, invoice=paid_invoice, was_paid=was_paid)
     return payment
 
 
@@ -138,6 +114,29 @@ class RecordedPayment:
     amount: int
     attrs: str | None
     created_at: datetime
+
+
+def _allocation_writes(
+    payment: RecordedPayment, invoice_id: str, *, amount: int, paid: int, status: str
+) -> list[Write]:
+    """Return the writes that allocate `amount` of the payment to one invoice."""
+    allocation = {
+        "account_id": payment.account_id,
+        "id": new_id("item"),
+        "payment_id": payment.id,
+        "invoice_id": invoice_id,
+        "amount": amount,
+        "attrs": payment.attrs,
+        "reversed_at": None,
+        "reversal_reason": None,
+        "created_at": payment.created_at,
+        "modified_at": payment.created_at,
+    }
+    invoice = {"invoice_account": payment.account_id, "invoice_id": invoice_id}
+    return [
+        (_INSERT_ALLOCATION, allocation),
+        (_PAY_INVOICE, {**invoice, "paid": paid, "status": status}),
+    ]
 
 
 def _columns(payment: RecordedPayment) -> dict[str, Any]:
@@ -238,6 +237,7 @@ async def reverse_allocation(
     invoice.amount_paid -= allocation.amount
     if invoice.status != InvoiceStatus.VOID:
         invoice.status = status_after_payment(total=invoice.total, amount_paid=invoice.amount_paid)
-    await after_payment_change(session=session, invoice=invoice, was_paid=was_paid)
+    db = await session_statements(session)
+    await after_payment_change(db=db, invoice=invoice, was_paid=was_paid)
     await session.flush()
     return allocation

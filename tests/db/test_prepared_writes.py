@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select, text
@@ -12,22 +11,7 @@ from db.tables import Payment
 from db.tables.columns import PAY
 from domain.payments import service
 from tests.conftest import Api
-
-
-def _payment(api: Api, payment_id: str) -> dict[str, Any]:
-    return {
-        "account_id": api.account_id,
-        "id": payment_id,
-        "external_payment": True,
-        "transaction_id": None,
-        "method": "WIRE",
-        "reference": "cheque 1042",
-        "received_on": date(2026, 2, 28),
-        "currency": "USD",
-        "amount": 123456,
-        "attrs": '{"batch": 7}',
-        "created_at": datetime(2026, 3, 1, 9, 30, 15, 250000, tzinfo=UTC),
-    }
+from tests.db.sample_rows import payment_row
 
 
 async def _stored(api: Api, payment_id: str) -> tuple[Any, ...]:
@@ -46,10 +30,10 @@ async def _stored(api: Api, payment_id: str) -> tuple[Any, ...]:
 
 async def test_a_prepared_insert_stores_what_the_orm_stores(api: Api) -> None:
     async with write_session(api.engine) as session:
-        session.add(Payment(**_payment(api, "pay_orm")))
+        session.add(Payment(**payment_row(api, "pay_orm")))
     async with write_session(api.engine) as session:
         connection = await session.connection()
-        await service._INSERT_PAYMENT.execute(connection, _payment(api, "pay_prepared"))
+        await service._INSERT_PAYMENT.execute(connection, payment_row(api, "pay_prepared"))
 
     assert await _stored(api, "pay_prepared") == await _stored(api, "pay_orm")
     async with write_session(api.engine) as session:
@@ -58,7 +42,7 @@ async def test_a_prepared_insert_stores_what_the_orm_stores(api: Api) -> None:
         )
         orm, prepared = read.all()
     assert prepared.model_dump(exclude={"id"}) == orm.model_dump(exclude={"id"})
-    assert prepared.created_at == _payment(api, "x")["created_at"]
+    assert prepared.created_at == payment_row(api, "x")["created_at"]
 
 
 async def test_a_prepared_write_is_rolled_back_with_its_transaction(api: Api) -> None:
@@ -68,7 +52,7 @@ async def test_a_prepared_write_is_rolled_back_with_its_transaction(api: Api) ->
     try:
         async with write_session(api.engine) as session:
             connection = await session.connection()
-            await service._INSERT_PAYMENT.execute(connection, _payment(api, "pay_gone"))
+            await service._INSERT_PAYMENT.execute(connection, payment_row(api, "pay_gone"))
             raise Refused
     except Refused:
         pass

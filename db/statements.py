@@ -1,0 +1,143 @@
+"""The statements of one write transaction, and running one in a single trip on SQLite.
+
+Domain code that writes with prepared statements takes a `Statements`: the same async code
+runs on PostgreSQL, inside an ORM session's transaction, and on SQLite in one trip.
+
+aiosqlite runs each statement on the connection's own thread, and every round trip to that
+thread and back costs more than a small statement itself (about 0.1 ms against 0.02 ms).
+`write_in_one_trip` sends the whole transaction there instead: BEGIN IMMEDIATE, the body and
+COMMIT run in one call on that thread, where each statement completes at once, so the body's
+coroutine runs to its end without ever waiting on the event loop.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import sqlite3
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+
+from db.engine import is_sqlite, sqlite_writer_lock
+from db.queries.rows import PreparedSelect, PreparedWrite, execute_together
+
+T = TypeVar("T")
+Write = tuple[PreparedWrite, Mapping[str, Any]]
+
+
+class Statements(Protocol):
+    async def rows(self, statement: PreparedSelect, parameters: Mapping[str, Any]) -> list[Any]:
+        """Return the statement's rows, read inside the transaction."""
+        ...
+
+    async def execute(self, *writes: Write) -> None:
+        """Run the writes in order; raise the first one's error."""
+        ...
+
+    async def lock_name(self, name: str) -> None:
+        """Serialize the transactions that work on `name` until this one ends."""
+        ...
+
+
+class ConnectionStatements:
+    """Statements on a connection in a transaction (an ORM session's, or PostgreSQL's)."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def rows(self, statement: PreparedSelect, parameters: Mapping[str, Any]) -> list[Any]:
+        return await statement.rows_in_transaction(self.connection, parameters)
+
+    async def execute(self, *writes: Write) -> None:
+        await execute_together(self.connection, writes)
+
+    async def lock_name(self, name: str) -> None:
+        # SQLite needs nothing: its writers hold the database lock from BEGIN IMMEDIATE.
+        if self.connection.dialect.name == "postgresql":
+            await self.connection.execute(_ADVISORY_LOCK, {"name": name})
+
+
+async def session_statements(session: AsyncSession) -> ConnectionStatements:
+    """Return statements in the session's transaction, with its pending changes flushed."""
+    await session.flush()
+    return ConnectionStatements(await session.connection())
+
+
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))")
+
+
+async def write_in_one_trip(
+    engine: AsyncEngine, body: Callable[[Statements], Coroutine[Any, Any, T]]
+) -> T:
+    """Return what `body` returns, run in one write transaction, rolled back on any error."""
+    if not is_sqlite(engine):
+        async with engine.begin() as connection:
+            return await body(ConnectionStatements(connection))
+    async with sqlite_writer_lock(engine), engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        driver: Any = raw.driver_connection
+        sync_connection = connection.sync_connection
+        assert sync_connection is not None
+        trip = _SqliteTrip(driver._conn, sync_connection, engine.dialect)
+        # Statements are counted for the request; its context goes along to the thread.
+        request_context = contextvars.copy_context()
+        # aiosqlite's _execute runs a function on the connection's thread: the one primitive
+        # its public methods are built on (pinned in pyproject.toml; every payment test runs it).
+        result: T = await driver._execute(request_context.run, trip.transaction, body)
+        return result
+
+
+class _SqliteTrip:
+    """Statements run on aiosqlite's thread, for a body that runs there whole."""
+
+    def __init__(self, connection: sqlite3.Connection, events: Connection, dialect: Dialect):
+        self.connection = connection
+        self.events = events
+        self.dialect = dialect
+
+    def transaction(self, body: Callable[[Statements], Coroutine[Any, Any, T]]) -> T:
+        self._run("BEGIN IMMEDIATE", ())
+        try:
+            result = _run_to_end(body(self))
+        except BaseException:
+            self.connection.rollback()
+            raise
+        self._run("COMMIT", ())
+        return result
+
+    async def rows(self, statement: PreparedSelect, parameters: Mapping[str, Any]) -> list[Any]:
+        compiled = statement.compiled(self.dialect)
+        fetched = self._run(compiled.sql, compiled.arguments(parameters))
+        return [compiled.make_row(row) for row in fetched]
+
+    async def execute(self, *writes: Write) -> None:
+        for statement, parameters in writes:
+            compiled = statement.compiled(self.dialect)
+            self._run(compiled.sql, compiled.arguments(parameters))
+
+    async def lock_name(self, name: str) -> None:
+        """Nothing to do: the transaction holds the database's write lock."""
+
+    def _run(self, sql: str, arguments: Sequence[Any]) -> list[Any]:
+        self.events.dispatch.before_cursor_execute(
+            self.events, None, sql, tuple(arguments), None, False
+        )
+        try:
+            return self.connection.execute(sql, arguments).fetchall()
+        except sqlite3.Error as error:
+            # The same exception classes SQLAlchemy raises (IntegrityError and friends).
+            raise DBAPIError.instance(sql, arguments, error, sqlite3.Error) from error
+
+
+def _run_to_end(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine that never waits on the event loop; return its result."""
+    try:
+        coroutine.send(None)
+    except StopIteration as finished:
+        return finished.value
+    coroutine.close()
+    raise RuntimeError("a one-trip transaction waited on something other than its statements")
