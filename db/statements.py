@@ -19,11 +19,10 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from db.engine import is_sqlite, sqlite_writer_lock
-from db.queries.rows import PreparedSelect, PreparedWrite, execute_together
+from db.queries.rows import PreparedSelect, PreparedWrite, execute_together, sqlalchemy_error
 
 T = TypeVar("T")
 Write = tuple[PreparedWrite, Mapping[str, Any]]
@@ -129,8 +128,7 @@ class _SqliteTrip:
         try:
             return self.connection.execute(sql, arguments).fetchall()
         except sqlite3.Error as error:
-            # The same exception classes SQLAlchemy raises (IntegrityError and friends).
-            raise DBAPIError.instance(sql, arguments, error, sqlite3.Error) from error
+            raise sqlalchemy_error(sql, arguments, error) from error
 
 
 def _run_to_end(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from collections import namedtuple
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import literal_column
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement, Executable, Select
 from sqlalchemy.sql.dml import UpdateBase
@@ -130,9 +132,12 @@ class _Prepared:
         raw = await connection.get_raw_connection()
         driver = raw.driver_connection
         assert driver is not None
-        if dialect.name == "sqlite":
+        if dialect.name != "sqlite":
+            return prepared, await driver.fetch(prepared.sql, *arguments)
+        try:
             return prepared, await driver.execute_fetchall(prepared.sql, arguments)
-        return prepared, await driver.fetch(prepared.sql, *arguments)
+        except sqlite3.Error as error:
+            raise sqlalchemy_error(prepared.sql, arguments, error) from error
 
 
 class PreparedSelect(_Prepared):
@@ -182,6 +187,11 @@ class PreparedWrite(_Prepared):
             await self._run_on_driver(connection, parameters)
         else:
             await connection.execute(self.statement, dict(parameters))
+
+
+def sqlalchemy_error(sql: str, arguments: Sequence[Any], error: sqlite3.Error) -> StatementError:
+    """Return the exception SQLAlchemy would raise for a driver error (IntegrityError, ...)."""
+    return DBAPIError.instance(sql, arguments, error, sqlite3.Error)
 
 
 def _converting_row_type(columns: tuple[tuple[str, Processor], ...]) -> Any:

@@ -8,15 +8,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, String, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.queries.keys import among
-from db.queries.projects import ACCOUNT
-from db.queries.rows import PreparedSelect, PreparedWrite
+from db.queries.payment_writes import (
+    INSERT_ALLOCATION,
+    INSERT_PAYMENT,
+    INVOICES_TO_PAY,
+    PAY_INVOICE,
+    TRANSACTION_TAKEN,
+)
 from db.statements import Statements, Write, session_statements
-from db.tables import Allocation, Invoice, Payment
-from db.tables.columns import PAY, A, I
+from db.tables import Allocation
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.ids import new_id
@@ -60,13 +62,12 @@ async def record_payment(
     if txn:
         # Two deliveries of the same processor payment: the second waits, then sees the first.
         await db.lock_name(f"transaction:{caller.account_id}:{txn}")
-        if await db.rows(_TRANSACTION_TAKEN, {**parameters, "transaction_id": txn}):
+        if await db.rows(TRANSACTION_TAKEN, {**parameters, "transaction_id": txn}):
             raise DomainError(
                 ErrorCode.INVALID, "transactionId", "A payment with this transaction id exists."
             )
-    # Locked in id order, so concurrent payments of the same invoices cannot deadlock.
     ids = sorted({allocation.invoice_id for allocation in allocations})
-    invoices = {row.id: row for row in await db.rows(_INVOICES_TO_PAY, {**parameters, "ids": ids})}
+    invoices = {row.id: row for row in await db.rows(INVOICES_TO_PAY, {**parameters, "ids": ids})}
     amounts = _check_allocations(allocations=allocations, invoices=invoices)
     now = caller.clock.now()
     payment = RecordedPayment(
@@ -82,7 +83,7 @@ async def record_payment(
         attrs=attrs_text,
         created_at=now,
     )
-    writes: list[Write] = [(_INSERT_PAYMENT, _columns(payment))]
+    writes: list[Write] = [(INSERT_PAYMENT, _columns(payment))]
     changed: list[tuple[PaidInvoice, bool]] = []
     for allocation, amount in zip(allocations, amounts, strict=True):
         invoice = invoices[allocation.invoice_id]
@@ -134,36 +135,13 @@ def _allocation_writes(
     }
     invoice = {"invoice_account": payment.account_id, "invoice_id": invoice_id}
     return [
-        (_INSERT_ALLOCATION, allocation),
-        (_PAY_INVOICE, {**invoice, "paid": paid, "status": status}),
+        (INSERT_ALLOCATION, allocation),
+        (PAY_INVOICE, {**invoice, "paid": paid, "status": status}),
     ]
 
 
 def _columns(payment: RecordedPayment) -> dict[str, Any]:
     return {field.name: getattr(payment, field.name) for field in dataclasses.fields(payment)}
-
-
-_TRANSACTION_TAKEN = PreparedSelect(
-    select(PAY.id).where(
-        PAY.account_id == ACCOUNT, PAY.transaction_id == bindparam("transaction_id")
-    )
-)
-_INVOICES_TO_PAY = PreparedSelect(
-    select(I.id, I.number, I.status, I.currency, I.total, I.amount_paid)
-    .where(I.account_id == ACCOUNT, among(I.id, "ids"))
-    .order_by(I.id)
-    .with_for_update()
-)
-_INSERT_PAYMENT = PreparedWrite(insert(Payment), columns=PAY.keys())
-_INSERT_ALLOCATION = PreparedWrite(insert(Allocation), columns=A.keys())
-# Not :account_id and :id: bound names that match a column would join the SET clause.
-_PAY_INVOICE = PreparedWrite(
-    update(Invoice)
-    .where(I.account_id == bindparam("invoice_account"), I.id == bindparam("invoice_id"))
-    .values(
-        amount_paid=bindparam("paid", type_=BigInteger), status=bindparam("status", type_=String)
-    )
-)
 
 
 def _check_allocations(

@@ -10,10 +10,9 @@ import pytest
 from sqlalchemy import select, text
 
 from db.engine import read_connection
-from db.queries import balances, invoices, payments, projects
+from db.queries import balances, invoices, payment_writes, payments, projects
 from db.queries.rows import PreparedSelect, is_one_of
 from db.tables.columns import I
-from domain.payments import service as payment_service
 from tests.conftest import Api
 
 
@@ -36,7 +35,7 @@ PREPARED = [
     projects._MILESTONES_BY_IDS,
     projects._project_page(False),
     projects._project_page(True),
-    payment_service._INVOICES_TO_PAY,
+    payment_writes.INVOICES_TO_PAY,
 ]
 
 

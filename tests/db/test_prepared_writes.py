@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 
 from db.engine import read_connection, write_session
+from db.queries import payment_writes
 from db.tables import Payment
 from db.tables.columns import PAY
-from domain.payments import service
 from tests.conftest import Api
 from tests.db.sample_rows import payment_row
 
@@ -33,7 +35,7 @@ async def test_a_prepared_insert_stores_what_the_orm_stores(api: Api) -> None:
         session.add(Payment(**payment_row(api, "pay_orm")))
     async with write_session(api.engine) as session:
         connection = await session.connection()
-        await service._INSERT_PAYMENT.execute(connection, payment_row(api, "pay_prepared"))
+        await payment_writes.INSERT_PAYMENT.execute(connection, payment_row(api, "pay_prepared"))
 
     assert await _stored(api, "pay_prepared") == await _stored(api, "pay_orm")
     async with write_session(api.engine) as session:
@@ -52,7 +54,7 @@ async def test_a_prepared_write_is_rolled_back_with_its_transaction(api: Api) ->
     try:
         async with write_session(api.engine) as session:
             connection = await session.connection()
-            await service._INSERT_PAYMENT.execute(connection, payment_row(api, "pay_gone"))
+            await payment_writes.INSERT_PAYMENT.execute(connection, payment_row(api, "pay_gone"))
             raise Refused
     except Refused:
         pass
@@ -61,3 +63,11 @@ async def test_a_prepared_write_is_rolled_back_with_its_transaction(api: Api) ->
             select(PAY.id).where(PAY.account_id == api.account_id, PAY.id == "pay_gone")
         )
         assert found.first() is None
+
+
+async def test_a_prepared_write_breaking_a_constraint_raises_integrity_error(api: Api) -> None:
+    with pytest.raises(IntegrityError):
+        async with write_session(api.engine) as session:
+            connection = await session.connection()
+            await payment_writes.INSERT_PAYMENT.execute(connection, payment_row(api, "pay_twice"))
+            await payment_writes.INSERT_PAYMENT.execute(connection, payment_row(api, "pay_twice"))
