@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -113,6 +114,11 @@ def create_app(
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await ensure_migrated(state.engine)
         graphiql.prepare()  # local GraphiQL files or the CDN: decided and logged at start
+        # What start-up made (schema, mappers, compiled statements) lives as long as the
+        # process: frozen, it is left out of the cyclic collector's full passes, which would
+        # otherwise walk all of it and stall a request now and then (S2's p95: 80 -> 30 ms).
+        gc.collect()
+        gc.freeze()
         yield
         await state.engine.dispose()
 
