@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -34,6 +35,13 @@ from schema.types.schedules import InvoiceSchedule, InvoiceScheduleItem
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
+
+# Strawberry's depth and alias limiters, their rules built once: made per request, each
+# builds new rule classes, and BoundedValidation validates a document only once anyway.
+LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
 
 
 class BillingSchema(strawberry.Schema):
@@ -63,8 +71,7 @@ def build_schema() -> strawberry.Schema:
             MaskUnexpectedErrors,
             QueryStats,
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: AddValidationRules(LIMIT_RULES),
             RefuseNulCharacters,
             CostLimit,
             FastQueries,

@@ -42,9 +42,8 @@ def document_errors(schema: Any, document: DocumentNode, rules: Any) -> list[Gra
     """Return why a document is refused (too large, a NUL literal, invalid), or [].
 
     The size is checked before validation: graphql-core's overlapping-fields check grows
-    quadratically with repeated selections and runs on the event loop. The depth and alias
-    limiters build their rule classes anew for every request, so the rules are not part of
-    the key; they are the same for every request of a schema.
+    quadratically with repeated selections and runs on the event loop. The rules are not part
+    of the key: they are the same for every request of a schema.
     """
     key = (id(schema), id(document))
     known = _ERRORS.get(key)
