@@ -16,12 +16,9 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from schema.extensions import (
+    AroundExecution,
     BoundedValidation,
-    CostLimit,
     MaskUnexpectedErrors,
-    OperationInfo,
-    QueryStats,
-    RefuseNulCharacters,
 )
 from schema.fastpath import FastQueries
 from schema.mutation import Mutation
@@ -67,13 +64,10 @@ def build_schema() -> strawberry.Schema:
         ],
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
-            OperationInfo,
+            AroundExecution,
             MaskUnexpectedErrors,
-            QueryStats,
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: AddValidationRules(LIMIT_RULES),
-            RefuseNulCharacters,
-            CostLimit,
             FastQueries,
             lambda: ParserCache(maxsize=256),
             BoundedValidation,
