@@ -56,8 +56,8 @@ class AroundExecution(SchemaExtension):
     - report the cost, and with EXPOSE_QUERY_STATS the SQL statements and time, in
       `extensions`.
 
-    One extension, not four: Strawberry's hooks cost about as much per extension as each of
-    these checks (four separate ones took 0.15 ms of a 1.9 ms payment).
+    One extension, not four: Strawberry builds and enters hooks for every extension on every
+    request, and under load that machinery was about 15% of the server's time for payments.
     """
 
     cost: int | None = None
