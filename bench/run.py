@@ -752,7 +752,9 @@ async def run_backend(backend: str, report: Report, cluster: Cluster | None) -> 
         say("  S1, S2 in-process (GraphQL and floor alternated)")
         floor = await open_floor(db.url, db.account_id)
         try:
-            references = await inprocess_s1_s2(db, client, floor, report)
+            # Started as uvicorn starts it (migration check, start-up tuning such as gc.freeze).
+            async with app.router.lifespan_context(app):
+                references = await inprocess_s1_s2(db, client, floor, report)
         finally:
             await floor.close()
 
