@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, bindparam, func, or_, select
+from sqlalchemy import Integer, String, and_, bindparam, func, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
@@ -96,7 +96,8 @@ def _milestone_columns() -> tuple[Any, ...]:
         M.amount,
         M.planned_on,
         M.completed_at,
-        M.completed_at.is_not(None).label("completed"),
+        # Read as the driver's 0/1 (or bool): a Boolean column converts every row on read.
+        type_coerce(M.completed_at.is_not(None), Integer).label("completed"),
         invoiced.label("amount_invoiced"),
         distributed.scalar_subquery().label("amount_paid"),
         discounted.scalar_subquery().label("discount"),

@@ -129,8 +129,9 @@ class _Prepared:
         sync_connection.dispatch.before_cursor_execute(
             sync_connection, None, prepared.sql, tuple(arguments), None, False
         )
-        raw = await connection.get_raw_connection()
-        driver = raw.driver_connection
+        # The pool connection the AsyncConnection holds; get_raw_connection() would spend a
+        # greenlet switch to hand back the same object.
+        driver = sync_connection.connection.driver_connection
         assert driver is not None
         if dialect.name != "sqlite":
             return prepared, await driver.fetch(prepared.sql, *arguments)
