@@ -77,10 +77,9 @@ async def write_in_one_trip(
         async with engine.begin() as connection:
             return await body(ConnectionStatements(connection))
     async with sqlite_writer_lock(engine), engine.connect() as connection:
-        raw = await connection.get_raw_connection()
-        driver: Any = raw.driver_connection
         sync_connection = connection.sync_connection
         assert sync_connection is not None
+        driver: Any = sync_connection.connection.driver_connection
         trip = _SqliteTrip(driver._conn, sync_connection, engine.dialect)
         # Statements are counted for the request; its context goes along to the thread.
         request_context = contextvars.copy_context()
