@@ -134,11 +134,10 @@ class Money(NamedTuple):
     def __str__(self) -> str:
         """Return the amount as a decimal string with the currency's decimals."""
         minor, exponent = self
-        if (
-            exponent == 2 and minor >= 0
-        ):  # the common case, formatted inline: reads format thousands
-            whole, fraction = divmod(minor, 100)
-            return f"{whole}.{fraction:02d}"
+        if exponent == 2 and minor >= 0:
+            # The common case inline (reads format thousands); %-formatting of divmod's pair
+            # measured about a quarter faster than an f-string of its parts.
+            return "%d.%02d" % divmod(minor, 100)  # noqa: UP031
         return format_amount(minor, exponent)
 
 
