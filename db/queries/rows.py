@@ -1,4 +1,4 @@
-"""Running the hot read statements: rows as named tuples, prepared selects on the driver.
+"""Running the hot statements: rows as named tuples, prepared selects and writes on the driver.
 
 A nested screen runs a handful of statements that return thousands of rows. Two costs of
 SQLAlchemy's generic path dominate there, so the read models' batch queries avoid them:
@@ -10,6 +10,10 @@ SQLAlchemy's generic path dominate there, so the read models' batch queries avoi
   need, when an attribute is read: a batch of allocations carries five timestamps a row
   that most screens never show. Statement listeners (the request's statement count, the
   bench's EXPLAIN capture) see it like any other statement.
+
+The hot write, recording a payment, uses the same machinery: a PreparedWrite is an insert or
+update compiled once, run on SQLite's driver inside the caller's transaction (db/statements.py
+runs a whole transaction of them in one trip).
 """
 
 from __future__ import annotations
