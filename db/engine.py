@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 
 from db.stats import count_statement
@@ -48,6 +48,12 @@ def _on_statement(*_args: Any, **_kwargs: Any) -> None:
     count_statement()
 
 
+def announce_statement(connection: Connection, sql: str, arguments: Sequence[Any]) -> None:
+    """Tell the statement listeners (request counts, the bench's EXPLAIN capture) about a
+    statement run on the driver directly, beside SQLAlchemy's own execution."""
+    connection.dispatch.before_cursor_execute(connection, None, sql, tuple(arguments), None, False)
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
     """WAL, a busy timeout, foreign keys, and explicit BEGIN so writers can take the lock first."""
 
@@ -77,7 +83,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         begin = "BEGIN IMMEDIATE" if options.get("sqlite_immediate") else "BEGIN"
         # Straight to the driver: one trip through aiosqlite's thread instead of the three a
         # SQLAlchemy cursor takes (open, execute, close). Counted like any other statement.
-        connection.dispatch.before_cursor_execute(connection, None, begin, (), None, False)
+        announce_statement(connection, begin, ())
         connection.connection.dbapi_connection.run_async(
             lambda driver: driver.execute_fetchall(begin)
         )

@@ -12,6 +12,7 @@ coroutine runs to its end without ever waiting on the event loop.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import sqlite3
 from collections.abc import Callable, Coroutine, Mapping, Sequence
@@ -21,8 +22,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from db.engine import is_sqlite, sqlite_writer_lock
-from db.queries.rows import PreparedSelect, PreparedWrite, execute_together, sqlalchemy_error
+from db.engine import announce_statement, is_sqlite, sqlite_writer_lock
+from db.queries.rows import PreparedSelect, PreparedWrite, select_rows, sqlalchemy_error
 
 T = TypeVar("T")
 Write = tuple[PreparedWrite, Mapping[str, Any]]
@@ -49,10 +50,27 @@ class ConnectionStatements:
         self.connection = connection
 
     async def rows(self, statement: PreparedSelect, parameters: Mapping[str, Any]) -> list[Any]:
-        return await statement.rows_in_transaction(self.connection, parameters)
+        # SQLite's BEGIN IMMEDIATE is already on the connection, so the driver reads inside
+        # it; asyncpg's transaction opens on SQLAlchemy's first statement, so SQLAlchemy reads.
+        if self.connection.dialect.name == "sqlite":
+            return await statement.rows(self.connection, parameters)
+        return await select_rows(self.connection, statement.statement, parameters)
 
     async def execute(self, *writes: Write) -> None:
-        await execute_together(self.connection, writes)
+        if self.connection.dialect.name != "sqlite":
+            for statement, parameters in writes:
+                await statement.execute(self.connection, parameters)
+            return
+        # aiosqlite runs a connection's statements in order on its own thread: queued
+        # together, they go through in one pass. After a failed write the later ones still
+        # run, and the transaction rolls them all back.
+        outcomes = await asyncio.gather(
+            *(statement.execute(self.connection, parameters) for statement, parameters in writes),
+            return_exceptions=True,
+        )
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
 
     async def lock_name(self, name: str) -> None:
         # SQLite needs nothing: its writers hold the database lock from BEGIN IMMEDIATE.
@@ -121,9 +139,7 @@ class _SqliteTrip:
         """Nothing to do: the transaction holds the database's write lock."""
 
     def _run(self, sql: str, arguments: Sequence[Any]) -> list[Any]:
-        self.events.dispatch.before_cursor_execute(
-            self.events, None, sql, tuple(arguments), None, False
-        )
+        announce_statement(self.events, sql, arguments)
         try:
             return self.connection.execute(sql, arguments).fetchall()
         except sqlite3.Error as error:

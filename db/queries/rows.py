@@ -18,7 +18,6 @@ runs a whole transaction of them in one trip).
 
 from __future__ import annotations
 
-import asyncio
 import re
 import sqlite3
 from collections import namedtuple
@@ -33,6 +32,8 @@ from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement, Executable, Select
 from sqlalchemy.sql.dml import UpdateBase
+
+from db.engine import announce_statement
 
 Processor = Callable[[Any], Any] | None
 
@@ -130,9 +131,7 @@ class _Prepared:
         arguments = prepared.arguments(parameters)
         sync_connection = connection.sync_connection
         assert sync_connection is not None
-        sync_connection.dispatch.before_cursor_execute(
-            sync_connection, None, prepared.sql, tuple(arguments), None, False
-        )
+        announce_statement(sync_connection, prepared.sql, arguments)
         # The pool connection the AsyncConnection holds; get_raw_connection() would spend a
         # greenlet switch to hand back the same object.
         driver = sync_connection.connection.driver_connection
@@ -162,25 +161,13 @@ class PreparedSelect(_Prepared):
         make = prepared.make_row
         return [make(row) for row in fetched]
 
-    async def rows_in_transaction(
-        self, connection: AsyncConnection, parameters: Mapping[str, Any]
-    ) -> list[Any]:
-        """Return the rows read inside the connection's write transaction.
-
-        SQLite's BEGIN IMMEDIATE is already on the connection, so the driver runs the select in
-        it. asyncpg's transaction opens on SQLAlchemy's first statement: SQLAlchemy runs it.
-        """
-        if connection.dialect.name == "sqlite":
-            return await self.rows(connection, parameters)
-        return await select_rows(connection, self.statement, parameters)
-
 
 class PreparedWrite(_Prepared):
     """An insert or update built once, run in the connection's write transaction.
 
     On SQLite it goes to the driver in one round trip through aiosqlite's thread, where
-    SQLAlchemy's cursor wrapper takes several; on PostgreSQL SQLAlchemy runs it (see
-    `rows_in_transaction`).
+    SQLAlchemy's cursor wrapper takes several; on PostgreSQL SQLAlchemy runs it, because
+    asyncpg's transaction opens on SQLAlchemy's first statement.
     """
 
     def __init__(self, statement: UpdateBase, *, columns: Sequence[str] | None = None) -> None:
@@ -217,25 +204,3 @@ def _converted(index: int, convert: Callable[[Any], Any]) -> property:
         return convert(tuple.__getitem__(row, index))
 
     return property(read)
-
-
-async def execute_together(
-    connection: AsyncConnection, writes: Sequence[tuple[PreparedWrite, Mapping[str, Any]]]
-) -> None:
-    """Run the writes in order in the connection's transaction; raise the first one's error.
-
-    aiosqlite runs one connection's statements in order on its own thread, so writes queued
-    together go through in one pass instead of a round trip each. After a failed write the
-    later ones still run, and the caller's transaction rolls them all back.
-    """
-    if connection.dialect.name != "sqlite":
-        for prepared, parameters in writes:
-            await prepared.execute(connection, parameters)
-        return
-    outcomes = await asyncio.gather(
-        *(prepared.execute(connection, parameters) for prepared, parameters in writes),
-        return_exceptions=True,
-    )
-    for outcome in outcomes:
-        if isinstance(outcome, BaseException):
-            raise outcome

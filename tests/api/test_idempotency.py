@@ -23,14 +23,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from db.tables import Allocation, IdempotencyRecord, Payment
+from tests.api.billing_helpers import CREATE_PROJECT, USER_ERRORS
 from tests.conftest import Api
-
-USER_ERRORS = "userErrors { field code message }"
-
-CREATE_PROJECT = f"""
-mutation($input: CreateProjectInput!) {{
-  createProject(input: $input) {{ project {{ id }} {USER_ERRORS} }}
-}}"""
 
 CREATE_INVOICE = f"""
 mutation($input: CreateInvoiceInput!) {{

@@ -43,9 +43,9 @@ from db.tables import (
     Project,
 )
 from schema import build_schema
+from tests.api.billing_helpers import USER_ERRORS
 from tests.conftest import Api
 
-USER_ERRORS = "userErrors { field code message }"
 TABLES = (
     Project,
     Milestone,
