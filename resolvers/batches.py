@@ -13,9 +13,9 @@ from typing import Any
 from resolvers.context import RequestContext
 from resolvers.projects import balance_parts
 
-# (GraphQL type, field) -> (loader attribute on Loaders, key attribute on the parent)
-BATCHED_FIELDS: dict[tuple[str, str], tuple[str, str]] = {
-    ("Project", "milestones"): ("milestones_by_project", "id"),
+# (GraphQL type, field) -> (loader attribute on Loaders, key attribute(s) on the parent)
+BATCHED_FIELDS: dict[tuple[str, str], tuple[str, str | tuple[str, ...]]] = {
+    ("Project", "milestones"): ("milestones_by_project", ("id", "currency")),
     ("Project", "balance"): ("balance", "id"),
     ("Project", "invoiceSchedules"): ("schedules_by_project", "id"),
     ("Milestone", "project"): ("project", "project_id"),
@@ -54,8 +54,11 @@ async def load_for_parents(
 
     `selected` names the fields asked for below this one (used by SELECTION_KEYED fields).
     """
-    loader_name, key_attribute = BATCHED_FIELDS[(type_name, field_name)]
-    keys = [getattr(parent, key_attribute) for parent in parents]
+    loader_name, key_attributes = BATCHED_FIELDS[(type_name, field_name)]
+    if isinstance(key_attributes, str):
+        keys = [getattr(parent, key_attributes) for parent in parents]
+    else:
+        keys = [tuple(getattr(parent, name) for name in key_attributes) for parent in parents]
     selection_key = SELECTION_KEYED.get((type_name, field_name))
     if selection_key is not None:
         part = selection_key(selected)

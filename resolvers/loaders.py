@@ -33,6 +33,7 @@ K = TypeVar("K", bound=Hashable)
 
 InvoicePageKey = tuple[str, str | None, Any, int]  # project id, status, keyset, limit
 BalanceKey = tuple[str, frozenset[str]]  # project id, the balance parts asked for
+ProjectKey = tuple[str, str]  # project id, its currency (known to the caller, not read again)
 
 
 class Loaders:
@@ -57,10 +58,8 @@ class Loaders:
         return self._by_id(projects.milestones_by_ids, MilestoneView.from_row)
 
     @cached_property
-    def milestones_by_project(self) -> DataLoader[str, list[MilestoneView]]:
-        return self._grouped(
-            projects.milestones_by_project_ids, "project_ids", MilestoneView.from_row, "project_id"
-        )
+    def milestones_by_project(self) -> DataLoader[ProjectKey, list[MilestoneView]]:
+        return DataLoader[ProjectKey, list[MilestoneView]](load_fn=self._milestones)
 
     @cached_property
     def balance(self) -> DataLoader[BalanceKey, BalanceView | None]:
@@ -204,6 +203,14 @@ class Loaders:
             )
             found.update(((row.id, parts), BalanceView.from_row(row)) for row in rows)
         return [found.get(key) for key in keys]
+
+    async def _milestones(self, keys: list[ProjectKey]) -> list[list[MilestoneView]]:
+        currencies = dict(keys)
+        rows = await self.fetch(projects.milestones_by_project_ids, project_ids=list(currencies))
+        groups = _by_attr(
+            rows, "project_id", lambda row: MilestoneView.from_row(row, currencies[row.project_id])
+        )
+        return [groups.get(project_id, []) for project_id, _ in keys]
 
     async def _invoice_pages(self, keys: list[InvoicePageKey]) -> list[list[InvoiceView]]:
         pages: dict[InvoicePageKey, list[InvoiceView]] = {}

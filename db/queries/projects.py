@@ -101,12 +101,11 @@ def _milestone_columns() -> tuple[Any, ...]:
         invoiced.label("amount_invoiced"),
         distributed.scalar_subquery().label("amount_paid"),
         discounted.scalar_subquery().label("discount"),
-        P.currency,
     )
 
 
 def _milestones_with_currency() -> Any:
-    return select(*_milestone_columns()).join_from(
+    return select(*_milestone_columns(), P.currency).join_from(
         Milestone.__table__,  # type: ignore[attr-defined]
         Project.__table__,  # type: ignore[attr-defined]
         and_(P.account_id == M.account_id, P.id == M.project_id),
@@ -116,7 +115,11 @@ def _milestones_with_currency() -> Any:
 async def milestones_by_project_ids(
     connection: AsyncConnection, *, account_id: str, project_ids: Sequence[str]
 ) -> list[Any]:
-    """Return the milestones of the given projects with their invoiced, paid and discount sums."""
+    """Return the milestones of the given projects with their invoiced, paid and discount sums.
+
+    The rows carry no currency: the caller has the projects, and joining them again made this
+    statement about a tenth slower on SQLite.
+    """
     parameters = {"account_id": account_id, "ids": project_ids}
     return await select_rows(connection, _MILESTONES_BY_PROJECT, parameters)
 
@@ -143,7 +146,7 @@ _PROJECTS_BY_IDS = PreparedSelect(
     select(*PROJECT_COLUMNS).where(P.account_id == ACCOUNT, among(P.id, "ids"))
 )
 _MILESTONES_BY_PROJECT = PreparedSelect(
-    _milestones_with_currency()
+    select(*_milestone_columns())
     .where(M.account_id == ACCOUNT, among(M.project_id, "ids"))
     .order_by(M.project_id, M.position)
 )

@@ -63,7 +63,8 @@ class MilestoneView:
     completed_at = FromRow()
 
     @classmethod
-    def from_row(cls, row: Any) -> MilestoneView:
+    def from_row(cls, row: Any, currency: str | None = None) -> MilestoneView:
+        """Return the view of a milestone row; `currency` is the project's, when not in the row."""
         amount, invoiced, paid, discount = (
             int(row.amount),
             int(row.amount_invoiced),
@@ -83,7 +84,7 @@ class MilestoneView:
             row.name,
             row.trigger,
             row.position,
-            CURRENCY_EXPONENTS[row.currency],
+            CURRENCY_EXPONENTS[currency or row.currency],
             amount,
             invoiced,
             paid,

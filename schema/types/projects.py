@@ -51,7 +51,7 @@ class Project(Node):
 
     @strawberry.field(description="The billing points, in order.")
     async def milestones(self, info: Info[Any, Any]) -> list[Milestone]:
-        return await resolve.milestones_of(info, self.id)  # type: ignore[return-value]
+        return await resolve.milestones_of(info, self)  # type: ignore[arg-type,return-value]
 
     @strawberry.field
     async def balance(self, info: Info[Any, Any]) -> ProjectBalance:
