@@ -193,3 +193,20 @@ async def test_node_resolves_projects_and_milestones(api: Api) -> None:
     assert (await api.gql(query, {"id": milestone["id"]}))["node"]["name"] == "Deposit"
     assert (await api.gql(query, {"id": "prj_unknown"}))["node"] is None
     assert (await api.gql(query, {"id": "nonsense"}))["node"] is None
+
+
+async def test_milestones_of_a_page_are_formatted_in_their_own_projects_currency(
+    api: Api,
+) -> None:
+    for currency, amount in (("USD", "12.5"), ("JPY", "1250"), ("KWD", "1.25")):
+        project = await create_project(api, currency=currency)
+        await add_milestone(api, project["id"], amount=amount)
+    query = """{ projects(first: 10) { nodes {
+      currency milestones { amount amountPaid project { currency } }
+    } } }"""
+    nodes = (await api.gql(query))["projects"]["nodes"]
+    assert {n["currency"]: n["milestones"] for n in nodes} == {
+        "USD": [{"amount": "12.50", "amountPaid": "0.00", "project": {"currency": "USD"}}],
+        "JPY": [{"amount": "1250", "amountPaid": "0", "project": {"currency": "JPY"}}],
+        "KWD": [{"amount": "1.250", "amountPaid": "0.000", "project": {"currency": "KWD"}}],
+    }
