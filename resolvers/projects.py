@@ -46,9 +46,10 @@ async def projects_page(
     return make_page(views, size=size, after=after, count_total=count_total)
 
 
-async def milestones_of(info: Info[Any, Any], project: ProjectView) -> list[MilestoneView]:
-    loader = context_of(info).loaders.milestones_by_project
-    return await loader.load((project.id, project.currency))
+async def milestones_of(
+    info: Info[Any, Any], project_id: str, currency: str
+) -> list[MilestoneView]:
+    return await context_of(info).loaders.milestones_by_project.load((project_id, currency))
 
 
 # The aggregates each ProjectBalance field is computed from; a field not listed needs them all.

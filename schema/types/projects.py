@@ -51,7 +51,8 @@ class Project(Node):
 
     @strawberry.field(description="The billing points, in order.")
     async def milestones(self, info: Info[Any, Any]) -> list[Milestone]:
-        return await resolve.milestones_of(info, self)  # type: ignore[arg-type,return-value]
+        found = await resolve.milestones_of(info, self.id, self.currency)
+        return found  # type: ignore[return-value]
 
     @strawberry.field
     async def balance(self, info: Info[Any, Any]) -> ProjectBalance:

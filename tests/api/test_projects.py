@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
 from db.tables import Milestone, Project
-from tests.conftest import Api
+from tests.conftest import Api, make_app
 
 CREATE_PROJECT = """
 mutation($input: CreateProjectInput!) {
@@ -195,8 +196,9 @@ async def test_node_resolves_projects_and_milestones(api: Api) -> None:
     assert (await api.gql(query, {"id": "nonsense"}))["node"] is None
 
 
+@pytest.mark.parametrize("fast_queries", [True, False], ids=["fast path", "plain path"])
 async def test_milestones_of_a_page_are_formatted_in_their_own_projects_currency(
-    api: Api,
+    api: Api, fast_queries: bool
 ) -> None:
     for currency, amount in (("USD", "12.5"), ("JPY", "1250"), ("KWD", "1.25")):
         project = await create_project(api, currency=currency)
@@ -204,7 +206,12 @@ async def test_milestones_of_a_page_are_formatted_in_their_own_projects_currency
     query = """{ projects(first: 10) { nodes {
       currency milestones { amount amountPaid project { currency } }
     } } }"""
-    nodes = (await api.gql(query))["projects"]["nodes"]
+    transport = httpx.ASGITransport(app=make_app(api.engine, api.clock, fast_queries=fast_queries))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.post(
+            "/graphql", json={"query": query}, headers={"Authorization": f"Bearer {api.read_key}"}
+        )
+    nodes = response.json()["data"]["projects"]["nodes"]
     assert {n["currency"]: n["milestones"] for n in nodes} == {
         "USD": [{"amount": "12.50", "amountPaid": "0.00", "project": {"currency": "USD"}}],
         "JPY": [{"amount": "1250", "amountPaid": "0", "project": {"currency": "JPY"}}],
