@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck pytest migrate seed schema bench bench-large postgres chromium graphiql-assets clean
+.PHONY: run test lint typecheck pytest migrate seed schema bench bench-large bench-shapes postgres chromium graphiql-assets clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,12 @@ bench: $(STAMP) postgres
 # built once into bench/.cache (several minutes), then reused.
 bench-large: $(STAMP) postgres
 	BENCH_LARGE=1 $(BIN)/python -m bench
+
+# The shape suite (bench/shapes.py) at 1, 8 and 32 clients against PostGraphile, payments at 8
+# and 32 clients on both backends, RSS over 100,000 requests; writes bench/shapes_results.json.
+# BENCH_QUICK=1 for a short run.
+bench-shapes: $(STAMP) postgres
+	$(BIN)/python -m bench.shape_run
 
 clean:
 	rm -rf $(VENV) data .cache .pytest_cache .mypy_cache .ruff_cache
