@@ -92,6 +92,9 @@ def _scaled(
             raise fail("must be a whole number: this currency has no decimal places")
         limit = "the currency allows" if code is ErrorCode.INVALID_AMOUNT else "the limit is"
         raise fail(f"has {len(fraction)} decimal places, but {limit} at most {places}")
+    whole = whole.lstrip("0") or "0"  # int() of thousands of digits raises, and is slow
+    if len(whole) > MAX_INTEGER_DIGITS:
+        raise fail(f"is too large: at most {MAX_INTEGER_DIGITS} digits before the decimal point")
     magnitude = int(whole + fraction.ljust(places, "0"))
     return -magnitude if sign else magnitude
 
