@@ -41,7 +41,7 @@ def decode_json_body(raw: bytes) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise BadRequest(f"The body is not valid UTF-8 (byte {error.start}).") from None
+        raise BadRequest(f"The body is not JSON: not UTF-8 at byte {error.start}.") from None
     try:
         value = json.loads(text, parse_int=_bounded_int, parse_constant=_no_constant)
     except json.JSONDecodeError as error:

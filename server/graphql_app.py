@@ -24,7 +24,7 @@ from schema import build_schema
 from server.auth import caller_of, unauthorized
 from server.bodies import BadRequest, decode_json_body, graphql_error_response
 from server.graphiql import GraphiQLPage
-from server.observability import request_info
+from server.observability import BodyTooLarge, request_info
 from server.state import AppState
 
 CALLER_SCOPE_KEY = "milestone_billing.caller"
@@ -150,7 +150,7 @@ class GraphQLEndpoint:
         try:
             await self._answer(request, scope, receive, send_tracking)
         except Exception as error:  # every answer is JSON with a code, even a failure's
-            if started:
+            if started or isinstance(error, BodyTooLarge):  # the 413 is answered outside
                 raise
             await unexpected_failure(error)(scope, receive, send)
 

@@ -19,7 +19,7 @@ from resolvers.views import MilestoneView
 from schema.documents import unstorable_text
 from server.auth import CHALLENGE, UNAUTHORIZED_MESSAGE, caller_of
 from server.bodies import BadRequest, decode_json_body
-from server.observability import request_info
+from server.observability import BodyTooLarge, request_info
 from server.state import AppState
 
 logger = logging.getLogger("milestone_billing.errors")
@@ -86,6 +86,8 @@ async def distribute_milestone_payments(request: Request) -> JSONResponse:
     try:
         return await _distribute(request)
     except Exception as error:
+        if isinstance(error, BodyTooLarge):  # answered 413 by BodyLimitMiddleware
+            raise
         if is_unavailable(error):
             logger.warning("database unavailable (request %s): %r", request_id_var.get(), error)
             response = error_response(
