@@ -17,6 +17,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
@@ -61,8 +62,10 @@ class FieldLevels(FragmentMeasure):
                 levels = 1 + self.of_selections(selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):
                 levels = self.of_spread(selection)
-            else:
+            elif isinstance(selection, InlineFragmentNode):
                 levels = self.of_selections(selection.selection_set)
+            else:
+                continue
             deepest = max(deepest, levels)
         return deepest
 
@@ -78,7 +81,8 @@ class AliasCount(FragmentMeasure):
                 continue
             if isinstance(selection, FieldNode) and selection.alias:
                 total += 1
-            total += self.of_selections(selection.selection_set)
+            if isinstance(selection, FieldNode | InlineFragmentNode):
+                total += self.of_selections(selection.selection_set)
         return total
 
 
