@@ -11,17 +11,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Numeric
+from sqlalchemy import String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import TypeDecorator
 
 _HALF = 1_000_000_000
 
 
-class exact_sum(FunctionElement[Any]):  # noqa: N801 (SQL function names are lower case)
+class ExactInteger(TypeDecorator[int]):
+    """An integer that arrives as a Decimal (PostgreSQL) or as text (SQLite)."""
+
+    impl = String  # no conversion on the way in; int() below takes either
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Any) -> int | None:
+        return None if value is None else int(value)
+
+
+class exact_sum(FunctionElement[int]):  # noqa: N801 (SQL function names are lower case)
     """SUM(x) of non-negative integers, exact however large the total."""
 
-    type = Numeric()
+    type = ExactInteger()
     name = "exact_sum"
     inherit_cache = True
 
