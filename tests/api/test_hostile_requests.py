@@ -287,6 +287,11 @@ async def test_node_answers_for_every_type_that_implements_node(demo_api: Api) -
     assert set(found) == possible
 
 
+PROCESS_DUE_ON = (
+    "mutation { processDueInvoiceSchedules(input: {asOf: $d}) { userErrors { code } } }"
+)
+
+
 @pytest.mark.parametrize(
     "value", ["20260101", "2026-W01-1", "2026-02-30", "1899-12-31", "2201-01-01", "2026-1-1"]
 )
@@ -301,11 +306,7 @@ async def test_dates_are_iso_calendar_days_in_a_sane_range(api: Api, value: str)
     [error] = body["errors"]
     assert error["extensions"]["code"] == "INVALID"
     assert "$d" in error["message"]
-    literal = await api.post(
-        f'mutation {{ processDueInvoiceSchedules(input: {{asOf: "{value}"}}) {{ userErrors {{ code }} }} }}'
-    )
+    literal = await api.post(PROCESS_DUE_ON.replace("$d", f'"{value}"'))
     assert literal.json()["errors"][0]["extensions"]["code"] == "INVALID"
-    ok = await api.post(
-        'mutation { processDueInvoiceSchedules(input: {asOf: "2026-03-01"}) { userErrors { code } } }'
-    )
+    ok = await api.post(PROCESS_DUE_ON.replace("$d", '"2026-03-01"'))
     assert ok.json()["data"]["processDueInvoiceSchedules"]["userErrors"] == []
