@@ -7,7 +7,7 @@ input that cannot be represented exactly is rejected with a DomainError.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
@@ -92,6 +92,9 @@ def _scaled(
             raise fail("must be a whole number: this currency has no decimal places")
         limit = "the currency allows" if code is ErrorCode.INVALID_AMOUNT else "the limit is"
         raise fail(f"has {len(fraction)} decimal places, but {limit} at most {places}")
+    whole = whole.lstrip("0") or "0"  # int() of thousands of digits raises, and is slow
+    if len(whole) > MAX_INTEGER_DIGITS:
+        raise fail(f"is too large: at most {MAX_INTEGER_DIGITS} digits before the decimal point")
     magnitude = int(whole + fraction.ljust(places, "0"))
     return -magnitude if sign else magnitude
 
@@ -185,3 +188,17 @@ def split_by_percentages(total: int, percentages: Sequence[Decimal]) -> list[int
             f"Percentages must add up to exactly 100, not {sum(percentages, Decimal(0))}.",
         )
     return split_by_weights(total, percentages)
+
+
+def checked_total(amounts: Iterable[int], *, exponent: int, field: str | list[str]) -> int:
+    """Return the sum of `amounts`, refused with INVALID_AMOUNT past the digits an amount may
+    have: every stored total then stays below 10**18, and no sum of them overflows 64 bits."""
+    total = sum(amounts)
+    if total >= 10 ** (MAX_INTEGER_DIGITS + exponent):
+        raise DomainError(
+            ErrorCode.INVALID_AMOUNT,
+            field,
+            f"The total would be too large: at most {MAX_INTEGER_DIGITS} digits before the "
+            "decimal point.",
+        )
+    return total

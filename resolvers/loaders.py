@@ -115,6 +115,10 @@ class Loaders:
         )
 
     @cached_property
+    def schedule_item(self) -> DataLoader[str, ScheduleItemView | None]:
+        return self._by_id(schedules.items_by_ids, ScheduleItemView.from_row)
+
+    @cached_property
     def schedule_item_by_milestone(self) -> DataLoader[str, ScheduleItemView | None]:
         return self._by_id(
             schedules.items_by_milestone_ids,

@@ -17,6 +17,7 @@ LOADERS_BY_PREFIX: dict[str, NodeLoader] = {
     "ms": projects.milestone,
     "inv": invoices.invoice,
     "is": schedules.schedule,
+    "isi": schedules.schedule_item,
     "pay": payments.payment,
     "item": payments.allocation,
 }

@@ -35,6 +35,10 @@ async def items_of(info: Info[Any, Any], schedule_id: str) -> list[ScheduleItemV
     return await context_of(info).loaders.schedule_items.load(schedule_id)
 
 
+async def schedule_item(info: Info[Any, Any], id_: str) -> ScheduleItemView | None:
+    return await context_of(info).loaders.schedule_item.load(id_)
+
+
 async def item_of_milestone(info: Info[Any, Any], milestone_id: str) -> ScheduleItemView | None:
     return await context_of(info).loaders.schedule_item_by_milestone.load(milestone_id)
 

@@ -8,10 +8,8 @@ from typing import Any
 import strawberry
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
 )
 from strawberry.schema.config import StrawberryConfig
 
@@ -21,6 +19,7 @@ from schema.extensions import (
     MaskUnexpectedErrors,
 )
 from schema.fastpath import FastQueries
+from schema.limits import limit_rules
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALAR_MAP
@@ -33,12 +32,10 @@ MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
 
-# Strawberry's depth and alias limiters, their rules built once: made per request, each
-# builds new rule classes, and BoundedValidation validates a document only once anyway.
-LIMIT_RULES = [
-    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-]
+# Depth and alias rules that read each fragment once (Strawberry's limiters expand every
+# spread, exponential in a chain of fragments); built once, BoundedValidation validates a
+# document only once anyway.
+LIMIT_RULES = limit_rules(max_depth=MAX_DEPTH, max_aliases=MAX_ALIASES)
 
 
 class BillingSchema(strawberry.Schema):

@@ -2,7 +2,9 @@
 
 Each field costs 1. A connection with `first: N` multiplies what is under its edges/nodes by N
 (20 when `first` is not given); a plain list (a project's milestones, an invoice's lines)
-multiplies what is under it by a fixed estimate of 10. Fragments count as if inlined.
+multiplies what is under it by a fixed estimate of 10. Fragments count as if inlined, but
+each fragment is costed once per page size and remembered: a chain of fragments that spread
+the previous one twice would otherwise take 2**n steps to cost.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class _Walker:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
+        self.fragment_costs: dict[tuple[str, int], int] = {}
+        self.in_progress: set[str] = set()  # a cycle is refused by validation
 
     def selection_cost(
         self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None, page: int
@@ -57,11 +61,22 @@ class _Walker:
                 inner = self.schema.get_type(type_name) if type_name else parent
                 total += self.selection_cost(selection.selection_set, inner, page)
             elif isinstance(selection, FragmentSpreadNode):
-                fragment = self.fragments.get(selection.name.value)
-                if fragment is not None:
-                    inner = self.schema.get_type(fragment.type_condition.name.value)
-                    total += self.selection_cost(fragment.selection_set, inner, page)
+                total += self.fragment_cost(selection.name.value, page)
         return total
+
+    def fragment_cost(self, name: str, page: int) -> int:
+        key = (name, page)
+        if key in self.fragment_costs:
+            return self.fragment_costs[key]
+        fragment = self.fragments.get(name)
+        if fragment is None or name in self.in_progress:
+            return 0
+        self.in_progress.add(name)
+        inner = self.schema.get_type(fragment.type_condition.name.value)
+        cost = self.selection_cost(fragment.selection_set, inner, page)
+        self.in_progress.discard(name)
+        self.fragment_costs[key] = cost
+        return cost
 
     def field_cost(self, node: FieldNode, parent: GraphQLNamedType | None, page: int) -> int:
         fields = getattr(parent, "fields", None) if parent is not None else None

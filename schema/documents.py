@@ -20,6 +20,8 @@ from graphql import (
 )
 from strawberry.schema.schema import validate_document
 
+from domain.validation import UNSTORABLE_TEXT
+
 MAX_SELECTIONS = 300
 MAX_FRAGMENTS = 50
 CACHE_SIZE = 256
@@ -96,12 +98,21 @@ class _Facts(Visitor):
         self.has_nul = self.has_nul or "\x00" in node.value
 
 
-def has_nul(value: Any) -> bool:
-    """Return whether a NUL character hides anywhere in a JSON value (the variables)."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(has_nul(k) or has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(has_nul(item) for item in value)
-    return False
+def unstorable_text(value: Any, path: str = "$") -> str | None:
+    """Return where a NUL character or a lone surrogate hides in a JSON value (the
+    variables), as a path like `$input.name`, or None. Neither can be stored (PostgreSQL
+    refuses both, SQLite's driver cannot encode a surrogate) or sent back as UTF-8."""
+    stack = [(path, value)]
+    while stack:  # no recursion: the body's nesting is bounded, but not by much
+        where, item = stack.pop()
+        if isinstance(item, str):
+            if UNSTORABLE_TEXT.search(item):
+                return where
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                if UNSTORABLE_TEXT.search(str(key)):
+                    return where
+                stack.append((f"{where}.{key}" if where != "$" else f"${key}", child))
+        elif isinstance(item, list | tuple):
+            stack.extend((f"{where}[{index}]", child) for index, child in enumerate(item))
+    return None

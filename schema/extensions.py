@@ -14,9 +14,10 @@ from graphql import (
 )
 from strawberry.extensions import MaskErrors, SchemaExtension
 
+from db.errors import is_unavailable
 from resolvers.context import request_id_var
 from schema.cost import MAX_COST, query_cost
-from schema.documents import NUL_MESSAGE, document_errors, has_nul, select_operation
+from schema.documents import document_errors, select_operation, unstorable_text
 
 logger = logging.getLogger("milestone_billing.errors")
 
@@ -42,7 +43,8 @@ class MaskUnexpectedErrors(MaskErrors):
             exc_info=error.original_error,
         )
         masked = super().anonymise_error(error)
-        masked.extensions = {"code": "INTERNAL", "requestId": request_id}
+        code = "SERVICE_UNAVAILABLE" if is_unavailable(error.original_error) else "INTERNAL"
+        masked.extensions = {"code": code, "requestId": request_id}
         return masked
 
 
@@ -50,8 +52,11 @@ class AroundExecution(SchemaExtension):
     """Everything done around executing an operation, in this order:
 
     - name the operation (and later its kinds of errors) for the request log and metrics;
-    - refuse NUL characters in the variables: PostgreSQL cannot store or compare one (a NUL
-      in the document's own literals is refused with its validation);
+    - refuse a document of several operations without `operationName` (GraphQL over HTTP:
+      never guess which one was meant), or one naming an operation it does not have;
+    - refuse NUL characters and lone surrogates in the variables: neither can be stored or
+      sent back as UTF-8 (in the document's own literals, validation and the parser refuse
+      them);
     - refuse, before anything runs, an operation whose static cost is over the limit;
     - report the cost, and with EXPOSE_QUERY_STATS the SQL statements and time, in
       `extensions`.
@@ -67,8 +72,15 @@ class AroundExecution(SchemaExtension):
         info = getattr(context.context, "extra", {}).get("request_info")
         if info is not None:
             _name_operation(context, info)
-        if context.result is None and has_nul(context.variables):
-            context.result = _refusal(NUL_MESSAGE, {"code": "INVALID"})
+        if context.result is None:
+            context.result = _operation_refusal(context)
+        unstorable = unstorable_text(context.variables) if context.result is None else None
+        if unstorable is not None:
+            context.result = _refusal(
+                f"Variable {unstorable} holds a NUL character (\\u0000) or a lone surrogate "
+                "(\\ud800-\\udfff): text must be valid Unicode without NUL.",
+                {"code": "INVALID", "field": unstorable},
+            )
         if context.result is None:
             self.cost = _cost(context)
             if self.cost is not None and self.cost > MAX_COST:
@@ -122,6 +134,20 @@ def _cost(context: Any) -> int | None:
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     return query_cost(context.schema._schema, operation, fragments, context.variables)
+
+
+def _operation_refusal(context: Any) -> GraphQLExecutionResult | None:
+    """Return the refusal of a request that does not say which one operation to run."""
+    document = context.graphql_document
+    # Strawberry's `operation_name` falls back to the first operation's: read what was sent.
+    name = context._provided_operation_name
+    if document is None or select_operation(document, name) is not None:
+        return None
+    if name is None:
+        message = "The document has several operations: say which to run in `operationName`."
+    else:
+        message = f"The document has no operation named {name!r}."
+    return _refusal(message, {"code": "BAD_REQUEST"})
 
 
 def _refusal(message: str, extensions: dict[str, Any]) -> GraphQLExecutionResult:

@@ -7,19 +7,30 @@ amount with a userError naming the field, which a scalar error could not do.
 
 from __future__ import annotations
 
+import datetime
+import re
 from typing import Any, NewType
 
 import strawberry
-from graphql import FloatValueNode, IntValueNode, StringValueNode, ValueNode
+from graphql import (
+    FloatValueNode,
+    GraphQLError,
+    IntValueNode,
+    StringValueNode,
+    ValueNode,
+    print_ast,
+)
 
 Decimal = NewType("Decimal", str)
+MAX_LITERAL_DIGITS = 100
 
 
 def _parse_literal(node: ValueNode, _variables: Any = None) -> Any:
     if isinstance(node, StringValueNode | FloatValueNode):
         return node.value  # a float literal keeps its exact text
     if isinstance(node, IntValueNode):
-        return int(node.value)
+        # Thousands of digits would make int() raise: the domain refuses the text as too large.
+        return int(node.value) if len(node.value) <= MAX_LITERAL_DIGITS else node.value
     return node  # anything else reaches the domain and is refused there with its field
 
 
@@ -48,3 +59,44 @@ PERCENTAGE_SCALAR = strawberry.scalar(
 )
 
 SCALAR_MAP[Percentage] = PERCENTAGE_SCALAR
+
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2200, 12, 31)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_date(value: Any) -> datetime.date:
+    """Return the calendar date `YYYY-MM-DD` between 1900 and 2200, or raise INVALID.
+
+    Python's fromisoformat also reads `20260101` and `2026-W01-1`, and any year from 1:
+    a date outside a billing system's plausible range is a typo, not a plan.
+    """
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise _invalid_date(f"A date is written YYYY-MM-DD, such as 2026-03-01, not {value!r}.")
+    try:
+        parsed = datetime.date.fromisoformat(value)
+    except ValueError:
+        raise _invalid_date(f"{value} is not a day of the calendar.") from None
+    if not EARLIEST_DATE <= parsed <= LATEST_DATE:
+        raise _invalid_date(f"A date must be between {EARLIEST_DATE} and {LATEST_DATE}.")
+    return parsed
+
+
+def _invalid_date(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "INVALID"})
+
+
+def _parse_date_literal(node: ValueNode, _variables: Any = None) -> datetime.date:
+    return parse_date(node.value if isinstance(node, StringValueNode) else print_ast(node))
+
+
+SCALAR_MAP[datetime.date] = strawberry.scalar(
+    name="Date",
+    description=(
+        "A calendar date, `YYYY-MM-DD` (ISO 8601's extended form only), between "
+        f"{EARLIEST_DATE} and {LATEST_DATE}."
+    ),
+    serialize=datetime.date.isoformat,
+    parse_value=parse_date,
+    parse_literal=_parse_date_literal,
+)

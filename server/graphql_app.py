@@ -2,25 +2,56 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
+from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
+from db.errors import is_unavailable
 from db.stats import start_counting
 from domain.context import Caller
 from resolvers.context import RequestContext, request_id_var
 from schema import build_schema
 from server.auth import caller_of, unauthorized
+from server.bodies import BadRequest, decode_json_body, graphql_error_response
 from server.graphiql import GraphiQLPage
-from server.observability import request_info
+from server.observability import BodyTooLarge, request_info
 from server.state import AppState
 
 CALLER_SCOPE_KEY = "milestone_billing.caller"
+UNEXPECTED = "Unexpected error."
+UNAVAILABLE = "The database is not answering; try again shortly."
+# Errors that graphql-core or Strawberry raise without a code get one from their kind, so a
+# client can always branch on `extensions.code`.
+SYNTAX_CODES = (
+    ("tokens", "QUERY_TOO_LARGE"),
+    ("nested too deeply", "QUERY_TOO_DEEP"),
+)
+
+logger = logging.getLogger("milestone_billing.errors")
+
+
+def default_code(error: GraphQLError) -> str:
+    """Return the code of an error raised without one: the code of the error it wraps (a
+    scalar's refusal inside a variable's), else by its kind and when it happened."""
+    inherited = getattr(error.original_error, "extensions", None) or {}
+    if inherited.get("code"):
+        return str(inherited["code"])
+    if isinstance(error, GraphQLSyntaxError):
+        message = error.message
+        return next(
+            (code for part, code in SYNTAX_CODES if part in message), "GRAPHQL_PARSE_FAILED"
+        )
+    return "INVALID" if error.path else "GRAPHQL_VALIDATION_FAILED"
 
 
 class BillingGraphQL(GraphQL[RequestContext, None]):
@@ -33,9 +64,47 @@ class BillingGraphQL(GraphQL[RequestContext, None]):
         """GraphiQL from this server's own checked files, or Strawberry's CDN page."""
         return self.ide.response(request)
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's view, with its plain-text refusals (bad body, no query) as JSON."""
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as error:
+            response = graphql_error_response(error.status_code, "BAD_REQUEST", error.reason)
+        await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Strict JSON: UTF-8, bounded nesting and number lengths (see server.bodies)."""
+        try:
+            return decode_json_body(data.encode() if isinstance(data, str) else data)
+        except BadRequest as error:
+            raise HTTPException(400, error.message) from None
+
     def encode_json(self, data: object) -> bytes:
-        """Encode responses with orjson: several times faster than json for 50 KB answers."""
-        return orjson.dumps(data)
+        """Encode responses with orjson: several times faster than json for 50 KB answers.
+
+        A value orjson cannot encode exactly (an integer past 64 bits, a lone surrogate) is a
+        bug to log, and the client gets a masked error with the request id, not a bare 500:
+        the operation may already have committed.
+        """
+        try:
+            return orjson.dumps(data)
+        except (orjson.JSONEncodeError, TypeError):
+            request_id = request_id_var.get()
+            logger.exception("cannot encode the response (request %s)", request_id)
+            masked = {
+                "message": UNEXPECTED,
+                "extensions": {"code": "INTERNAL", "requestId": request_id},
+            }
+            return orjson.dumps({"data": None, "errors": [masked]})
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """Strawberry's result, with a code on every error that was raised without one."""
+        for error in result.errors or ():
+            if not (error.extensions or {}).get("code"):
+                error.extensions = {**(error.extensions or {}), "code": default_code(error)}
+        return await super().process_result(request, result)
 
     async def get_context(self, request: Request, response: Any) -> RequestContext:  # type: ignore[override]
         caller: Caller = request.scope[CALLER_SCOPE_KEY]
@@ -71,6 +140,21 @@ class GraphQLEndpoint:
             return
         scope["milestone_billing.started"] = time.perf_counter()
         scope["milestone_billing.statements"] = start_counting()
+        started = False
+
+        async def send_tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self._answer(request, scope, receive, send_tracking)
+        except Exception as error:  # every answer is JSON with a code, even a failure's
+            if started or isinstance(error, BodyTooLarge):  # the 413 is answered outside
+                raise
+            await unexpected_failure(error)(scope, receive, send)
+
+    async def _answer(self, request: Request, scope: Scope, receive: Receive, send: Send) -> None:
         caller = await caller_of(request, self.state)
         if caller is None:
             response: Response = unauthorized()
@@ -79,3 +163,13 @@ class GraphQLEndpoint:
         scope[CALLER_SCOPE_KEY] = caller
         request_info(scope)["account_id"] = caller.account_id
         await self.graphql(scope, receive, send)
+
+
+def unexpected_failure(error: Exception) -> Response:
+    """Return the JSON answer to an exception outside any resolver: 503 when the database
+    cannot be reached, else a masked 500; both carry the request id."""
+    if is_unavailable(error):
+        logger.warning("database unavailable (request %s): %r", request_id_var.get(), error)
+        return graphql_error_response(503, "SERVICE_UNAVAILABLE", UNAVAILABLE, {"Retry-After": "5"})
+    logger.error("unexpected error (request %s)", request_id_var.get(), exc_info=error)
+    return graphql_error_response(500, "INTERNAL", UNEXPECTED)

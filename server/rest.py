@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import logging
 import re
 from typing import Any
 
@@ -10,14 +10,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from db.engine import read_connection, write_session
+from db.errors import is_unavailable
 from db.queries.projects import milestones_by_ids
 from domain.errors import DomainError, ErrorCode
 from domain.payments.distribution import DistributionInput, distribute_milestone_payment
+from resolvers.context import request_id_var
 from resolvers.views import MilestoneView
+from schema.documents import unstorable_text
 from server.auth import CHALLENGE, UNAUTHORIZED_MESSAGE, caller_of
-from server.observability import request_info
+from server.bodies import BadRequest, decode_json_body
+from server.observability import BodyTooLarge, request_info
 from server.state import AppState
 
+logger = logging.getLogger("milestone_billing.errors")
 STATUS_BY_CODE = {ErrorCode.NOT_FOUND: 404, ErrorCode.INVALID_STATE: 409}
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
@@ -27,9 +32,10 @@ def _snake(field: list[str] | None) -> list[str] | None:
 
 
 def error_response(status: int, code: str, field: list[str] | None, message: str) -> JSONResponse:
-    return JSONResponse(
-        {"errors": [{"code": code, "field": field, "message": message}]}, status_code=status
-    )
+    error = {"code": code, "field": field, "message": message}
+    if status >= 500:
+        error["request_id"] = request_id_var.get()
+    return JSONResponse({"errors": [error]}, status_code=status)
 
 
 def _parse(body: Any) -> tuple[str, list[DistributionInput] | None, bool]:
@@ -76,6 +82,24 @@ def _milestone_json(view: MilestoneView) -> dict[str, Any]:
 
 
 async def distribute_milestone_payments(request: Request) -> JSONResponse:
+    """The route: its answer, or a JSON 503 / 500 carrying the request id when it failed."""
+    try:
+        return await _distribute(request)
+    except Exception as error:
+        if isinstance(error, BodyTooLarge):  # answered 413 by BodyLimitMiddleware
+            raise
+        if is_unavailable(error):
+            logger.warning("database unavailable (request %s): %r", request_id_var.get(), error)
+            response = error_response(
+                503, "SERVICE_UNAVAILABLE", None, "The database is not answering; try again."
+            )
+            response.headers["Retry-After"] = "5"
+            return response
+        logger.error("unexpected error (request %s)", request_id_var.get(), exc_info=error)
+        return error_response(500, "INTERNAL", None, "Unexpected error.")
+
+
+async def _distribute(request: Request) -> JSONResponse:
     state: AppState = request.app.state.milestone_billing
     caller = await caller_of(request, state)
     if caller is None:
@@ -86,9 +110,13 @@ async def distribute_milestone_payments(request: Request) -> JSONResponse:
     if not caller.can_write:
         return error_response(403, "FORBIDDEN", None, "This API key is read-only.")
     try:
-        body = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return error_response(400, "INVALID", None, "The body is not valid JSON.")
+        body = decode_json_body(await request.body())
+    except BadRequest as error:
+        return error_response(400, "INVALID", None, error.message)
+    unstorable = unstorable_text(body)
+    if unstorable is not None:
+        message = "Text must be valid Unicode without NUL or lone surrogates."
+        return error_response(422, "INVALID", [unstorable.lstrip("$")], message)
     try:
         invoice_id, distributions, proportional = _parse(body)
         async with write_session(state.engine) as session:

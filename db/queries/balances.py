@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from db.queries.keys import among
 from db.queries.projects import ACCOUNT, ISSUED_STATUSES
 from db.queries.rows import PreparedSelect, is_one_of, select_rows
+from db.queries.sums import exact_sum
 from db.tables import Invoice, InvoiceLine, Project
 from db.tables.columns import I, L, M, P
 
@@ -50,7 +51,7 @@ def _balances(parts: frozenset[str]) -> PreparedSelect:
     account_id = ACCOUNT
     today = bindparam("today", type_=Date)
     scheduled = (
-        select(M.project_id, func.sum(M.amount).label("scheduled"))
+        select(M.project_id, exact_sum(M.amount).label("scheduled"))
         .where(M.account_id == account_id, among(M.project_id, "ids"))
         .group_by(M.project_id)
         .subquery()
@@ -59,10 +60,10 @@ def _balances(parts: frozenset[str]) -> PreparedSelect:
     invoiced = (
         select(
             I.project_id,
-            func.sum(I.total).label("invoiced"),
-            func.sum(I.amount_paid).label("paid"),
-            func.sum(I.discount).label("discount"),
-            func.sum(
+            exact_sum(I.total).label("invoiced"),
+            exact_sum(I.amount_paid).label("paid"),
+            exact_sum(I.discount).label("discount"),
+            exact_sum(
                 case(
                     (and_(is_one_of(I.status, UNPAID_STATUSES), I.due_on < today), open_balance),
                     else_=0,
@@ -78,7 +79,7 @@ def _balances(parts: frozenset[str]) -> PreparedSelect:
         .subquery()
     )
     billed_milestones = (
-        select(I.project_id, func.sum(L.amount).label("billed"))
+        select(I.project_id, exact_sum(L.amount).label("billed"))
         .join_from(
             Invoice.__table__,  # type: ignore[attr-defined]
             InvoiceLine.__table__,  # type: ignore[attr-defined]
@@ -116,3 +117,18 @@ def _balances(parts: frozenset[str]) -> PreparedSelect:
         if part in parts:
             statement = statement.outerjoin(subquery, subquery.c.project_id == P.id)
     return PreparedSelect(statement.where(P.account_id == account_id, among(P.id, "ids")))
+
+
+async def project_totals(connection: Any, *, account_id: str, project_id: str) -> tuple[int, int]:
+    """Return a project's scheduled (milestone amounts) and invoiced (non-void invoice
+    subtotals, drafts included) sums, exactly."""
+    scheduled = select(func.coalesce(exact_sum(M.amount), 0)).where(
+        M.account_id == account_id, M.project_id == project_id
+    )
+    invoiced = select(func.coalesce(exact_sum(I.subtotal), 0)).where(
+        I.account_id == account_id, I.project_id == project_id, I.status != "VOID"
+    )
+    row = (
+        await connection.execute(select(scheduled.scalar_subquery(), invoiced.scalar_subquery()))
+    ).one()
+    return int(row[0]), int(row[1])

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from db.queries.keys import among
 from db.queries.projects import ACCOUNT, ISSUED_STATUSES, after_keyset
 from db.queries.rows import PreparedSelect, is_one_of, select_rows
+from db.queries.sums import exact_sum
 from db.tables import Invoice, InvoiceLine, Project
 from db.tables.columns import I, L, P
 
@@ -153,8 +154,8 @@ async def progress_by_invoice_ids(
             and_(func.length(E.number) == func.length(I.number), E.number < I.number),
         ),
     )
-    invoiced_before = select(func.coalesce(func.sum(E.total), 0)).where(before).scalar_subquery()
-    paid_before = select(func.coalesce(func.sum(E.amount_paid), 0)).where(before).scalar_subquery()
+    invoiced_before = select(func.coalesce(exact_sum(E.total), 0)).where(before).scalar_subquery()
+    paid_before = select(func.coalesce(exact_sum(E.amount_paid), 0)).where(before).scalar_subquery()
     statement = (
         select(
             I.id,

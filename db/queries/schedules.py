@@ -110,3 +110,11 @@ async def items_by_milestone_ids(
     """Return the schedule item of each of these milestones (at most one each)."""
     statement = _items().where(SI.account_id == account_id, among(SI.milestone_id, "ids"))
     return await select_rows(connection, statement, {"ids": milestone_ids})
+
+
+async def items_by_ids(
+    connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
+) -> list[Any]:
+    """Return the account's schedule items among `ids` (for node(id:))."""
+    statement = _items().where(SI.account_id == account_id, among(SI.id, "ids"))
+    return await select_rows(connection, statement, {"ids": ids})

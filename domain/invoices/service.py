@@ -15,9 +15,10 @@ from domain.errors import DomainError, ErrorCode
 from domain.ids import new_id
 from domain.invoices.rules import NOT_VOID, InvoiceStatus, due_date
 from domain.lookup import get_owned
-from domain.money import currency_exponent, parse_amount
+from domain.money import checked_total, currency_exponent, parse_amount
 from domain.numbering import INVOICE_SERIES, next_number
 from domain.projects.service import get_project
+from domain.projects.totals import check_project_totals
 from domain.validation import clean_text
 
 MAX_LINES = 100
@@ -157,7 +158,8 @@ async def write_invoice(
     issue: bool = True,
 ) -> Invoice:
     """Return a new invoice with these checked lines, issued unless `issue` is false."""
-    subtotal = sum(line.amount for line in lines)
+    exponent = currency_exponent(project.currency)
+    subtotal = checked_total((line.amount for line in lines), exponent=exponent, field="lines")
     milestone_lines = sum(line.amount for line in lines if line.milestone_id)
     if discount and any(line.milestone_id for line in lines) and discount > milestone_lines:
         # Free lines are settled at their full amount when the payment is distributed, so the
@@ -197,6 +199,7 @@ async def write_invoice(
         for position, line in enumerate(lines, start=1)
     )
     await session.flush()
+    await check_project_totals(session=session, project=project, field="lines")
     if issue:
         await issue_draft(session=session, caller=caller, invoice=invoice, project=project)
     return invoice

@@ -12,6 +12,7 @@ from typing import Any
 
 from domain.errors import DomainError, ErrorCode
 from domain.money import split_by_weights
+from domain.validation import exact_json
 
 MAX_ATTRS_LENGTH = 255
 TRANSACTION_ID = re.compile(r"txn_[A-Za-z0-9]+")
@@ -76,6 +77,7 @@ def serialize_attrs(attrs: Any, *, field: str = "attrs") -> str | None:
         return None
     if not isinstance(attrs, Mapping):
         raise DomainError(ErrorCode.INVALID, field, "attrs must be a JSON object.")
+    exact_json(attrs, field=field)  # or a retry could not tell what was stored
     text = json.dumps(attrs, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
     if len(text) > MAX_ATTRS_LENGTH:
         raise DomainError(

@@ -24,7 +24,7 @@ from domain.errors import DomainError, ErrorCode
 from domain.ids import new_id
 from domain.invoices.rules import PAYABLE, InvoiceStatus, status_after_payment
 from domain.invoices.service import get_invoice
-from domain.money import currency_exponent, parse_amount
+from domain.money import checked_total, currency_exponent, parse_amount
 from domain.payments.distribution import PaidInvoice, after_payment_change
 from domain.payments.rules import check_method, check_transaction_id, serialize_attrs
 from domain.validation import clean_text, required_text
@@ -70,6 +70,7 @@ async def record_payment(
     invoices = {row.id: row for row in await db.rows(INVOICES_TO_PAY, {**parameters, "ids": ids})}
     amounts = _check_allocations(allocations=allocations, invoices=invoices)
     now = caller.clock.now()
+    currency = invoices[allocations[0].invoice_id].currency
     payment = RecordedPayment(
         id=new_id("pay"),
         account_id=caller.account_id,
@@ -78,8 +79,8 @@ async def record_payment(
         method=payment_method.value,
         reference=clean_text(reference, field="reference", max_length=200, required=False),
         received_on=received_on or caller.clock.today(),
-        currency=invoices[allocations[0].invoice_id].currency,
-        amount=sum(amounts),
+        currency=currency,
+        amount=checked_total(amounts, exponent=currency_exponent(currency), field="allocations"),
         attrs=attrs_text,
         created_at=now,
     )

@@ -13,6 +13,7 @@ from domain.context import Caller
 from domain.ids import new_id
 from domain.lookup import get_owned
 from domain.money import currency_exponent, parse_amount
+from domain.projects.totals import check_project_totals
 from domain.validation import clean_text, int_in_range, required_text
 
 MAX_PAYMENT_TERMS_DAYS = 365
@@ -104,6 +105,7 @@ async def add_milestone(
     )
     session.add(milestone)
     await session.flush()
+    await check_project_totals(session=session, project=project, field="amount")
     return milestone
 
 

@@ -17,6 +17,7 @@ from domain.lookup import get_owned
 from domain.money import currency_exponent, parse_amount
 from domain.numbering import SCHEDULE_SERIES, next_number
 from domain.projects.service import get_project, next_position
+from domain.projects.totals import check_project_totals
 from domain.schedules.rules import (
     ItemInput,
     ItemStatus,
@@ -156,6 +157,7 @@ async def _add_items(
             )
         )
     await session.flush()
+    await check_project_totals(session=session, project=project, field="items")
 
 
 async def _unscheduled_milestones(

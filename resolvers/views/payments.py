@@ -8,6 +8,7 @@ from typing import Any
 
 from domain.money import CURRENCY_EXPONENTS, Money
 from domain.payments.rules import PaymentMethod
+from domain.validation import exact_json_problem
 from resolvers.views.lazy import FromRow, MoneyOf
 
 # A dict lookup per row: calling the Enum class costs microseconds a value.
@@ -15,7 +16,15 @@ PAYMENT_METHODS = {method.value: method for method in PaymentMethod}
 
 
 def _attrs(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
+    """The stored attrs; a value no client could read exactly (stored before such values
+    were refused) fails this field alone, not the whole response's encoding."""
+    if text is None:
+        return None
+    value = json.loads(text)
+    problem = exact_json_problem(value, "attrs")
+    if problem is not None:
+        raise ValueError(f"stored attrs cannot be returned exactly: {problem}")
+    return value
 
 
 @dataclass(slots=True)

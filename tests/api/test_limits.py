@@ -248,6 +248,7 @@ async def test_malformed_json_is_400(api: Api, body: bytes) -> None:
     response = await api.client.post("/graphql", content=body, headers=headers_of(api))
     assert response.status_code == 400
     assert "JSON" in response.text
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
 
 
 @pytest.mark.parametrize(
@@ -259,6 +260,7 @@ async def test_a_missing_query_is_400(api: Api, payload: dict[str, Any]) -> None
     response = await api.client.post("/graphql", json=payload, headers=headers_of(api))
     assert response.status_code == 400
     assert "query" in response.text.lower()
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
 
 
 # --- masked errors and the request log ------------------------------------------------------

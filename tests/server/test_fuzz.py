@@ -5,7 +5,9 @@ mutation is fuzzed without touching this file. Every operation gets the same bou
 examples, positive (valid GraphQL with random arguments) and negative (documents the schema
 must refuse), from a fixed seed. In positive cases most generated ids are replaced by ids of
 real objects of the account (so the mutations reach the domain, not only "not found"), and a few
-strings by nasty ones (NUL, 5000 characters, right-to-left marks, SQL).
+strings by nasty ones (NUL, lone surrogates, characters outside the BMP, 5000 characters,
+right-to-left marks, SQL, week dates, 10,000 digits). JSON values (`attrs`) include integers
+past 2**53 and 64 bits, text at Unicode's edges and nesting up to 150 levels.
 
 What must never happen: an HTTP 5xx, a body that is not GraphQL JSON, or an error masked as
 "Unexpected error." (extensions.code INTERNAL). userErrors and validation errors are fine.
@@ -67,15 +69,35 @@ def _json_ast(value: Any) -> graphql.ValueNode:
     return nodes.String(value)
 
 
+# Text at Unicode's edges: characters outside the BMP, lone surrogates (which no UTF-8 can
+# carry, sent as JSON's \\ud800 escape), NUL.
+EDGE_TEXT = st.text(
+    alphabet=st.sampled_from(
+        ["a", "\u00e9", "\U0001f4b8", "\U00010000", "\ud800", "\udfff", "\x00"]
+    ),
+    max_size=6,
+)
+
+
+def nested(depth: int) -> Any:
+    """A JSON value `depth` levels deep: lists and objects in turn."""
+    value: Any = 1
+    for level in range(depth):
+        value = [value] if level % 2 else {"k": value}
+    return value
+
+
 JSON_VALUES = st.recursive(
     st.none()
     | st.booleans()
     | st.integers()
+    | st.integers(min_value=-(2**80), max_value=2**80)  # past 2**53 and past 64 bits
     | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=40),
+    | st.text(max_size=40)
+    | EDGE_TEXT,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(NAME, inner, max_size=4),
     max_leaves=12,
-)
+) | st.integers(min_value=10, max_value=150).map(nested)  # deep JSON
 JSON_NODES = JSON_VALUES.map(_json_ast)
 
 AMOUNT_TEXT = st.one_of(
@@ -198,6 +220,12 @@ NASTY_STRINGS = (
     "null",
     "prj_",
     "inv_0000000000000000000000",
+    "\ud800",
+    "a\udfffb",
+    "\U0001f4b8\U00010000",
+    "2026-W01-1",
+    "20260101",
+    "1" * 10_000,
 )
 NASTY_PROBABILITY = 0.08
 
