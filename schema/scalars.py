@@ -16,8 +16,10 @@ Decimal = NewType("Decimal", str)
 
 
 def _parse_literal(node: ValueNode, _variables: Any = None) -> Any:
-    if isinstance(node, StringValueNode | FloatValueNode):
-        return node.value  # a float literal keeps its exact text
+    if isinstance(node, FloatValueNode):
+        return float(node.value)  # refused by the domain, like a JSON float in variables
+    if isinstance(node, StringValueNode):
+        return node.value
     if isinstance(node, IntValueNode):
         return int(node.value)
     return node  # anything else reaches the domain and is refused there with its field

@@ -5,25 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.tables import InvoiceSchedule, InvoiceScheduleItem, Milestone, Project
-from db.tables.columns import SI, L, M
+from db.tables import InvoiceSchedule, InvoiceScheduleItem, Project
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.ids import new_id
 from domain.lookup import get_owned
-from domain.money import currency_exponent, parse_amount
+from domain.money import currency_exponent, format_amount, parse_amount
 from domain.numbering import SCHEDULE_SERIES, next_number
-from domain.projects.service import get_project, next_position
-from domain.schedules.rules import (
-    ItemInput,
-    ItemStatus,
-    PlannedItem,
-    ProcessedPart,
-    plan_items,
-)
+from domain.projects.service import get_project
+from domain.schedules.items import add_items, remove_pending, schedule_items
+from domain.schedules.rules import ItemInput, ItemStatus, ProcessedPart, plan_items
 from domain.validation import clean_text
 
 
@@ -42,22 +35,11 @@ async def get_schedule(
     )
 
 
-async def schedule_items(
-    *, session: AsyncSession, schedule: InvoiceSchedule
-) -> list[InvoiceScheduleItem]:
-    """Return the schedule's items in sequence order."""
-    return list(
-        await session.scalars(
-            select(InvoiceScheduleItem)
-            .where(SI.account_id == schedule.account_id, SI.schedule_id == schedule.id)
-            .order_by(SI.sequence)
-        )
-    )
-
-
 def _total_of(project: Project, total_amount: str | int | None, exponent: int) -> int:
     if total_amount is not None:
-        return parse_amount(total_amount, exponent=exponent, field="totalAmount")
+        return _within_contract(
+            project, parse_amount(total_amount, exponent=exponent, field="totalAmount"), exponent
+        )
     if project.contract_value is None:
         raise DomainError(
             ErrorCode.INVALID,
@@ -65,6 +47,18 @@ def _total_of(project: Project, total_amount: str | int | None, exponent: int) -
             "Give a totalAmount: the project has no contract value to default to.",
         )
     return project.contract_value
+
+
+def _within_contract(project: Project, total: int, exponent: int) -> int:
+    """Return the total, refused when it exceeds the project's contract value."""
+    if project.contract_value is not None and total > project.contract_value:
+        raise DomainError(
+            ErrorCode.EXCEEDS_CONTRACT_VALUE,
+            "totalAmount",
+            f"The schedule's total {format_amount(total, exponent)} {project.currency} exceeds "
+            f"the contract value {format_amount(project.contract_value, exponent)}.",
+        )
+    return total
 
 
 async def create_invoice_schedule(
@@ -96,7 +90,7 @@ async def create_invoice_schedule(
     )
     session.add(schedule)
     await session.flush()
-    await _add_items(
+    await add_items(
         session=session,
         caller=caller,
         schedule=schedule,
@@ -105,93 +99,6 @@ async def create_invoice_schedule(
         first_sequence=1,
     )
     return schedule
-
-
-async def _add_items(
-    *,
-    session: AsyncSession,
-    caller: Caller,
-    schedule: InvoiceSchedule,
-    project: Project,
-    planned: Sequence[PlannedItem],
-    first_sequence: int,
-) -> None:
-    milestones = await _unscheduled_milestones(
-        session=session, caller=caller, project=project, planned=planned
-    )
-    position = await next_position(session=session, project=project)
-    for offset, item in enumerate(planned):
-        if item.milestone_id:
-            milestone = milestones[item.milestone_id]
-            milestone.amount = item.amount
-            owns = False
-        else:
-            milestone = Milestone(
-                account_id=caller.account_id,
-                id=new_id("ms"),
-                project_id=project.id,
-                name=item.name,
-                trigger=item.trigger,
-                position=position,
-                amount=item.amount,
-                planned_on=item.run_date,
-                created_at=caller.clock.now(),
-            )
-            position += 1
-            session.add(milestone)
-            owns = True
-        session.add(
-            InvoiceScheduleItem(
-                account_id=caller.account_id,
-                id=new_id("isi"),
-                schedule_id=schedule.id,
-                sequence=first_sequence + offset,
-                name=item.name,
-                percentage=None if item.percentage is None else str(item.percentage),
-                amount=item.amount,
-                run_date=item.run_date,
-                milestone_id=milestone.id,
-                owns_milestone=owns,
-                status=ItemStatus.PENDING,
-            )
-        )
-    await session.flush()
-
-
-async def _unscheduled_milestones(
-    *, session: AsyncSession, caller: Caller, project: Project, planned: Sequence[PlannedItem]
-) -> dict[str, Milestone]:
-    """Return the milestones the items link to, refusing foreign or already scheduled ones."""
-    wanted = {item.milestone_id: i for i, item in enumerate(planned) if item.milestone_id}
-    if not wanted:
-        return {}
-    found = {
-        m.id: m
-        for m in await session.scalars(
-            select(Milestone).where(M.account_id == caller.account_id, M.id.in_(list(wanted)))
-        )
-    }
-    scheduled = set(
-        await session.scalars(
-            select(SI.milestone_id).where(
-                SI.account_id == caller.account_id, SI.milestone_id.in_(list(wanted))
-            )
-        )
-    )
-    seen: set[str] = set()
-    for index, item in enumerate(planned):
-        if not item.milestone_id:
-            continue
-        field = ["items", str(index), "milestoneId"]
-        milestone = found.get(item.milestone_id)
-        if milestone is None or milestone.project_id != project.id:
-            raise DomainError(ErrorCode.NOT_FOUND, field, "No milestone of this project.")
-        if item.milestone_id in scheduled or item.milestone_id in seen:
-            raise DomainError(
-                ErrorCode.ALREADY_SCHEDULED, field, "This milestone already has a schedule item."
-            )
-        seen.add(item.milestone_id)
-    return found
 
 
 async def update_invoice_schedule(
@@ -214,7 +121,7 @@ async def update_invoice_schedule(
     total = (
         schedule.total_amount
         if total_amount is None
-        else parse_amount(total_amount, exponent=exponent, field="totalAmount")
+        else _total_of(project, total_amount, exponent)
     )
     done = ProcessedPart(
         amount=sum(item.amount for item in processed),
@@ -228,14 +135,22 @@ async def update_invoice_schedule(
             "totalAmount",
             "The total cannot be less than what the processed items already billed.",
         )
+    if done.by_percentage and total != schedule.total_amount:
+        # The processed items' percentages were of the old total; a new one would make them
+        # untrue of the amounts they billed.
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            "totalAmount",
+            "A percentage schedule's total cannot change once an item was processed.",
+        )
     planned = plan_items(total=total, exponent=exponent, items=items, processed=done)
-    await _remove_pending(session=session, items=pending)
+    await remove_pending(session=session, items=pending)
     schedule.total_amount = total
     if notes is not None:
         schedule.notes = clean_text(notes, field="notes", max_length=2000, required=False)
     if invoice_separately is not None:
         schedule.invoice_separately = invoice_separately
-    await _add_items(
+    await add_items(
         session=session,
         caller=caller,
         schedule=schedule,
@@ -250,33 +165,18 @@ def _percentage(item: InvoiceScheduleItem | None) -> Decimal:
     return Decimal(item.percentage) if item is not None and item.percentage else Decimal(0)
 
 
-async def _remove_pending(*, session: AsyncSession, items: Sequence[InvoiceScheduleItem]) -> None:
-    """Delete pending items, and the milestones they created unless something invoiced them."""
-    owned = [item.milestone_id for item in items if item.owns_milestone]
-    for item in items:
-        await session.delete(item)
-    await session.flush()
-    if not owned:
-        return
-    invoiced = set(
-        await session.scalars(
-            select(L.milestone_id).where(
-                L.account_id == items[0].account_id, L.milestone_id.in_(owned)
-            )
-        )
-    )
-    removable = [m for m in owned if m not in invoiced]
-    if removable:
-        await session.execute(
-            delete(Milestone).where(M.account_id == items[0].account_id, M.id.in_(removable))
-        )
-
-
 async def set_paused(
     *, session: AsyncSession, caller: Caller, schedule_id: str, paused: bool
 ) -> InvoiceSchedule:
     """Return the schedule paused (it runs nothing) or resumed."""
     schedule = await get_schedule(session=session, caller=caller, schedule_id=schedule_id)
+    items = await schedule_items(session=session, schedule=schedule)
+    if paused and all(item.status == ItemStatus.PROCESSED for item in items):
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            "scheduleId",
+            "The schedule is fully processed: there is nothing left to pause.",
+        )
     if schedule.paused == paused:
         state = "paused" if paused else "not paused"
         raise DomainError(
@@ -299,7 +199,7 @@ async def delete_invoice_schedule(
             "scheduleId",
             "The schedule has processed items and cannot be deleted.",
         )
-    await _remove_pending(session=session, items=items)
+    await remove_pending(session=session, items=items)
     await session.delete(schedule)
     await session.flush()
     return schedule.id
