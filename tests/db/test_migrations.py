@@ -20,9 +20,9 @@ from sqlalchemy import BigInteger, Float, Numeric, bindparam, inspect, text
 from sqlalchemy.engine import Connection
 
 import db.tables
-from db.tables._columns import DateColumn, UTCDateTime
 from db.engine import SQLITE_BUSY_TIMEOUT_MS, create_engine
 from db.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
+from db.tables._columns import DateColumn, UTCDateTime
 
 MONEY_COLUMNS = {
     "amount",

@@ -185,9 +185,7 @@ async def test_process_due_defaults_to_today(database: str, tmp_path: Path) -> N
         assert [i["status"] for i in state["items"]] == ["PROCESSED", "PENDING"]
 
 
-async def test_process_due_prints_the_items_it_could_not_run(
-    database: str, tmp_path: Path
-) -> None:
+async def test_process_due_prints_the_items_it_could_not_run(database: str, tmp_path: Path) -> None:
     async with accounts(database, 1, FixedClock(START)) as (studio,):
         project_id = await create_project(studio, contractValue="100.00")
         plan = await create_schedule(
