@@ -29,6 +29,9 @@ class ErrorCode(StrEnum):
     DISTRIBUTION_TOTAL_MISMATCH = "DISTRIBUTION_TOTAL_MISMATCH"
     EXCEEDS_LINE_AMOUNT = "EXCEEDS_LINE_AMOUNT"
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    TRANSACTION_ID_TAKEN = "TRANSACTION_ID_TAKEN"
+    MILESTONE_ALREADY_INVOICED = "MILESTONE_ALREADY_INVOICED"
+    EXCEEDS_CONTRACT_VALUE = "EXCEEDS_CONTRACT_VALUE"
 
 
 class DomainError(Exception):
@@ -45,3 +48,33 @@ class DomainError(Exception):
     def at(self, *prefix: str) -> DomainError:
         """Return the same error with its field path placed under `prefix`."""
         return DomainError(self.code, [*prefix, *(self.field or [])], self.message)
+
+
+class DomainErrors(DomainError):
+    """Several expected failures of one input, reported together; it reads as the first."""
+
+    def __init__(self, errors: Sequence[DomainError]) -> None:
+        first = errors[0]
+        super().__init__(first.code, first.field, first.message)
+        self.errors = list(errors)
+
+
+class ErrorCollector:
+    """Gathers the DomainErrors of every part of an input, so all of them are reported."""
+
+    def __init__(self) -> None:
+        self.errors: list[DomainError] = []
+
+    def add(self, error: DomainError) -> None:
+        """Record `error` (every error of it, when it holds several)."""
+        self.errors.extend(error.errors if isinstance(error, DomainErrors) else [error])
+
+    def raise_any(self) -> None:
+        """Raise every error gathered so far, if there is one."""
+        if self.errors:
+            raise DomainErrors(self.errors)
+
+
+def every_error(error: DomainError) -> list[DomainError]:
+    """Return the single errors `error` stands for."""
+    return error.errors if isinstance(error, DomainErrors) else [error]

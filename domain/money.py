@@ -106,7 +106,7 @@ def parse_amount(
     minor = _scaled(
         value, places=exponent, code=ErrorCode.INVALID_AMOUNT, field=field, noun="Amount"
     )
-    if minor < 0 or (isinstance(value, str) and value.startswith("-")):
+    if minor < 0:  # "-0" is zero, not negative
         raise DomainError(ErrorCode.INVALID_AMOUNT, field, "Amount must not be negative.")
     if minor == 0 and not allow_zero:
         raise DomainError(ErrorCode.INVALID_AMOUNT, field, "Amount must be greater than zero.")

@@ -14,7 +14,7 @@ from strawberry.types import Info
 from db.engine import write_session
 from db.statements import Statements, session_statements, write_in_one_trip
 from domain.context import Caller
-from domain.errors import DomainError
+from domain.errors import DomainError, every_error
 from domain.idempotency import (
     IdempotentRequest,
     check_key,
@@ -117,7 +117,7 @@ async def _run(
             value = await attempt(request)
             break
         except DomainError as error:
-            return Outcome(errors=[error])
+            return Outcome(errors=every_error(error))
         except IntegrityError:
             # Another request with the same key committed first: replay its response.
             if request is None or try_number == 2:

@@ -59,6 +59,7 @@ BALANCE_FIELD_PARTS: dict[str, frozenset[str]] = {
     "contractValue": frozenset(),
     "scheduledAmount": frozenset({SCHEDULED}),
     "unbilledAmount": frozenset({SCHEDULED, BILLED}),
+    "overContractAmount": frozenset({SCHEDULED}),
     **dict.fromkeys(
         ["invoicedAmount", "paidAmount", "discountAmount", "outstandingAmount", "overdueAmount"],
         frozenset({INVOICED}),

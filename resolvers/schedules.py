@@ -9,8 +9,10 @@ from typing import Any
 
 from strawberry.types import Info
 
+from domain.errors import ErrorCode
 from domain.schedules import runner, service
 from domain.schedules.rules import ItemInput
+from domain.schedules.runner import SkippedItem
 from resolvers.context import context_of
 from resolvers.invoices import invoices
 from resolvers.mutations import Outcome, run_write
@@ -18,9 +20,31 @@ from resolvers.views import InvoiceView, ScheduleItemView, ScheduleView
 
 
 @dataclass
+class SkippedItemResult:
+    """A due or requested item that did not run, with the rule that held it back."""
+
+    item: ScheduleItemView | None
+    code: ErrorCode
+    reason: str
+
+
+@dataclass
 class RunResult:
     schedule: ScheduleView | None
     invoices: list[InvoiceView] = field(default_factory=list)
+    skipped: list[SkippedItemResult] = field(default_factory=list)
+
+
+async def _skipped(info: Info[Any, Any], entries: Sequence[Any]) -> list[SkippedItemResult]:
+    """Return the skipped items as views (a replayed response stores them as plain lists)."""
+    skipped = [SkippedItem(*entry) for entry in entries]
+    schedule_ids = sorted({entry.schedule_id for entry in skipped})
+    lists = await context_of(info).loaders.schedule_items.load_many(schedule_ids)
+    by_id = {item.id: item for items in lists for item in items}
+    return [
+        SkippedItemResult(by_id.get(entry.item_id), ErrorCode(entry.code), entry.reason)
+        for entry in skipped
+    ]
 
 
 async def schedule(info: Info[Any, Any], id_: str) -> ScheduleView | None:
@@ -129,20 +153,28 @@ async def run_invoice_schedule(
     )
     if outcome.value is None:
         return Outcome(errors=outcome.errors)
-    ran, issued = outcome.value
+    ran, issued, skipped = outcome.value
     return Outcome(
         value=RunResult(
             schedule=await schedule(info, ran.id),
             invoices=await invoices(info, [invoice.id for invoice in issued]),
+            skipped=await _skipped(info, skipped),
         )
     )
 
 
-async def process_due(info: Info[Any, Any], *, as_of: date) -> Outcome[list[InvoiceView]]:
+async def process_due(info: Info[Any, Any], *, as_of: date) -> Outcome[RunResult]:
     outcome = await run_write(
         info,
         lambda session, caller: runner.process_due(session=session, caller=caller, as_of=as_of),
     )
     if outcome.value is None:
         return Outcome(errors=outcome.errors)
-    return Outcome(value=await invoices(info, [invoice.id for invoice in outcome.value]))
+    issued, skipped = outcome.value
+    return Outcome(
+        value=RunResult(
+            schedule=None,
+            invoices=await invoices(info, [invoice.id for invoice in issued]),
+            skipped=await _skipped(info, skipped),
+        )
+    )

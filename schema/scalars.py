@@ -26,8 +26,10 @@ MAX_LITERAL_DIGITS = 100
 
 
 def _parse_literal(node: ValueNode, _variables: Any = None) -> Any:
-    if isinstance(node, StringValueNode | FloatValueNode):
-        return node.value  # a float literal keeps its exact text
+    if isinstance(node, FloatValueNode):
+        return float(node.value)  # refused by the domain, like a JSON float in variables
+    if isinstance(node, StringValueNode):
+        return node.value
     if isinstance(node, IntValueNode):
         # Thousands of digits would make int() raise: the domain refuses the text as too large.
         return int(node.value) if len(node.value) <= MAX_LITERAL_DIGITS else node.value

@@ -106,9 +106,9 @@ def cmd_seed_demo(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_process_due(args: argparse.Namespace, settings: Settings) -> int:
-    from domain.schedules.process_all import process_due_for_all_accounts
+    from domain.schedules.process_all import AccountRun, process_due_for_all_accounts
 
-    async def run() -> list[tuple[str, list[str]]]:
+    async def run() -> list[AccountRun]:
         engine = create_engine(settings.database_url)
         try:
             return await process_due_for_all_accounts(
@@ -118,12 +118,15 @@ def cmd_process_due(args: argparse.Namespace, settings: Settings) -> int:
             await engine.dispose()
 
     results = asyncio.run(run())
-    issued = 0
-    for account_id, numbers in results:
+    issued = skipped = 0
+    for account_id, numbers, reasons in results:
         if numbers:
             print(f"{account_id}: issued {', '.join(numbers)}")
+        for reason in reasons:
+            print(f"{account_id}: not run: {reason}")
         issued += len(numbers)
-    print(f"{issued} invoice(s) issued")
+        skipped += len(reasons)
+    print(f"{issued} invoice(s) issued" + (f", {skipped} due item(s) not run" if skipped else ""))
     return 0
 
 

@@ -12,7 +12,15 @@ from starlette.responses import JSONResponse
 from db.engine import read_connection, write_session
 from db.errors import is_unavailable
 from db.queries.projects import milestones_by_ids
+from db.statements import session_statements
 from domain.errors import DomainError, ErrorCode
+from domain.idempotency import (
+    IdempotentRequest,
+    check_key,
+    fingerprint,
+    remember_response,
+    stored_response,
+)
 from domain.payments.distribution import DistributionInput, distribute_milestone_payment
 from resolvers.context import request_id_var
 from resolvers.views import MilestoneView
@@ -23,7 +31,13 @@ from server.observability import BodyTooLarge, request_info
 from server.state import AppState
 
 logger = logging.getLogger("milestone_billing.errors")
-STATUS_BY_CODE = {ErrorCode.NOT_FOUND: 404, ErrorCode.INVALID_STATE: 409}
+STATUS_BY_CODE = {
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.INVALID_STATE: 409,
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: 409,
+}
+# The Idempotency-Key header's records are kept apart from the GraphQL mutation's.
+REST_OPERATION = "POST /invoices/distribute-milestone-payments"
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
@@ -36,6 +50,25 @@ def error_response(status: int, code: str, field: list[str] | None, message: str
     if status >= 500:
         error["request_id"] = request_id_var.get()
     return JSONResponse({"errors": [error]}, status_code=status)
+
+
+BODY_KEYS = ("invoice_id", "distributions", "proportional")
+DISTRIBUTION_KEYS = ("milestone_id", "amount")
+
+
+def unknown_keys(body: Any) -> list[list[str]]:
+    """Return the path of every key the body has that this route does not know (a typo such as
+    "proportinal" would otherwise be ignored silently)."""
+    if not isinstance(body, dict):
+        return []
+    unknown = [[key] for key in body if key not in BODY_KEYS]
+    distributions = body.get("distributions")
+    for index, item in enumerate(distributions if isinstance(distributions, list) else []):
+        if isinstance(item, dict):
+            unknown += [
+                ["distributions", str(index), key] for key in item if key not in DISTRIBUTION_KEYS
+            ]
+    return unknown
 
 
 def _parse(body: Any) -> tuple[str, list[DistributionInput] | None, bool]:
@@ -117,16 +150,47 @@ async def _distribute(request: Request) -> JSONResponse:
     if unstorable is not None:
         message = "Text must be valid Unicode without NUL or lone surrogates."
         return error_response(422, "INVALID", [unstorable.lstrip("$")], message)
+    unknown = unknown_keys(body)
+    if unknown:
+        return JSONResponse(
+            {
+                "errors": [
+                    {"code": "INVALID", "field": path, "message": f"Unknown key {path[-1]!r}."}
+                    for path in unknown
+                ]
+            },
+            status_code=400,
+        )
+    key = request.headers.get("idempotency-key")
     try:
         invoice_id, distributions, proportional = _parse(body)
         async with write_session(state.engine) as session:
-            _invoice, milestone_ids = await distribute_milestone_payment(
-                session=session,
-                caller=caller,
-                invoice_id=invoice_id,
-                distributions=distributions,
-                proportional=proportional,
-            )
+            db = await session_statements(session)
+            idempotent = None
+            if key is not None:
+                idempotent = IdempotentRequest(
+                    key=check_key(key),
+                    operation=REST_OPERATION,
+                    fingerprint=fingerprint(REST_OPERATION, body),
+                )
+            stored = idempotent and await stored_response(db=db, caller=caller, request=idempotent)
+            if stored:
+                milestone_ids = stored["milestone_ids"]
+            else:
+                _invoice, milestone_ids = await distribute_milestone_payment(
+                    session=session,
+                    caller=caller,
+                    invoice_id=invoice_id,
+                    distributions=distributions,
+                    proportional=proportional,
+                )
+                if idempotent:
+                    await remember_response(
+                        db=db,
+                        caller=caller,
+                        request=idempotent,
+                        response={"milestone_ids": milestone_ids},
+                    )
     except DomainError as error:
         return error_response(
             STATUS_BY_CODE.get(error.code, 422),

@@ -65,11 +65,12 @@ def _allocations() -> Any:
 
 
 def _allocations_among(column: Any) -> Any:
-    """Allocations whose `column` is among the keys, ordered by it, then oldest first."""
+    """Allocations whose `column` is among the keys, ordered by it, then oldest first; one
+    payment's allocations in the order they were given."""
     return (
         _allocations()
         .where(A.account_id == ACCOUNT, among(column, "ids"))
-        .order_by(column, A.created_at, A.id)
+        .order_by(column, A.created_at, A.position, A.id)
     )
 
 

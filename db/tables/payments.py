@@ -31,6 +31,7 @@ class Allocation(SQLModel, table=True):
         ForeignKeyConstraint(["account_id", "payment_id"], ["payment.account_id", "payment.id"]),
         ForeignKeyConstraint(["account_id", "invoice_id"], ["invoice.account_id", "invoice.id"]),
         Index("ix_allocation_invoice", "account_id", "invoice_id"),
+        Index("ix_allocation_payment", "account_id", "payment_id", "position"),
         Index(
             "uq_allocation_payment_invoice", "account_id", "payment_id", "invoice_id", unique=True
         ),
@@ -40,6 +41,7 @@ class Allocation(SQLModel, table=True):
     id: str = id_field(primary_key=True)
     payment_id: str = id_field()
     invoice_id: str = id_field()
+    position: int = Field(description="Where it stands in its payment's list, from 1.")
     amount: int = money_field()
     attrs: str | None = Field(default=None, max_length=255)
     reversed_at: datetime | None = timestamp_field(nullable=True)

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.tables import Invoice, InvoiceLine, Milestone, Project
-from db.tables.columns import A, I, L, M
+from db.tables import Invoice, InvoiceLine, InvoiceScheduleItem, Milestone, Project
+from db.tables.columns import SI, A, M
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.ids import new_id
-from domain.invoices.rules import NOT_VOID, InvoiceStatus, due_date
+from domain.invoices.amounts import uninvoiced_amounts
+from domain.invoices.rules import InvoiceStatus, due_date
 from domain.lookup import get_owned
 from domain.money import checked_total, currency_exponent, parse_amount
 from domain.numbering import INVOICE_SERIES, next_number
@@ -55,27 +56,6 @@ async def get_invoice(
         noun="invoice",
         lock=True,
     )
-
-
-async def uninvoiced_amounts(
-    *, session: AsyncSession, account_id: str, milestone_ids: Sequence[str]
-) -> dict[str, int]:
-    """Return each milestone's amount not yet on a draft or issued invoice."""
-    on_invoices = (
-        select(L.milestone_id, func.sum(L.amount).label("invoiced"))
-        .join(Invoice, and_(I.account_id == L.account_id, I.id == L.invoice_id))
-        .where(
-            L.account_id == account_id,
-            L.milestone_id.in_(milestone_ids),
-            I.status.in_([s.value for s in NOT_VOID]),
-        )
-        .group_by(L.milestone_id)
-    )
-    invoiced = {row.milestone_id: int(row.invoiced) for row in await session.execute(on_invoices)}
-    amounts = await session.execute(
-        select(M.id, M.amount).where(M.account_id == account_id, M.id.in_(milestone_ids))
-    )
-    return {row.id: int(row.amount) - invoiced.get(row.id, 0) for row in amounts}
 
 
 async def check_lines(
@@ -278,5 +258,13 @@ async def void_invoice(*, session: AsyncSession, caller: Caller, invoice_id: str
         )
     invoice.status = InvoiceStatus.VOID
     invoice.voided_at = caller.clock.now()
+    # A schedule item billed by this invoice is pending again: the schedule's figures leave
+    # the void invoice out, and the item can run again.
+    await session.execute(
+        update(InvoiceScheduleItem)
+        .where(SI.account_id == caller.account_id, SI.invoice_id == invoice.id)
+        .values(status="PENDING", invoice_id=None)
+        .execution_options(synchronize_session="fetch")
+    )
     await session.flush()
     return invoice

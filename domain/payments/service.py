@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +20,7 @@ from db.queries.payment_writes import (
 from db.statements import Statements, Write, session_statements
 from db.tables import Allocation
 from domain.context import Caller
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, ErrorCollector
 from domain.ids import new_id
 from domain.invoices.rules import PAYABLE, InvoiceStatus, status_after_payment
 from domain.invoices.service import get_invoice
@@ -30,6 +30,7 @@ from domain.payments.rules import check_method, check_transaction_id, serialize_
 from domain.validation import clean_text, required_text
 
 MAX_ALLOCATIONS = 100
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -51,24 +52,37 @@ async def record_payment(
     attrs: Any = None,
 ) -> RecordedPayment:
     """Return the recorded payment: all of its allocations are written, or none is."""
-    txn = check_transaction_id(external=external, transaction_id=transaction_id)
-    payment_method = check_method(external=external, method=method)
-    attrs_text = serialize_attrs(attrs)
+    problems = ErrorCollector()
+    txn = _checked(problems, check_transaction_id, external=external, transaction_id=transaction_id)
+    payment_method = _checked(problems, check_method, external=external, method=method)
+    attrs_text = _checked(problems, serialize_attrs, attrs)
+    reference_text = _checked(
+        problems, clean_text, reference, field="reference", max_length=200, required=False
+    )
     if not allocations:
-        raise DomainError(ErrorCode.INVALID, "allocations", "Allocate the payment to an invoice.")
+        problems.add(
+            DomainError(ErrorCode.INVALID, "allocations", "Allocate the payment to an invoice.")
+        )
     if len(allocations) > MAX_ALLOCATIONS:
         raise DomainError(ErrorCode.INVALID, "allocations", f"At most {MAX_ALLOCATIONS}.")
     parameters = {"account_id": caller.account_id}
     if txn:
         # Two deliveries of the same processor payment: the second waits, then sees the first.
         await db.lock_name(f"transaction:{caller.account_id}:{txn}")
-        if await db.rows(TRANSACTION_TAKEN, {**parameters, "transaction_id": txn}):
-            raise DomainError(
-                ErrorCode.INVALID, "transactionId", "A payment with this transaction id exists."
+        taken = await db.rows(TRANSACTION_TAKEN, {**parameters, "transaction_id": txn})
+        if taken:
+            problems.add(
+                DomainError(
+                    ErrorCode.TRANSACTION_ID_TAKEN,
+                    "transactionId",
+                    f"Payment {taken[0].id} already recorded transaction {txn}.",
+                )
             )
     ids = sorted({allocation.invoice_id for allocation in allocations})
     invoices = {row.id: row for row in await db.rows(INVOICES_TO_PAY, {**parameters, "ids": ids})}
-    amounts = _check_allocations(allocations=allocations, invoices=invoices)
+    amounts = _check_allocations(allocations=allocations, invoices=invoices, problems=problems)
+    problems.raise_any()
+    assert payment_method is not None  # refused above otherwise
     now = caller.clock.now()
     currency = invoices[allocations[0].invoice_id].currency
     payment = RecordedPayment(
@@ -77,7 +91,7 @@ async def record_payment(
         external_payment=external,
         transaction_id=txn,
         method=payment_method.value,
-        reference=clean_text(reference, field="reference", max_length=200, required=False),
+        reference=reference_text,
         received_on=received_on or caller.clock.today(),
         currency=currency,
         amount=checked_total(amounts, exponent=currency_exponent(currency), field="allocations"),
@@ -86,11 +100,13 @@ async def record_payment(
     )
     writes: list[Write] = [(INSERT_PAYMENT, _columns(payment))]
     changed: list[tuple[PaidInvoice, bool]] = []
-    for allocation, amount in zip(allocations, amounts, strict=True):
+    for position, (allocation, amount) in enumerate(zip(allocations, amounts, strict=True), 1):
         invoice = invoices[allocation.invoice_id]
         paid = invoice.amount_paid + amount
         status = status_after_payment(total=invoice.total, amount_paid=paid)
-        writes += _allocation_writes(payment, invoice.id, amount=amount, paid=paid, status=status)
+        writes += _allocation_writes(
+            payment, invoice.id, position=position, amount=amount, paid=paid, status=status
+        )
         was_paid = invoice.status == InvoiceStatus.PAID
         changed.append(
             (PaidInvoice(caller.account_id, invoice.id, status, invoice.total), was_paid)
@@ -119,7 +135,7 @@ class RecordedPayment:
 
 
 def _allocation_writes(
-    payment: RecordedPayment, invoice_id: str, *, amount: int, paid: int, status: str
+    payment: RecordedPayment, invoice_id: str, *, position: int, amount: int, paid: int, status: str
 ) -> list[Write]:
     """Return the writes that allocate `amount` of the payment to one invoice."""
     allocation = {
@@ -127,6 +143,7 @@ def _allocation_writes(
         "id": new_id("item"),
         "payment_id": payment.id,
         "invoice_id": invoice_id,
+        "position": position,
         "amount": amount,
         "attrs": payment.attrs,
         "reversed_at": None,
@@ -145,52 +162,80 @@ def _columns(payment: RecordedPayment) -> dict[str, Any]:
     return {field.name: getattr(payment, field.name) for field in dataclasses.fields(payment)}
 
 
+def _checked(
+    problems: ErrorCollector, check: Callable[..., T], *args: Any, **kwargs: Any
+) -> T | None:
+    """Return what `check` returns, or None with its refusal added to `problems`."""
+    try:
+        return check(*args, **kwargs)
+    except DomainError as error:
+        problems.add(error)
+        return None
+
+
 def _check_allocations(
-    *, allocations: Sequence[AllocationInput], invoices: Mapping[str, Any]
+    *,
+    allocations: Sequence[AllocationInput],
+    invoices: Mapping[str, Any],
+    problems: ErrorCollector,
 ) -> list[int]:
-    """Return each allocation's amount in minor units, or raise the first rule one breaks."""
+    """Return each allocation's amount in minor units; every rule broken goes to `problems`."""
     amounts: list[int] = []
     seen: set[str] = set()
     currency: str | None = None
     for index, allocation in enumerate(allocations):
-        path = ["allocations", str(index)]
-        invoice = invoices.get(allocation.invoice_id)
-        if invoice is None:
-            raise DomainError(ErrorCode.NOT_FOUND, [*path, "invoiceId"], "No invoice with this id.")
-        if invoice.id in seen:
-            raise DomainError(
-                ErrorCode.DUPLICATE_INVOICE,
-                [*path, "invoiceId"],
-                "A payment allocates to the same invoice at most once.",
+        try:
+            amount, currency = _check_allocation(
+                allocation,
+                index,
+                invoice=invoices.get(allocation.invoice_id),
+                seen=seen,
+                currency=currency,
             )
-        seen.add(invoice.id)
-        if invoice.status not in PAYABLE:
-            raise DomainError(
-                ErrorCode.INVALID_STATE,
-                [*path, "invoiceId"],
-                f"Invoice {invoice.number or invoice.id} is {invoice.status}; "
-                "only open or partially paid invoices take payments.",
-            )
-        currency = currency or invoice.currency
-        if invoice.currency != currency:
-            raise DomainError(
-                ErrorCode.CURRENCY_MISMATCH,
-                [*path, "invoiceId"],
-                f"This invoice is in {invoice.currency}, the payment in {currency}.",
-            )
-        amount = parse_amount(
-            allocation.amount,
-            exponent=currency_exponent(invoice.currency),
-            field=[*path, "amount"],
-        )
-        if amount > invoice.total - invoice.amount_paid:
-            raise DomainError(
-                ErrorCode.EXCEEDS_BALANCE_DUE,
-                [*path, "amount"],
-                f"The amount exceeds the balance due on {invoice.number}.",
-            )
-        amounts.append(amount)
+            amounts.append(amount)
+        except DomainError as error:
+            problems.add(error)
     return amounts
+
+
+def _check_allocation(
+    allocation: AllocationInput, index: int, *, invoice: Any, seen: set[str], currency: str | None
+) -> tuple[int, str]:
+    """Return one allocation's amount and the payment's currency, or raise the rule it breaks."""
+    path = ["allocations", str(index)]
+    if invoice is None:
+        raise DomainError(ErrorCode.NOT_FOUND, [*path, "invoiceId"], "No invoice with this id.")
+    if invoice.id in seen:
+        raise DomainError(
+            ErrorCode.DUPLICATE_INVOICE,
+            [*path, "invoiceId"],
+            "A payment allocates to the same invoice at most once.",
+        )
+    seen.add(invoice.id)
+    if invoice.status not in PAYABLE:
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            [*path, "invoiceId"],
+            f"Invoice {invoice.number or invoice.id} is {invoice.status}; "
+            "only open or partially paid invoices take payments.",
+        )
+    currency = currency or invoice.currency
+    if invoice.currency != currency:
+        raise DomainError(
+            ErrorCode.CURRENCY_MISMATCH,
+            [*path, "invoiceId"],
+            f"This invoice is in {invoice.currency}, the payment in {currency}.",
+        )
+    amount = parse_amount(
+        allocation.amount, exponent=currency_exponent(invoice.currency), field=[*path, "amount"]
+    )
+    if amount > invoice.total - invoice.amount_paid:
+        raise DomainError(
+            ErrorCode.EXCEEDS_BALANCE_DUE,
+            [*path, "amount"],
+            f"The amount exceeds the balance due on {invoice.number}.",
+        )
+    return amount, currency
 
 
 async def reverse_allocation(

@@ -99,7 +99,10 @@ async def add_milestone(
         name=required_text(name, field="name", max_length=100),
         trigger=clean_text(trigger, field="trigger", max_length=500, required=False),
         position=await next_position(session=session, project=project),
-        amount=0 if amount is None else parse_amount(amount, exponent=exponent, field="amount"),
+        # No amount (or 0) is an unpriced milestone: a schedule item gives it its amount.
+        amount=0
+        if amount is None
+        else parse_amount(amount, exponent=exponent, field="amount", allow_zero=True),
         planned_on=planned_on,
         created_at=caller.clock.now(),
     )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, ErrorCollector
 from domain.money import parse_amount, parse_percentage, split_by_weights
 from domain.validation import clean_text, required_text
 
@@ -81,80 +81,123 @@ def plan_items(
     items: Sequence[ItemInput],
     processed: ProcessedPart | None = None,
 ) -> list[PlannedItem]:
-    """Return the items with their amounts in minor units, or raise the rule they break."""
+    """Return the items with their amounts in minor units, or raise every rule they break."""
     done = processed or ProcessedPart()
     if not items:
         raise DomainError(ErrorCode.INVALID, "items", "A schedule needs at least one item.")
     if len(items) > MAX_ITEMS:
         raise DomainError(ErrorCode.TOO_MANY_ITEMS, "items", f"At most {MAX_ITEMS} items.")
     by_percentage = done.by_percentage
+    if by_percentage is None:  # the first item that says which decides
+        by_percentage = next(
+            (
+                i.percentage is not None
+                for i in items
+                if (i.percentage is None) != (i.amount is None)
+            ),
+            False,
+        )
+    problems = ErrorCollector()
+    values: list[Decimal | int] = []
     for index, item in enumerate(items):
-        path = ["items", str(index)]
-        required_text(item.name, field=[*path, "name"], max_length=100)
-        if (item.percentage is None) == (item.amount is None):
-            raise DomainError(ErrorCode.INVALID, path, "Give exactly one of percentage or amount.")
-        if (item.milestone_id is None) == (item.trigger is None):
-            raise DomainError(
-                ErrorCode.INVALID, path, "Give exactly one of milestoneId or trigger."
-            )
-        clean_text(item.trigger, field=[*path, "trigger"], max_length=500, required=False)
-        uses_percentage = item.percentage is not None
-        if by_percentage is None:
-            by_percentage = uses_percentage
-        elif by_percentage != uses_percentage:
-            raise DomainError(
-                ErrorCode.INVALID, path, "All items of a schedule use percentages, or all amounts."
-            )
-        value = item.percentage if uses_percentage else item.amount
-        if value is not None and not isinstance(value, bool) and _is_zero(value):
-            raise DomainError(ErrorCode.ZERO_AMOUNT_ITEM, path, "An item of 0 is not allowed.")
+        try:
+            values.append(_check_item(item, index, by_percentage=by_percentage, exponent=exponent))
+        except DomainError as error:
+            problems.add(error)
+    try:
+        _check_run_dates(items, done.last_run_date)
+    except DomainError as error:
+        problems.add(error)
+    problems.raise_any()
     remaining = total - done.amount
     if by_percentage:
-        amounts, percentages = _from_percentages(items, remaining, done.percentage)
+        percentages = [Decimal(value) for value in values]
+        amounts = _from_percentages(percentages, remaining, done.percentage)
     else:
-        amounts, percentages = _from_amounts(items, remaining, exponent), [None] * len(items)
+        amounts, percentages = _from_amounts([int(v) for v in values], remaining), []
     for index, amount in enumerate(amounts):
         if amount == 0:
-            raise DomainError(
-                ErrorCode.ZERO_AMOUNT_ITEM,
-                ["items", str(index)],
-                "This percentage of the total rounds to 0 in the currency's minor unit.",
+            problems.add(
+                DomainError(
+                    ErrorCode.ZERO_AMOUNT_ITEM,
+                    ["items", str(index)],
+                    "This percentage of the total rounds to 0 in the currency's minor unit.",
+                )
             )
-    _check_run_dates(items, done.last_run_date)
+    problems.raise_any()
     return [
         PlannedItem(
             name=(item.name or "").strip(),
             amount=amount,
-            percentage=percentage,
+            percentage=percentages[index] if by_percentage else None,
             run_date=item.run_date,
             milestone_id=item.milestone_id,
             trigger=(item.trigger or "").strip() or None,
         )
-        for item, amount, percentage in zip(items, amounts, percentages, strict=True)
+        for index, (item, amount) in enumerate(zip(items, amounts, strict=True))
     ]
+
+
+def _check_item(
+    item: ItemInput, index: int, *, by_percentage: bool, exponent: int
+) -> Decimal | int:
+    """Return the item's percentage or amount (minor units), or raise every rule it breaks."""
+    path = ["items", str(index)]
+    problems = ErrorCollector()
+
+    def check(rule: Callable[[], Decimal | int | str | None]) -> Decimal | int | None:
+        try:
+            value = rule()
+            return value if isinstance(value, Decimal | int) else None
+        except DomainError as error:
+            problems.add(error)
+            return None
+
+    check(lambda: required_text(item.name, field=[*path, "name"], max_length=100))
+    if (item.milestone_id is None) == (item.trigger is None):
+        problems.add(
+            DomainError(ErrorCode.INVALID, path, "Give exactly one of milestoneId or trigger.")
+        )
+    check(
+        lambda: clean_text(item.trigger, field=[*path, "trigger"], max_length=500, required=False)
+    )
+    value: Decimal | int | None = None
+    if (item.percentage is None) == (item.amount is None):
+        problems.add(
+            DomainError(ErrorCode.INVALID, path, "Give exactly one of percentage or amount.")
+        )
+    elif by_percentage != (item.percentage is not None):
+        problems.add(
+            DomainError(
+                ErrorCode.INVALID, path, "All items of a schedule use percentages, or all amounts."
+            )
+        )
+    elif _is_zero(item.percentage if by_percentage else item.amount):  # type: ignore[arg-type]
+        problems.add(DomainError(ErrorCode.ZERO_AMOUNT_ITEM, path, "An item of 0 is not allowed."))
+    elif by_percentage:
+        value = check(lambda: parse_percentage(item.percentage, field=[*path, "percentage"]))  # type: ignore[arg-type]
+    else:
+        value = check(
+            lambda: parse_amount(item.amount, exponent=exponent, field=[*path, "amount"])  # type: ignore[arg-type]
+        )
+    problems.raise_any()
+    assert value is not None  # a refused value raised above
+    return value
 
 
 def _from_percentages(
-    items: Sequence[ItemInput], remaining: int, processed_percentage: Decimal
-) -> tuple[list[int], list[Decimal | None]]:
-    percentages = [
-        parse_percentage(item.percentage, field=["items", str(i), "percentage"])  # type: ignore[arg-type]
-        for i, item in enumerate(items)
-    ]
+    percentages: Sequence[Decimal], remaining: int, processed_percentage: Decimal
+) -> list[int]:
     if processed_percentage + sum(percentages) != HUNDRED:
         raise DomainError(
             ErrorCode.PERCENTAGES_MUST_TOTAL_100,
             "items",
             f"Percentages add up to {processed_percentage + sum(percentages)}, not exactly 100.",
         )
-    return split_by_weights(remaining, percentages), list(percentages)
+    return split_by_weights(remaining, percentages)
 
 
-def _from_amounts(items: Sequence[ItemInput], remaining: int, exponent: int) -> list[int]:
-    amounts = [
-        parse_amount(item.amount, exponent=exponent, field=["items", str(i), "amount"])  # type: ignore[arg-type]
-        for i, item in enumerate(items)
-    ]
+def _from_amounts(amounts: Sequence[int], remaining: int) -> list[int]:
     if sum(amounts) != remaining:
         raise DomainError(
             ErrorCode.AMOUNTS_MUST_TOTAL_SCHEDULE,
@@ -162,7 +205,7 @@ def _from_amounts(items: Sequence[ItemInput], remaining: int, exponent: int) -> 
             "Item amounts must add up exactly to the schedule's total "
             "(less what its processed items billed).",
         )
-    return amounts
+    return list(amounts)
 
 
 def _check_run_dates(items: Sequence[ItemInput], last_processed: date | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,13 +13,58 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.tables import Invoice, InvoiceSchedule, InvoiceScheduleItem, Milestone
 from db.tables.columns import SI, S
 from domain.context import Caller
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, DomainErrors, ErrorCode
 from domain.invoices.service import LineSpec, uninvoiced_amounts, write_invoice
+from domain.money import currency_exponent, format_amount
 from domain.projects.service import get_milestone, get_project
 from domain.schedules.rules import ItemStatus
 from domain.schedules.service import get_schedule, schedule_items
 
 logger = logging.getLogger("milestone_billing.schedules")
+
+
+class SkippedItem(NamedTuple):
+    """A due or requested item that could not run, and why."""
+
+    schedule_id: str
+    item_id: str
+    code: str
+    reason: str
+
+
+async def _split_runnable(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    schedule: InvoiceSchedule,
+    items: Sequence[InvoiceScheduleItem],
+) -> tuple[list[InvoiceScheduleItem], list[SkippedItem]]:
+    """Return the items whose milestone still has their amount to invoice, and the others."""
+    open_amounts = await uninvoiced_amounts(
+        session=session,
+        account_id=caller.account_id,
+        milestone_ids=[item.milestone_id for item in items],
+    )
+    project = await get_project(session=session, caller=caller, project_id=schedule.project_id)
+    exponent = currency_exponent(project.currency)
+    runnable, skipped = [], []
+    for item in items:
+        left = open_amounts.get(item.milestone_id, 0)
+        if item.amount <= left:
+            runnable.append(item)
+            continue
+        skipped.append(
+            SkippedItem(
+                item.schedule_id,
+                item.id,
+                ErrorCode.EXCEEDS_UNINVOICED_AMOUNT.value,
+                f"Item {item.name!r} bills {format_amount(item.amount, exponent)} "
+                f"{project.currency} but its milestone has only "
+                f"{format_amount(max(left, 0), exponent)} left to invoice (it was invoiced "
+                "by hand): update the schedule, or void that invoice.",
+            )
+        )
+    return runnable, skipped
 
 
 async def run_items(
@@ -35,20 +81,14 @@ async def run_items(
     if not items:
         return []
     project = await get_project(session=session, caller=caller, project_id=schedule.project_id)
-    open_amounts = await uninvoiced_amounts(
-        session=session,
-        account_id=caller.account_id,
-        milestone_ids=[item.milestone_id for item in items],
-    )
     for item in items:
         if item.status != ItemStatus.PENDING:
             raise DomainError(ErrorCode.INVALID_STATE, field, "This item was already processed.")
-        if item.amount > open_amounts.get(item.milestone_id, 0):
-            raise DomainError(
-                ErrorCode.EXCEEDS_UNINVOICED_AMOUNT,
-                field,
-                f"Item {item.name!r}: its milestone was already invoiced by hand.",
-            )
+    _runnable, skipped = await _split_runnable(
+        session=session, caller=caller, schedule=schedule, items=items
+    )
+    if skipped:
+        raise DomainErrors([DomainError(ErrorCode(s.code), field, s.reason) for s in skipped])
     groups = [[item] for item in items] if schedule.invoice_separately else [list(items)]
     invoices = []
     for group in groups:
@@ -64,10 +104,12 @@ async def run_items(
 
 async def run_invoice_schedule(
     *, session: AsyncSession, caller: Caller, schedule_id: str, item_id: str | None = None
-) -> tuple[InvoiceSchedule, list[Invoice]]:
-    """Return the schedule and the invoice issued for the named item, or the next pending one."""
+) -> tuple[InvoiceSchedule, list[Invoice], list[SkippedItem]]:
+    """Return the schedule, the invoice issued for the named item or the next pending one
+    that can run, and the pending items passed over because they cannot."""
     schedule = await get_schedule(session=session, caller=caller, schedule_id=schedule_id)
     items = await schedule_items(session=session, schedule=schedule)
+    skipped: list[SkippedItem] = []
     if item_id is not None:
         chosen = [item for item in items if item.id == item_id]
         if not chosen:
@@ -76,16 +118,52 @@ async def run_invoice_schedule(
             )
         if chosen[0].status != ItemStatus.PENDING:
             raise DomainError(ErrorCode.INVALID_STATE, "itemId", "This item was already processed.")
+        field = "itemId"
     else:
-        chosen = [item for item in items if item.status == ItemStatus.PENDING][:1]
-        if not chosen:
+        pending = [item for item in items if item.status == ItemStatus.PENDING]
+        if not pending:
             raise DomainError(ErrorCode.INVALID_STATE, "scheduleId", "No pending item to run.")
-    invoices = await run_items(session=session, caller=caller, schedule=schedule, items=chosen)
-    return schedule, invoices
+        if schedule.paused:
+            raise DomainError(ErrorCode.INVALID_STATE, "scheduleId", "The schedule is paused.")
+        runnable, blocked = await _split_runnable(
+            session=session, caller=caller, schedule=schedule, items=pending
+        )
+        if not runnable:
+            raise DomainErrors(
+                [DomainError(ErrorCode(s.code), "scheduleId", s.reason) for s in blocked]
+            )
+        chosen = runnable[:1]
+        skipped = [s for s in blocked if _before(items, s.item_id, chosen[0])]
+        field = "scheduleId"
+    invoices = await run_items(
+        session=session, caller=caller, schedule=schedule, items=chosen, field=field
+    )
+    _log_skipped(schedule, skipped)
+    return schedule, invoices, skipped
 
 
-async def process_due(*, session: AsyncSession, caller: Caller, as_of: date) -> list[Invoice]:
-    """Return the invoices issued for every pending item due on or before `as_of`."""
+def _before(
+    items: Sequence[InvoiceScheduleItem], item_id: str, chosen: InvoiceScheduleItem
+) -> bool:
+    return any(item.id == item_id and item.sequence < chosen.sequence for item in items)
+
+
+def _log_skipped(schedule: InvoiceSchedule, skipped: Sequence[SkippedItem]) -> None:
+    for entry in skipped:
+        logger.warning(
+            "schedule %s item %s not run (%s): %s",
+            schedule.number,
+            entry.item_id,
+            entry.code,
+            entry.reason,
+        )
+
+
+async def process_due(
+    *, session: AsyncSession, caller: Caller, as_of: date
+) -> tuple[list[Invoice], list[SkippedItem]]:
+    """Return the invoices issued for every pending item due on or before `as_of` that can
+    run, and the due items that cannot (each logged with its reason)."""
     due_now = (
         SI.account_id == caller.account_id,
         SI.status == ItemStatus.PENDING,
@@ -101,12 +179,13 @@ async def process_due(*, session: AsyncSession, caller: Caller, as_of: date) -> 
         )
     )
     invoices: list[Invoice] = []
+    skipped: list[SkippedItem] = []
     for schedule_id in schedule_ids:
         # Lock first, then read: a run that raced us and won has processed its items.
         schedule = await get_schedule(session=session, caller=caller, schedule_id=schedule_id)
         if schedule.paused:
             continue
-        group = list(
+        due = list(
             await session.scalars(
                 select(InvoiceScheduleItem)
                 .where(*due_now, SI.schedule_id == schedule_id)
@@ -114,16 +193,24 @@ async def process_due(*, session: AsyncSession, caller: Caller, as_of: date) -> 
                 .execution_options(populate_existing=True)
             )
         )
+        runnable, blocked = await _split_runnable(
+            session=session, caller=caller, schedule=schedule, items=due
+        )
         try:
-            # One schedule that cannot run (say, a milestone invoiced by hand) must not
-            # hold back the others: its own savepoint is rolled back and it is logged.
+            # A schedule refused for another reason must not hold back the others: its own
+            # savepoint is rolled back and each of its items is reported.
             async with session.begin_nested():
                 invoices += await run_items(
-                    session=session, caller=caller, schedule=schedule, items=group
+                    session=session, caller=caller, schedule=schedule, items=runnable
                 )
         except DomainError as error:
-            logger.warning("schedule %s not run: %s", schedule.number, error.message)
-    return invoices
+            blocked += [
+                SkippedItem(item.schedule_id, item.id, error.code.value, error.message)
+                for item in runnable
+            ]
+        _log_skipped(schedule, blocked)
+        skipped += blocked
+    return invoices, skipped
 
 
 async def complete_milestone(

@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.tables import InvoiceSchedule, InvoiceScheduleItem, Milestone, Project
-from db.tables.columns import SI, L, M
+from db.tables import InvoiceSchedule, InvoiceScheduleItem, Project
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.ids import new_id
 from domain.lookup import get_owned
-from domain.money import currency_exponent, parse_amount
+from domain.money import currency_exponent, format_amount, parse_amount
 from domain.numbering import SCHEDULE_SERIES, next_number
+<<<<<<< HEAD
 from domain.projects.service import get_project, next_position
 from domain.projects.totals import check_project_totals
 from domain.schedules.rules import (
@@ -25,6 +24,11 @@ from domain.schedules.rules import (
     ProcessedPart,
     plan_items,
 )
+=======
+from domain.projects.service import get_project
+from domain.schedules.items import add_items, remove_pending, schedule_items
+from domain.schedules.rules import ItemInput, ItemStatus, ProcessedPart, plan_items
+>>>>>>> rules
 from domain.validation import clean_text
 
 
@@ -43,22 +47,11 @@ async def get_schedule(
     )
 
 
-async def schedule_items(
-    *, session: AsyncSession, schedule: InvoiceSchedule
-) -> list[InvoiceScheduleItem]:
-    """Return the schedule's items in sequence order."""
-    return list(
-        await session.scalars(
-            select(InvoiceScheduleItem)
-            .where(SI.account_id == schedule.account_id, SI.schedule_id == schedule.id)
-            .order_by(SI.sequence)
-        )
-    )
-
-
 def _total_of(project: Project, total_amount: str | int | None, exponent: int) -> int:
     if total_amount is not None:
-        return parse_amount(total_amount, exponent=exponent, field="totalAmount")
+        return _within_contract(
+            project, parse_amount(total_amount, exponent=exponent, field="totalAmount"), exponent
+        )
     if project.contract_value is None:
         raise DomainError(
             ErrorCode.INVALID,
@@ -66,6 +59,18 @@ def _total_of(project: Project, total_amount: str | int | None, exponent: int) -
             "Give a totalAmount: the project has no contract value to default to.",
         )
     return project.contract_value
+
+
+def _within_contract(project: Project, total: int, exponent: int) -> int:
+    """Return the total, refused when it exceeds the project's contract value."""
+    if project.contract_value is not None and total > project.contract_value:
+        raise DomainError(
+            ErrorCode.EXCEEDS_CONTRACT_VALUE,
+            "totalAmount",
+            f"The schedule's total {format_amount(total, exponent)} {project.currency} exceeds "
+            f"the contract value {format_amount(project.contract_value, exponent)}.",
+        )
+    return total
 
 
 async def create_invoice_schedule(
@@ -97,7 +102,7 @@ async def create_invoice_schedule(
     )
     session.add(schedule)
     await session.flush()
-    await _add_items(
+    await add_items(
         session=session,
         caller=caller,
         schedule=schedule,
@@ -108,6 +113,7 @@ async def create_invoice_schedule(
     return schedule
 
 
+<<<<<<< HEAD
 async def _add_items(
     *,
     session: AsyncSession,
@@ -196,6 +202,8 @@ async def _unscheduled_milestones(
     return found
 
 
+=======
+>>>>>>> rules
 async def update_invoice_schedule(
     *,
     session: AsyncSession,
@@ -216,7 +224,7 @@ async def update_invoice_schedule(
     total = (
         schedule.total_amount
         if total_amount is None
-        else parse_amount(total_amount, exponent=exponent, field="totalAmount")
+        else _total_of(project, total_amount, exponent)
     )
     done = ProcessedPart(
         amount=sum(item.amount for item in processed),
@@ -230,14 +238,22 @@ async def update_invoice_schedule(
             "totalAmount",
             "The total cannot be less than what the processed items already billed.",
         )
+    if done.by_percentage and total != schedule.total_amount:
+        # The processed items' percentages were of the old total; a new one would make them
+        # untrue of the amounts they billed.
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            "totalAmount",
+            "A percentage schedule's total cannot change once an item was processed.",
+        )
     planned = plan_items(total=total, exponent=exponent, items=items, processed=done)
-    await _remove_pending(session=session, items=pending)
+    await remove_pending(session=session, items=pending)
     schedule.total_amount = total
     if notes is not None:
         schedule.notes = clean_text(notes, field="notes", max_length=2000, required=False)
     if invoice_separately is not None:
         schedule.invoice_separately = invoice_separately
-    await _add_items(
+    await add_items(
         session=session,
         caller=caller,
         schedule=schedule,
@@ -252,33 +268,18 @@ def _percentage(item: InvoiceScheduleItem | None) -> Decimal:
     return Decimal(item.percentage) if item is not None and item.percentage else Decimal(0)
 
 
-async def _remove_pending(*, session: AsyncSession, items: Sequence[InvoiceScheduleItem]) -> None:
-    """Delete pending items, and the milestones they created unless something invoiced them."""
-    owned = [item.milestone_id for item in items if item.owns_milestone]
-    for item in items:
-        await session.delete(item)
-    await session.flush()
-    if not owned:
-        return
-    invoiced = set(
-        await session.scalars(
-            select(L.milestone_id).where(
-                L.account_id == items[0].account_id, L.milestone_id.in_(owned)
-            )
-        )
-    )
-    removable = [m for m in owned if m not in invoiced]
-    if removable:
-        await session.execute(
-            delete(Milestone).where(M.account_id == items[0].account_id, M.id.in_(removable))
-        )
-
-
 async def set_paused(
     *, session: AsyncSession, caller: Caller, schedule_id: str, paused: bool
 ) -> InvoiceSchedule:
     """Return the schedule paused (it runs nothing) or resumed."""
     schedule = await get_schedule(session=session, caller=caller, schedule_id=schedule_id)
+    items = await schedule_items(session=session, schedule=schedule)
+    if paused and all(item.status == ItemStatus.PROCESSED for item in items):
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            "scheduleId",
+            "The schedule is fully processed: there is nothing left to pause.",
+        )
     if schedule.paused == paused:
         state = "paused" if paused else "not paused"
         raise DomainError(
@@ -301,7 +302,7 @@ async def delete_invoice_schedule(
             "scheduleId",
             "The schedule has processed items and cannot be deleted.",
         )
-    await _remove_pending(session=session, items=items)
+    await remove_pending(session=session, items=items)
     await session.delete(schedule)
     await session.flush()
     return schedule.id

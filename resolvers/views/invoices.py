@@ -104,19 +104,22 @@ class InvoiceProgressView:
     paid_before: Money
     this_invoice: Money
     remaining_after: Money | None
+    over_contract_amount: Money | None
 
     @classmethod
     def from_row(cls, row: Any) -> InvoiceProgressView:
         exponent = CURRENCY_EXPONENTS[row.currency]
         invoiced_before, total = int(row.invoiced_before), int(row.total)
         contract = None if row.contract_value is None else int(row.contract_value)
+        left = None if contract is None else contract - invoiced_before - total
         return cls(
             id=row.id,
             contract_value=None if contract is None else Money(contract, exponent),
             invoiced_before=Money(invoiced_before, exponent),
             paid_before=Money(int(row.paid_before), exponent),
             this_invoice=Money(total, exponent),
-            remaining_after=None
-            if contract is None
-            else Money(contract - invoiced_before - total, exponent),
+            # Invoices may bill beyond the contract (free lines: extra work); what remains
+            # never goes below zero, and the excess is shown on its own.
+            remaining_after=None if left is None else Money(max(left, 0), exponent),
+            over_contract_amount=None if left is None else Money(max(-left, 0), exponent),
         )

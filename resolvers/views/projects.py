@@ -126,6 +126,12 @@ class BalanceView:
         scheduled, billed = _loaded(self.scheduled_minor), _loaded(self.billed_milestones_minor)
         return Money(scheduled - billed, self.exponent)
 
+    @property
+    def over_contract_amount(self) -> Money | None:
+        if self.contract_minor is None:
+            return None
+        return Money(max(_loaded(self.scheduled_minor) - self.contract_minor, 0), self.exponent)
+
     @classmethod
     def from_row(cls, row: Any) -> BalanceView:
         return cls(

@@ -12,6 +12,7 @@ from resolvers import schedules as resolve
 from schema.errors import UserError, user_errors
 from schema.mutations._shared import IDEMPOTENCY_KEY
 from schema.types.invoices import Invoice
+from schema.types.schedules import SkippedScheduleItem
 
 
 @strawberry.input
@@ -23,6 +24,10 @@ class ProcessDueInvoiceSchedulesInput:
 @strawberry.type
 class ProcessDueInvoiceSchedulesPayload:
     invoices: list[Invoice]
+    skipped_items: list[SkippedScheduleItem] = strawberry.field(
+        description="Due items that could not run (each also logged), with the reason; "
+        "the items that could run did."
+    )
     user_errors: list[UserError]
 
 
@@ -30,7 +35,9 @@ async def process_due_invoice_schedules(
     info: Info[Any, Any], input: ProcessDueInvoiceSchedulesInput
 ) -> ProcessDueInvoiceSchedulesPayload:
     outcome = await resolve.process_due(info, as_of=input.as_of)
+    result = outcome.value
     return ProcessDueInvoiceSchedulesPayload(
-        invoices=outcome.value or [],  # type: ignore[arg-type]
+        invoices=result.invoices if result else [],  # type: ignore[arg-type]
+        skipped_items=result.skipped if result else [],  # type: ignore[arg-type]
         user_errors=user_errors(outcome.errors),
     )

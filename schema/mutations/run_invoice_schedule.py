@@ -11,7 +11,7 @@ from resolvers import schedules as resolve
 from schema.errors import UserError, user_errors
 from schema.mutations._shared import IDEMPOTENCY_KEY
 from schema.types.invoices import Invoice
-from schema.types.schedules import InvoiceSchedule
+from schema.types.schedules import InvoiceSchedule, SkippedScheduleItem
 
 
 @strawberry.input
@@ -27,6 +27,10 @@ class RunInvoiceScheduleInput:
 class RunInvoiceSchedulePayload:
     invoice_schedule: InvoiceSchedule | None
     invoices: list[Invoice]
+    skipped_items: list[SkippedScheduleItem] = strawberry.field(
+        description="Pending items passed over because they cannot run (each also "
+        "logged), with the reason; the next item that could run did."
+    )
     user_errors: list[UserError]
 
 
@@ -40,5 +44,6 @@ async def run_invoice_schedule(
     return RunInvoiceSchedulePayload(
         invoice_schedule=result.schedule if result else None,  # type: ignore[arg-type]
         invoices=result.invoices if result else [],  # type: ignore[arg-type]
+        skipped_items=result.skipped if result else [],  # type: ignore[arg-type]
         user_errors=user_errors(outcome.errors),
     )

@@ -49,7 +49,12 @@ class InvoiceProgress:
     paid_before: Decimal = strawberry.field(description="What those invoices have been paid.")
     this_invoice: Decimal
     remaining_after: Decimal | None = strawberry.field(
-        description="Contract value less what was invoiced before and this invoice."
+        description="Contract value less what was invoiced before and this invoice; "
+        "never below 0 (see overContractAmount)."
+    )
+    over_contract_amount: Decimal | None = strawberry.field(
+        description="What this and the earlier invoices bill beyond the contract value "
+        "(0 within it); null without a contract value."
     )
 
 
@@ -65,7 +70,9 @@ class Invoice(Node):
     discount: Decimal
     total: Decimal
     amount_paid: Decimal
-    balance_due: Decimal
+    balance_due: Decimal = strawberry.field(
+        description="total - amountPaid; 0 on a VOID invoice, which is owed nothing."
+    )
     overdue: bool = strawberry.field(description="Open or partially paid, and past its due date.")
     created_at: datetime
     voided_at: datetime | None

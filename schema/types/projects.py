@@ -35,6 +35,10 @@ class ProjectBalance:
     unbilled_amount: Decimal = strawberry.field(
         description="Scheduled minus what milestone lines have invoiced."
     )
+    over_contract_amount: Decimal | None = strawberry.field(
+        description="How far the milestones (scheduled) exceed the contract value, 0 within "
+        "it; null without a contract value. Each schedule is at most the contract value."
+    )
 
 
 @strawberry.type(description="A project whose contract is billed in stages.")

@@ -13,6 +13,7 @@ from resolvers import invoices as resolve_invoices
 from resolvers import projects as resolve_projects
 from resolvers import schedules as resolve
 from resolvers.views import ScheduleItemView, ScheduleView
+from schema.errors import ErrorCode
 from schema.scalars import Decimal, Percentage
 from schema.types.invoices import Invoice
 from schema.types.node import Node
@@ -73,3 +74,15 @@ class InvoiceSchedule(Node):
     @strawberry.field
     async def items(self, info: Info[Any, Any]) -> list[InvoiceScheduleItem]:
         return await resolve.items_of(info, self.id)  # type: ignore[return-value]
+
+
+@strawberry.type(
+    description="A due or requested schedule item that did not run, and why; the others ran."
+)
+class SkippedScheduleItem:
+    item: InvoiceScheduleItem | None = strawberry.field(description="The item that did not run.")
+    code: ErrorCode = strawberry.field(  # type: ignore[valid-type]
+        description="The rule that held it back, e.g. EXCEEDS_UNINVOICED_AMOUNT when its "
+        "milestone was invoiced by hand."
+    )
+    reason: str = strawberry.field(description="Why it did not run and what to do about it.")

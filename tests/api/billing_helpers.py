@@ -76,11 +76,14 @@ mutation($id: ID!) {{
   deleteInvoiceSchedule(input: {{scheduleId: $id}}) {{ deletedId {USER_ERRORS} }}
 }}"""
 
+SKIPPED_ITEMS = "skippedItems { item { id name status } code reason }"
+
 RUN_SCHEDULE = f"""
 mutation($id: ID!, $itemId: ID) {{
   runInvoiceSchedule(input: {{scheduleId: $id, itemId: $itemId}}) {{
     invoiceSchedule {{ {SCHEDULE_FIELDS} }}
     invoices {{ {INVOICE_FIELDS} }}
+    {SKIPPED_ITEMS}
     {USER_ERRORS}
   }}
 }}"""
@@ -88,7 +91,7 @@ mutation($id: ID!, $itemId: ID) {{
 PROCESS_DUE = f"""
 mutation($asOf: Date!) {{
   processDueInvoiceSchedules(input: {{asOf: $asOf}}) {{
-    invoices {{ {INVOICE_FIELDS} }} {USER_ERRORS}
+    invoices {{ {INVOICE_FIELDS} }} {SKIPPED_ITEMS} {USER_ERRORS}
   }}
 }}"""
 

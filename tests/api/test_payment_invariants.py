@@ -153,8 +153,7 @@ class PaymentMachine(RuleBasedStateMachine):
     def code(payload: dict[str, Any]) -> str:
         if not payload["userErrors"]:
             return "ok"
-        [error] = payload["userErrors"]
-        return str(error["code"])
+        return str(payload["userErrors"][0]["code"])  # the first rule the input breaks
 
     # --- rules -----------------------------------------------------------------------------
 

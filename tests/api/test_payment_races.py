@@ -67,12 +67,12 @@ async def mutation(api: Api, document: str, variables: dict[str, Any], name: str
 
 
 def outcome(payload: dict[str, Any], value: str) -> str:
-    """Return 'ok' or the single userError code of a payload."""
+    """Return 'ok' or the userError code of a payload (every one is reported: one code)."""
     if payload[value] is not None:
         assert payload["userErrors"] == []
         return "ok"
-    [error] = payload["userErrors"]
-    return str(error["code"])
+    [code] = {error["code"] for error in payload["userErrors"]}
+    return str(code)
 
 
 async def external_payment(api: Api, *allocations: dict[str, Any]) -> str:

@@ -318,7 +318,8 @@ async def test_a_duplicate_transaction_id_is_refused(api: Api) -> None:
     before = await money_snapshot(api)
     again = await try_processor_pay(api, "txn_dup1", alloc(invoice_id, "100.00"))
     assert again["payment"] is None
-    assert errors(again) == [(["transactionId"], "INVALID")]
+    assert errors(again) == [(["transactionId"], "TRANSACTION_ID_TAKEN")]
+    assert first["payment"]["id"] in again["userErrors"][0]["message"]
     assert await money_snapshot(api) == before
     assert (await invoice_money(api, invoice_id))["amountPaid"] == "100.00"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,13 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import BigInteger, Float, Numeric, inspect, text
+from sqlalchemy import BigInteger, Float, Numeric, bindparam, inspect, text
 from sqlalchemy.engine import Connection
 
 import db.tables
 from db.engine import SQLITE_BUSY_TIMEOUT_MS, create_engine
 from db.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
+from db.tables._columns import DateColumn, UTCDateTime
 
 MONEY_COLUMNS = {
     "amount",
@@ -186,3 +188,102 @@ async def test_money_columns_are_bigint_in_the_migrated_database(database_url: s
         name: repr(type_) for name, type_ in types.items() if not isinstance(type_, BigInteger)
     }
     assert wrong == {}
+
+
+def _at(hour: int, *, day: int = 1) -> datetime:
+    return datetime(2026, 3, day, hour, tzinfo=UTC)
+
+
+def typed(sql: str) -> Any:
+    """A raw statement whose timestamps and dates are stored as the tables store them."""
+    statement = text(sql)
+    types = {"t": UTCDateTime(), "day": DateColumn()}
+    return statement.bindparams(
+        *(bindparam(name, type_=type_) for name, type_ in types.items() if f":{name}" in sql)
+    )
+
+
+ALLOCATIONS_BEFORE_0002 = [
+    # (allocation id, payment id, invoice id, created_at): ids out of creation order on purpose
+    ("item_c", "pay_1", "inv_1", _at(10)),
+    ("item_a", "pay_1", "inv_2", _at(10)),
+    ("item_b", "pay_1", "inv_3", _at(9)),
+    ("item_z", "pay_2", "inv_1", _at(10, day=2)),
+]
+
+
+async def _seed_before_0002(url: str) -> None:
+    engine = create_engine(url)
+    stamp = _at(8)
+    try:
+        async with engine.begin() as connection:
+            run = connection.execute
+            await run(
+                typed("INSERT INTO account (id, name, created_at) VALUES ('acct_m', 'M', :t)"),
+                {"t": stamp},
+            )
+            await run(
+                typed(
+                    "INSERT INTO project (account_id, id, name, client_name, currency, "
+                    "payment_terms_days, created_at) VALUES ('acct_m', 'prj_m', 'P', 'C', 'USD', "
+                    "14, :t)"
+                ),
+                {"t": stamp},
+            )
+            for invoice_id in ("inv_1", "inv_2", "inv_3"):
+                await run(
+                    typed(
+                        "INSERT INTO invoice (account_id, id, project_id, status, currency, "
+                        "subtotal, discount, total, amount_paid, created_at) VALUES ('acct_m', "
+                        ":id, 'prj_m', 'OPEN', 'USD', 1000, 0, 1000, 0, :t)"
+                    ),
+                    {"id": invoice_id, "t": stamp},
+                )
+            for payment_id in ("pay_1", "pay_2"):
+                await run(
+                    typed(
+                        "INSERT INTO payment (account_id, id, external_payment, method, "
+                        "received_on, currency, amount, created_at) VALUES ('acct_m', :id, "
+                        ":external, 'CASH', :day, 'USD', 3, :t)"
+                    ),
+                    {"id": payment_id, "external": True, "day": date(2026, 3, 1), "t": stamp},
+                )
+            for item_id, payment_id, invoice_id, created in ALLOCATIONS_BEFORE_0002:
+                await run(
+                    typed(
+                        "INSERT INTO allocation (account_id, id, payment_id, invoice_id, amount, "
+                        "created_at, modified_at) VALUES ('acct_m', :id, :pay, :inv, 1, :t, :t)"
+                    ),
+                    {"id": item_id, "pay": payment_id, "inv": invoice_id, "t": created},
+                )
+    finally:
+        await engine.dispose()
+
+
+async def _positions(url: str) -> list[tuple[str, str, int]]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                text("SELECT payment_id, id, position FROM allocation ORDER BY payment_id, id")
+            )
+            return [(row[0], row[1], row[2]) for row in rows]
+    finally:
+        await engine.dispose()
+
+
+def test_0002_numbers_existing_allocations_in_their_old_order(empty_database_url: str) -> None:
+    url = empty_database_url
+    command.upgrade(alembic_config(url), "0001")
+    asyncio.run(_seed_before_0002(url))
+    upgrade_to_head(url)
+    # Oldest first, then by id within one payment: what the API listed before the column.
+    assert asyncio.run(_positions(url)) == [
+        ("pay_1", "item_a", 2),
+        ("pay_1", "item_b", 1),
+        ("pay_1", "item_c", 3),
+        ("pay_2", "item_z", 1),
+    ]
+    assert asyncio.run(schema_differences(url)) == []
+    command.downgrade(alembic_config(url), "0001")
+    assert asyncio.run(revision_of(url)) == "0001"

@@ -131,7 +131,7 @@ AMOUNT_REJECTIONS = [
     ("", 2, "empty"),
     ("   ", 2, "empty"),
     ("-5.00", 2, "negative"),
-    ("-0", 2, "negative"),
+    ("-0", 2, "greater than zero"),  # a sign on zero is still zero
     (-5, 2, "negative"),
     ("0", 2, "greater than zero"),
     ("0.00", 2, "greater than zero"),
@@ -189,8 +189,9 @@ def test_parse_amount_rejects(value: object, exponent: int, words: str) -> None:
 
 def test_parse_amount_negative_rejected_even_when_zero_allowed() -> None:
     with pytest.raises(DomainError) as info:
-        parse_amount("-0.00", exponent=2, field="amount", allow_zero=True)
+        parse_amount("-0.01", exponent=2, field="amount", allow_zero=True)
     assert "negative" in info.value.message
+    assert parse_amount("-0.00", exponent=2, field="amount", allow_zero=True) == 0
 
 
 def test_parse_amount_never_rounds() -> None:

@@ -24,6 +24,7 @@ from server.app import create_app
 from server.settings import Settings
 from tests.api.billing_helpers import (
     PAUSE_SCHEDULE,
+    create_invoice,
     create_project,
     create_schedule,
     get_schedule,
@@ -182,6 +183,31 @@ async def test_process_due_defaults_to_today(database: str, tmp_path: Path) -> N
         state = await get_schedule(studio, plan["id"])
         assert state is not None
         assert [i["status"] for i in state["items"]] == ["PROCESSED", "PENDING"]
+
+
+async def test_process_due_prints_the_items_it_could_not_run(database: str, tmp_path: Path) -> None:
+    async with accounts(database, 1, FixedClock(START)) as (studio,):
+        project_id = await create_project(studio, contractValue="100.00")
+        plan = await create_schedule(
+            studio,
+            project_id,
+            items=[
+                {"name": "One", "percentage": 50, "trigger": "a", "runDate": "2026-03-10"},
+                {"name": "Two", "percentage": 50, "trigger": "b", "runDate": "2026-03-11"},
+            ],
+        )
+        blocked = plan["items"][0]
+        # Both are due; the first one's milestone was partly invoiced by hand.
+        await create_invoice(
+            studio,
+            project_id,
+            lines=[{"milestoneId": blocked["milestone"]["id"], "amount": "1.00"}],
+        )
+        result = cli(database, "process-due", "--as-of", "2026-03-31", cwd=tmp_path)
+        assert issued_lines(result.stdout) == {studio.account_id: ["INV-000002"]}
+        [line] = [line for line in result.stdout.splitlines() if ": not run:" in line]
+        assert blocked["id"] in line and "EXCEEDS_UNINVOICED_AMOUNT" in line
+        assert "1 invoice(s) issued, 1 due item(s) not run" in result.stdout
 
 
 def test_process_due_refuses_a_bad_date(database: str, tmp_path: Path) -> None:
