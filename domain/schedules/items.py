@@ -15,6 +15,7 @@ from domain.ids import new_id
 from domain.invoices.amounts import invoiced_amounts
 from domain.money import currency_exponent, format_amount
 from domain.projects.service import next_position
+from domain.projects.totals import check_project_totals
 from domain.schedules.rules import ItemStatus, PlannedItem
 
 
@@ -82,6 +83,7 @@ async def add_items(
             )
         )
     await session.flush()
+    await check_project_totals(session=session, project=project, field="items")
 
 
 async def _unscheduled_milestones(

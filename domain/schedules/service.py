@@ -14,21 +14,9 @@ from domain.ids import new_id
 from domain.lookup import get_owned
 from domain.money import currency_exponent, format_amount, parse_amount
 from domain.numbering import SCHEDULE_SERIES, next_number
-<<<<<<< HEAD
-from domain.projects.service import get_project, next_position
-from domain.projects.totals import check_project_totals
-from domain.schedules.rules import (
-    ItemInput,
-    ItemStatus,
-    PlannedItem,
-    ProcessedPart,
-    plan_items,
-)
-=======
 from domain.projects.service import get_project
 from domain.schedules.items import add_items, remove_pending, schedule_items
 from domain.schedules.rules import ItemInput, ItemStatus, ProcessedPart, plan_items
->>>>>>> rules
 from domain.validation import clean_text
 
 
@@ -113,97 +101,6 @@ async def create_invoice_schedule(
     return schedule
 
 
-<<<<<<< HEAD
-async def _add_items(
-    *,
-    session: AsyncSession,
-    caller: Caller,
-    schedule: InvoiceSchedule,
-    project: Project,
-    planned: Sequence[PlannedItem],
-    first_sequence: int,
-) -> None:
-    milestones = await _unscheduled_milestones(
-        session=session, caller=caller, project=project, planned=planned
-    )
-    position = await next_position(session=session, project=project)
-    for offset, item in enumerate(planned):
-        if item.milestone_id:
-            milestone = milestones[item.milestone_id]
-            milestone.amount = item.amount
-            owns = False
-        else:
-            milestone = Milestone(
-                account_id=caller.account_id,
-                id=new_id("ms"),
-                project_id=project.id,
-                name=item.name,
-                trigger=item.trigger,
-                position=position,
-                amount=item.amount,
-                planned_on=item.run_date,
-                created_at=caller.clock.now(),
-            )
-            position += 1
-            session.add(milestone)
-            owns = True
-        session.add(
-            InvoiceScheduleItem(
-                account_id=caller.account_id,
-                id=new_id("isi"),
-                schedule_id=schedule.id,
-                sequence=first_sequence + offset,
-                name=item.name,
-                percentage=None if item.percentage is None else str(item.percentage),
-                amount=item.amount,
-                run_date=item.run_date,
-                milestone_id=milestone.id,
-                owns_milestone=owns,
-                status=ItemStatus.PENDING,
-            )
-        )
-    await session.flush()
-    await check_project_totals(session=session, project=project, field="items")
-
-
-async def _unscheduled_milestones(
-    *, session: AsyncSession, caller: Caller, project: Project, planned: Sequence[PlannedItem]
-) -> dict[str, Milestone]:
-    """Return the milestones the items link to, refusing foreign or already scheduled ones."""
-    wanted = {item.milestone_id: i for i, item in enumerate(planned) if item.milestone_id}
-    if not wanted:
-        return {}
-    found = {
-        m.id: m
-        for m in await session.scalars(
-            select(Milestone).where(M.account_id == caller.account_id, M.id.in_(list(wanted)))
-        )
-    }
-    scheduled = set(
-        await session.scalars(
-            select(SI.milestone_id).where(
-                SI.account_id == caller.account_id, SI.milestone_id.in_(list(wanted))
-            )
-        )
-    )
-    seen: set[str] = set()
-    for index, item in enumerate(planned):
-        if not item.milestone_id:
-            continue
-        field = ["items", str(index), "milestoneId"]
-        milestone = found.get(item.milestone_id)
-        if milestone is None or milestone.project_id != project.id:
-            raise DomainError(ErrorCode.NOT_FOUND, field, "No milestone of this project.")
-        if item.milestone_id in scheduled or item.milestone_id in seen:
-            raise DomainError(
-                ErrorCode.ALREADY_SCHEDULED, field, "This milestone already has a schedule item."
-            )
-        seen.add(item.milestone_id)
-    return found
-
-
-=======
->>>>>>> rules
 async def update_invoice_schedule(
     *,
     session: AsyncSession,
