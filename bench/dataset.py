@@ -114,6 +114,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id",
         "payment_id",
         "invoice_id",
+        "position",
         "amount",
         "attrs",
         "reversed_at",
@@ -504,6 +505,7 @@ class Generator:
                     self.ids.new("item"),
                     payment_id,
                     invoice_id,
+                    1,  # one allocation per payment
                     amount,
                     None,
                     reversed_at,
