@@ -24,7 +24,6 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from server.settings import Settings
 
 
-
 def _json_answer(status: str, code: str, message: str, *extra: str) -> bytes:
     """Return a whole HTTP/1.1 response that closes the connection, written before any app."""
     body = f'{{"errors": [{{"message": "{message}", "extensions": {{"code": "{code}"}}}}]}}'
@@ -66,12 +65,12 @@ class RequestDeadline:
     loop: asyncio.AbstractEventLoop
     transport: asyncio.Transport
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)  # type: ignore[misc]
         timeout, cap = limits()
         if len(self.connections) > cap:
-            transport.write(TOO_MANY)
-            transport.close()
+            self.transport.write(TOO_MANY)
+            self.transport.close()
             return
         self._arm(timeout)
 
