@@ -83,9 +83,6 @@ class OperationLabels:
         return label
 
 
-operation_label = OperationLabels()
-
-
 def incoming_request_id(headers: list[tuple[bytes, bytes]]) -> str | None:
     """Return the client's X-Request-ID when it is 1-128 sane characters, else None."""
     for name, value in headers:
@@ -116,6 +113,7 @@ class RequestObservation:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.operation_label = OperationLabels()  # one app per process: the process's budget
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -144,11 +142,10 @@ class RequestObservation:
             request_id_var.reset(id_token)
             trace_id_var.reset(trace_token)
 
-    @staticmethod
-    def _report(scope: Scope, info: dict[str, Any], status: int, seconds: float) -> None:
+    def _report(self, scope: Scope, info: dict[str, Any], status: int, seconds: float) -> None:
         if scope.get("path") == "/metrics":
             return
-        operation = operation_label(info.get("operation"))
+        operation = self.operation_label(info.get("operation"))
         # Outside GraphQL, label by the route's template, never the raw path: a client could
         # otherwise mint a new time series with every made-up URL.
         route = scope.get("route")
