@@ -90,7 +90,7 @@ async def test_a_request_whose_body_stalls_is_closed(guarded: Live) -> None:
     writer.write(
         b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
         b"Authorization: Bearer " + guarded.key.encode() + b"\r\n"
-        b"Content-Length: 100\r\n\r\n{\"query\":"
+        b'Content-Length: 100\r\n\r\n{"query":'
     )
     await writer.drain()
     closed_with = await asyncio.wait_for(reader.read(), PATIENCE_SECONDS)
