@@ -22,6 +22,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from server.app import DatabaseNotMigrated, ensure_migrated
+    from server.connections import uvicorn_options
     from server.graphiql import DEMO_KEY_VARIABLE
     from server.logs import configure_logging
 
@@ -53,6 +54,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=10,
         access_log=False,  # the app logs one JSON line per request itself
+        **uvicorn_options(),  # slow clients: a deadline per request, a connection cap
     )
     return 0
 

@@ -21,6 +21,12 @@ class Settings:
     log_level: str = "INFO"
     expose_query_stats: bool = False
     fast_queries: bool = True
+    metrics_token: str | None = None
+    pool_size: int = 32
+    # Slow clients: a request's headers and body must arrive within this many seconds, and
+    # one process holds at most this many connections (server/connections.py).
+    request_read_timeout: float = 15.0
+    max_connections: int = 1000
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -38,4 +44,8 @@ class Settings:
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             expose_query_stats=_flag(env.get("EXPOSE_QUERY_STATS")),
             fast_queries=_flag(env.get("FAST_QUERIES", "1")),
+            pool_size=int(env.get("DATABASE_POOL_SIZE") or 32),
+            metrics_token=(env.get("METRICS_TOKEN") or "").strip() or None,
+            request_read_timeout=float(env.get("REQUEST_READ_TIMEOUT") or 15),
+            max_connections=int(env.get("MAX_CONNECTIONS") or 1000),
         )
