@@ -104,6 +104,9 @@ def trace_id_of(headers: list[tuple[bytes, bytes]]) -> str | None:
     return None
 
 
+PROCESS_OPERATION_LABELS = OperationLabels()
+
+
 class RequestObservation:
     """The outermost layer: a request id, the trace id, one JSON log line, and the metrics.
 
@@ -113,7 +116,9 @@ class RequestObservation:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.operation_label = OperationLabels()  # one app per process: the process's budget
+        # The metrics registry is the process's, so is the budget of names: apps built later in
+        # the same process (tests, a reload) share the labels already handed out.
+        self.operation_label = PROCESS_OPERATION_LABELS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
