@@ -26,7 +26,9 @@ from tests.api.test_payments import (
     free_invoice,
     pay,
 )
-from tests.conftest import Api
+from tests.conftest import ON_CITUS_TOO, Api
+
+pytestmark = ON_CITUS_TOO
 
 WIDTH = 16
 
