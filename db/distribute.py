@@ -106,6 +106,13 @@ async def distribute(engine: AsyncEngine) -> list[Placement]:
             if rule is Rule.BY_ACCOUNT and anchor is None:
                 anchor = table
             placements.append(Placement(table, rule, created))
+        # The rows were copied to the shards; the coordinator's own copies are dead weight.
+        for placement in placements:
+            if placement.created:
+                await connection.execute(
+                    text("SELECT truncate_local_data_after_distributing_table(:table)"),
+                    {"table": placement.table},
+                )
         return placements
 
 
