@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from db.engine import is_sqlite
@@ -64,16 +65,14 @@ class Placement:
 def distribution_order() -> list[str]:
     """Return the tables in an order where every foreign key's target is placed first.
 
-    Reference tables first; then the distributed ones in foreign-key order, the first of them
-    being the one the others colocate with.
+    Reference tables first, then the distributed ones in foreign-key order (the first of them
+    is the one the others colocate with).
     """
     by_dependency = [table.name for table in metadata.sorted_tables]
-    unknown = sorted(set(DISTRIBUTION) - set(by_dependency) - {"alembic_version"})
-    ordered = by_dependency + unknown
     return [
         name
         for rule in (Rule.REFERENCE, Rule.BY_ACCOUNT)
-        for name in ordered
+        for name in by_dependency
         if DISTRIBUTION.get(name) is rule
     ]
 
@@ -93,8 +92,11 @@ async def distribute(engine: AsyncEngine) -> list[Placement]:
             text("SET LOCAL citus.enable_local_reference_table_foreign_keys = off")
         )
         await connection.execute(text("SET LOCAL citus.multi_shard_modify_mode = 'sequential'"))
-        placements, anchor = [], None
-        for table in distribution_order():
+        order = distribution_order()
+        # New tables join the shard groups of the ones already distributed, if any.
+        anchor = next((t for t in order if current.get(t) is Rule.BY_ACCOUNT), None)
+        placements = []
+        for table in order:
             rule = DISTRIBUTION[table]
             created = table not in current
             if not created and current[table] is not rule:
@@ -102,7 +104,13 @@ async def distribute(engine: AsyncEngine) -> list[Placement]:
                     f"table {table} is already {current[table].value}, not {rule.value}"
                 )
             if created:
-                await _place(connection, table, rule, anchor)
+                try:
+                    await _place(connection, table, rule, anchor)
+                except DBAPIError as error:  # the transaction rolls back: nothing was placed
+                    message = str(error.orig).strip()
+                    raise CannotDistribute(
+                        f"Citus refused {table} ({message}); nothing changed"
+                    ) from error
             if rule is Rule.BY_ACCOUNT and anchor is None:
                 anchor = table
             placements.append(Placement(table, rule, created))

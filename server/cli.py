@@ -194,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
         run=cmd_migrate
     )
     commands.add_parser(
-        "distribute", help="on Citus: spread the tables over the workers by account (idempotent)"
+        "distribute", help="on Citus: place every table by its rule (idempotent)"
     ).set_defaults(run=cmd_distribute)
     account = commands.add_parser("create-account", help="create an account; print its API key")
     account.add_argument("name")
