@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck pytest migrate seed schema bench bench-large bench-shapes postgres chromium graphiql-assets clean
+.PHONY: run test lint typecheck pytest migrate seed schema bench bench-large bench-shapes bench-citus postgres citus chromium graphiql-assets clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,34 @@ postgres:
 		else echo "PostgreSQL not found and cannot install it here: its tests will skip"; fi; \
 	fi
 
+# Citus, for the tests on a three-node cluster (tests/citus.py). Debian has no package, so it is
+# built from the vendored source (sha256 checked) into PostgreSQL's lib folder, once per machine
+# (about 4 minutes). The rename: PostgreSQL 15.20 exports have_createdb_privilege(), which
+# Citus 13.2.2 also defines as a static inline.
+CITUS_VENDOR ?= ../shared/vendor
+CITUS_SOURCE := citus-13.2.2
+CITUS_BUILD_DEPS := postgresql-server-dev-15 libcurl4-openssl-dev liblz4-dev libzstd-dev \
+	libkrb5-dev libssl-dev build-essential autoconf
+citus: postgres
+	@pg_lib="$$(pg_config --pkglibdir 2>/dev/null)"; \
+	if [ -n "$$pg_lib" ] && [ -e "$$pg_lib/citus.so" ]; then exit 0; fi; \
+	if [ ! -e "$(CITUS_VENDOR)/$(CITUS_SOURCE).tar.gz" ]; then \
+		echo "Citus not found and $(CITUS_VENDOR)/$(CITUS_SOURCE).tar.gz is missing: its tests will skip"; exit 0; fi; \
+	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+		echo "Citus not found and cannot install it here (needs root): its tests will skip"; exit 0; fi; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(CITUS_BUILD_DEPS) >/dev/null; \
+	set -e; \
+	(cd "$(CITUS_VENDOR)" && grep " $(CITUS_SOURCE).tar.gz$$" SHA256SUMS | sha256sum --check --quiet); \
+	build="$$(mktemp -d)"; trap 'rm -rf "$$build"' EXIT; \
+	tar xzf "$(CITUS_VENDOR)/$(CITUS_SOURCE).tar.gz" -C "$$build"; \
+	cd "$$build/$(CITUS_SOURCE)"; \
+	sed -i '/^static inline bool$$/{N;s/^static inline bool\nhave_createdb_privilege(void)/#define have_createdb_privilege citus_have_createdb_privilege\n&/}' \
+		src/include/pg_version_compat.h; \
+	grep -q '^#define have_createdb_privilege citus_have_createdb_privilege' src/include/pg_version_compat.h; \
+	./configure -q PG_CONFIG="$$(pg_config --bindir)/pg_config" --without-libcurl >/dev/null; \
+	$(MAKE) -s -j2 >/dev/null && $(MAKE) -s install >/dev/null; \
+	echo "Citus installed into $$(pg_config --pkglibdir)"
+
 # GraphiQL's pinned files (npm pack, checked by their SRI hashes) so it works offline.
 # Without npm it says so, and GraphiQL loads from the CDN.
 graphiql-assets: $(STAMP)
@@ -52,7 +80,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) postgres chromium graphiql-assets
+pytest: $(STAMP) postgres citus chromium graphiql-assets
 	$(BIN)/pytest
 
 test: lint typecheck pytest
@@ -72,6 +100,11 @@ bench-large: $(STAMP) postgres
 # BENCH_QUICK=1 for a short run.
 bench-shapes: $(STAMP) postgres
 	$(BIN)/python -m bench.shape_run
+
+# S1, S3 and S4 on a three-node Citus cluster beside plain PostgreSQL, calls alternated
+# (bench/citus.py; about 2 minutes).
+bench-citus: $(STAMP) citus
+	$(BIN)/python -m bench.citus
 
 clean:
 	rm -rf $(VENV) data .cache .pytest_cache .mypy_cache .ruff_cache

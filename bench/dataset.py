@@ -671,6 +671,9 @@ async def build_postgres(
         if not check_foreign_keys:
             await connection.execute("SET session_replication_role = replica")
         await connection.execute("SET maintenance_work_mem = '512MB'")
+        if await connection.fetchval("SELECT count(*) FROM pg_extension WHERE extname = 'citus'"):
+            # Citus may not open a connection per shard after this transaction's DDL on them.
+            await connection.execute("SET citus.multi_shard_modify_mode = 'sequential'")
         async with connection.transaction():
             # Secondary indexes are built once at the end, not maintained row by row.
             indexes = await connection.fetch(

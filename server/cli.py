@@ -67,6 +67,26 @@ def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_distribute(_args: argparse.Namespace, settings: Settings) -> int:
+    from db.distribute import CannotDistribute, distribute
+
+    async def run() -> list[str]:
+        engine = create_engine(settings.database_url)
+        try:
+            placements = await distribute(engine)
+        finally:
+            await engine.dispose()
+        return [f"{p.table}: {p.rule.value}{'' if p.created else ' (already)'}" for p in placements]
+
+    try:
+        lines = asyncio.run(run())
+    except CannotDistribute as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(lines))
+    return 0
+
+
 def cmd_create_account(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> tuple[str, str]:
         engine = create_engine(settings.database_url)
@@ -178,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="apply the database migrations").set_defaults(
         run=cmd_migrate
     )
+    commands.add_parser(
+        "distribute", help="on Citus: place every table by its rule (idempotent)"
+    ).set_defaults(run=cmd_distribute)
     account = commands.add_parser("create-account", help="create an account; print its API key")
     account.add_argument("name")
     account.add_argument("--role", choices=["read", "write"], default="write")

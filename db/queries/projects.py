@@ -67,6 +67,8 @@ async def count_projects(connection: AsyncConnection, *, account_id: str) -> int
 
 
 def _milestone_columns() -> tuple[Any, ...]:
+    # The sums compare with the bound account, not the outer row's M.account_id: Citus routes
+    # a statement to one shard only when every table in it is pinned to the account.
     invoiced = (
         select(func.coalesce(func.sum(L.amount), 0))
         .join_from(
@@ -75,17 +77,17 @@ def _milestone_columns() -> tuple[Any, ...]:
             and_(I.account_id == L.account_id, I.id == L.invoice_id),
         )
         .where(
-            L.account_id == M.account_id,
+            L.account_id == ACCOUNT,
             L.milestone_id == M.id,
             is_one_of(I.status, ISSUED_STATUSES),
         )
         .scalar_subquery()
     )
     distributed = select(func.coalesce(func.sum(D.amount), 0)).where(
-        D.account_id == M.account_id, D.milestone_id == M.id
+        D.account_id == ACCOUNT, D.milestone_id == M.id
     )
     discounted = select(func.coalesce(func.sum(D.discount), 0)).where(
-        D.account_id == M.account_id, D.milestone_id == M.id
+        D.account_id == ACCOUNT, D.milestone_id == M.id
     )
     return (
         M.id,

@@ -13,8 +13,9 @@ and after every step it checks, from what the API reports:
 - only a PAID invoice has a distribution, and it adds up to total - free lines;
 - the project balance agrees with the invoices.
 
-Hypothesis drives its examples synchronously, so the machine runs on SQLite only, in a worker
-thread with its own event loop, engine, app and migrated database file.
+Hypothesis drives its examples synchronously, so the machine runs in a worker thread with its
+own event loop, engine and app: on a fresh SQLite file, and on the Citus cluster's distributed
+database, where any statement reaching more than one shard fails the run.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -49,7 +51,7 @@ from tests.api.test_payments import (
     REVERSE_ALLOCATION,
     VOID_INVOICE,
 )
-from tests.conftest import START, Api, make_app, new_account
+from tests.conftest import CITUS, START, Api, make_app, new_account
 
 T = TypeVar("T")
 
@@ -108,10 +110,9 @@ class ModelAllocation:
 
 
 class Harness:
-    """An app on a fresh SQLite database, driven from one private event loop."""
+    """An app on a migrated database, driven from one private event loop."""
 
-    def __init__(self, database: Path) -> None:
-        url = f"sqlite+aiosqlite:///{database}"
+    def __init__(self, url: str) -> None:
         upgrade_to_head(url)
         self.loop = asyncio.new_event_loop()
         self.clock = FixedClock(START)
@@ -398,8 +399,8 @@ class PaymentMachine(RuleBasedStateMachine):
         assert cents(balance["discountAmount"]) == discounts
 
 
-def run_machine(database: Path) -> None:
-    harness = Harness(database)
+def run_machine(url: str) -> None:
+    harness = Harness(url)
     try:
         PaymentMachine.harness = harness
         run_state_machine_as_test(
@@ -415,7 +416,14 @@ def run_machine(database: Path) -> None:
         harness.close()
 
 
-def test_payment_invariants_hold_after_every_step(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", CITUS])
+def test_payment_invariants_hold_after_every_step(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    if backend == CITUS:
+        url = request.getfixturevalue("citus_urls")["api"]  # every machine gets fresh accounts
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path}/invariants.db"
     # Its own thread: hypothesis drives the steps synchronously, each on the harness's loop.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(run_machine, tmp_path / "invariants.db").result()
+        pool.submit(run_machine, url).result()

@@ -1,4 +1,4 @@
-"""Payments racing for the same balance through the HTTP app, on both backends.
+"""Payments racing for the same balance through the HTTP app, on both backends and on Citus.
 
 Every request runs concurrently on the session's event loop and opens its own database
 connection from the engine's pool, so the balance checks really interleave: only the write
@@ -26,7 +26,9 @@ from tests.api.test_payments import (
     free_invoice,
     pay,
 )
-from tests.conftest import Api
+from tests.conftest import ON_CITUS_TOO, Api
+
+pytestmark = ON_CITUS_TOO
 
 WIDTH = 16
 

@@ -44,7 +44,9 @@ from db.tables import (
 )
 from schema import build_schema
 from tests.api.billing_helpers import USER_ERRORS
-from tests.conftest import Api
+from tests.conftest import ON_CITUS_TOO, Api
+
+pytestmark = ON_CITUS_TOO
 
 TABLES = (
     Project,

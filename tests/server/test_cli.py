@@ -18,7 +18,15 @@ from tests.postgres import free_port
 from tests.server.live import cli_env
 from tests.server.live import run_cli as cli
 
-COMMANDS = ("serve", "migrate", "create-account", "seed-demo", "process-due", "export-schema")
+COMMANDS = (
+    "serve",
+    "migrate",
+    "distribute",
+    "create-account",
+    "seed-demo",
+    "process-due",
+    "export-schema",
+)
 DEMO_PROJECTS = {"Brand refresh", "Mobile app MVP", "Warehouse dashboard", "Three-phase website"}
 
 PROJECTS = "{ projects { totalCount nodes { name } } }"
