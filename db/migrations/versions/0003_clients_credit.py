@@ -73,15 +73,16 @@ def upgrade() -> None:
         batch_op.create_index("ix_client_page", ["account_id", "created_at", "id"], unique=False)
 
     connection = op.get_bind()
+    # created_at is copied as the database returned it (SQLite's text, PostgreSQL's
+    # timestamp), so it is stored exactly as the project's was.
+    sqlite = connection.dialect.name == "sqlite"
     client = sa.table(
         "client",
         sa.column("account_id", sa.String),
         sa.column("id", sa.String),
         sa.column("name", sa.String),
-        sa.column("created_at", sa.String),
+        sa.column("created_at", sa.String if sqlite else sa.DateTime(timezone=True)),
     )
-    # created_at is copied as the database returned it (SQLite text or a PostgreSQL
-    # timestamp), so it is stored exactly as the project's was.
     names = connection.execute(sa.text(CLIENT_NAMES)).all()
     if names:
         connection.execute(
