@@ -125,6 +125,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "reversal_reason",
         "created_at",
         "modified_at",
+        "position",
     ),
     "milestone_distribution": (
         "account_id",
@@ -526,6 +527,7 @@ class Generator:
                     "Cheque bounced" if is_reversed else None,
                     at,
                     reversed_at or at,
+                    1,  # one allocation per payment
                 )
             )
         return paid
