@@ -41,13 +41,14 @@ from domain.invoices.rules import status_after_payment
 from domain.money import split_by_weights
 
 # Bump when the generated data changes: cached large databases of another version are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 LINES_PER_INVOICE = 2
 CURRENCY = "USD"
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "account": ("id", "name", "created_at"),
     "account_counter": ("account_id", "series", "value"),
+    "client": ("account_id", "id", "name", "email", "created_at"),
     "project": (
         "account_id",
         "id",
@@ -57,6 +58,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "contract_value",
         "payment_terms_days",
         "created_at",
+        "client_id",
     ),
     "milestone": (
         "account_id",
@@ -108,6 +110,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "amount",
         "attrs",
         "created_at",
+        "client_id",
+        "unapplied_amount",
+        "refunded_amount",
     ),
     "allocation": (
         "account_id",
@@ -121,6 +126,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "reversal_reason",
         "created_at",
         "modified_at",
+        "position",
     ),
     "milestone_distribution": (
         "account_id",
@@ -282,6 +288,8 @@ class Generator:
         self.now = (now or datetime.now(UTC)).replace(microsecond=0)
         self.start = self.now - timedelta(days=730)
         self.account_id = self.ids.new("acct")
+        self.client_ids = {name: self.ids.new("cli") for name in CLIENTS}
+        self.client_id = ""
         self.invoice_number = 0
         self.counts: dict[str, int] = dict.fromkeys(COLUMNS, 0)
 
@@ -289,7 +297,11 @@ class Generator:
         yield {
             "account": [(self.account_id, "Bench Studio", self.start)],
             "account_counter": [],
+            "client": [
+                (self.account_id, self.client_ids[name], name, None, self.start) for name in CLIENTS
+            ],
         }
+        self.counts["client"] = len(CLIENTS)
         for first in range(0, self.size.projects, projects_per_batch):
             batch: Batch = {table: [] for table in COLUMNS}
             for index in range(first, min(first + projects_per_batch, self.size.projects)):
@@ -317,6 +329,7 @@ class Generator:
         project_id = ids.new("prj")
         terms = 30 if index % 4 == 0 else 14
         client = CLIENTS[index % len(CLIENTS)]
+        self.client_id = self.client_ids[client]
 
         # Milestones.
         n_ms = size.milestones_per_project
@@ -451,6 +464,7 @@ class Generator:
                 sum(ms_amounts),
                 terms,
                 created,
+                self.client_id,
             )
         )
 
@@ -495,6 +509,9 @@ class Generator:
                     amount,
                     None,
                     at,
+                    self.client_id,
+                    amount if reversed_last and j == len(amounts) - 1 else 0,
+                    0,
                 )
             )
             is_reversed = reversed_last and j == len(amounts) - 1
@@ -512,6 +529,7 @@ class Generator:
                     "Cheque bounced" if is_reversed else None,
                     at,
                     reversed_at or at,
+                    1,  # one allocation per payment
                 )
             )
         return paid

@@ -38,6 +38,7 @@ DISTRIBUTION: dict[str, Rule] = {
     # known), which a table distributed by account_id cannot enforce.
     "api_key": Rule.REFERENCE,
     "account_counter": Rule.BY_ACCOUNT,
+    "client": Rule.BY_ACCOUNT,
     "idempotency_record": Rule.BY_ACCOUNT,
     "project": Rule.BY_ACCOUNT,
     "milestone": Rule.BY_ACCOUNT,

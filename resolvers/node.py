@@ -8,7 +8,7 @@ from typing import Any
 from strawberry.types import Info
 
 from domain.ids import prefix_of
-from resolvers import invoices, payments, projects, schedules
+from resolvers import clients, invoices, payments, projects, schedules
 
 NodeLoader = Callable[[Info[Any, Any], str], Awaitable[Any]]
 
@@ -20,6 +20,7 @@ LOADERS_BY_PREFIX: dict[str, NodeLoader] = {
     "isi": schedules.schedule_item,
     "pay": payments.payment,
     "item": payments.allocation,
+    "cli": clients.client,
 }
 
 

@@ -6,7 +6,9 @@ import strawberry
 
 from resolvers.idempotency import Idempotent
 from schema.mutations.add_milestone import add_milestone
+from schema.mutations.apply_payment import apply_payment
 from schema.mutations.complete_milestone import complete_milestone
+from schema.mutations.create_client import create_client
 from schema.mutations.create_invoice import create_invoice
 from schema.mutations.create_invoice_schedule import create_invoice_schedule
 from schema.mutations.create_project import create_project
@@ -21,6 +23,7 @@ from schema.mutations.process_due_invoice_schedules import process_due_invoice_s
 from schema.mutations.record_payments import record_external_payment, record_payment
 from schema.mutations.reverse_allocation import reverse_allocation
 from schema.mutations.run_invoice_schedule import run_invoice_schedule
+from schema.mutations.update_client import update_client
 from schema.mutations.update_invoice_schedule import update_invoice_schedule
 
 
@@ -64,4 +67,17 @@ class Mutation:
     reverse_allocation = strawberry.mutation(resolver=reverse_allocation, extensions=[Idempotent()])
     distribute_milestone_payment = strawberry.mutation(
         resolver=distribute_milestone_payment, extensions=[Idempotent()]
+    )
+    apply_payment = strawberry.mutation(
+        resolver=apply_payment,
+        extensions=[Idempotent()],
+        description="Apply a payment's unapplied money to invoices of its client.",
+    )
+    create_client = strawberry.mutation(
+        resolver=create_client, extensions=[Idempotent()], description="Add a client."
+    )
+    update_client = strawberry.mutation(
+        resolver=update_client,
+        extensions=[Idempotent()],
+        description="Rename a client or change its email.",
     )

@@ -22,6 +22,7 @@ PROJECT_COLUMNS = (
     P.id,
     P.name,
     P.client_name,
+    P.client_id,
     P.currency,
     P.contract_value,
     P.payment_terms_days,

@@ -7,6 +7,7 @@ serves every module that builds one.
 from typing import Any
 
 from db.tables.accounts import AccountCounter, IdempotencyRecord
+from db.tables.clients import Client
 from db.tables.invoices import Invoice, InvoiceLine, MilestoneDistribution
 from db.tables.payments import Allocation, Payment
 from db.tables.projects import Milestone, Project
@@ -17,6 +18,7 @@ def _columns(table: Any) -> Any:
     return table.__table__.c
 
 
+CL = _columns(Client)
 P = _columns(Project)
 M = _columns(Milestone)
 I = _columns(Invoice)  # noqa: E741

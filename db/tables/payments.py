@@ -10,7 +10,11 @@ from db.tables._columns import date_field, id_field, money_field, timestamp_fiel
 
 class Payment(SQLModel, table=True):
     __tablename__ = "payment"
-    __table_args__ = (Index("uq_payment_transaction", "account_id", "transaction_id", unique=True),)
+    __table_args__ = (
+        ForeignKeyConstraint(["account_id", "client_id"], ["client.account_id", "client.id"]),
+        Index("uq_payment_transaction", "account_id", "transaction_id", unique=True),
+        Index("ix_payment_client", "account_id", "client_id", "created_at", "id"),
+    )
 
     account_id: str = Field(primary_key=True, foreign_key="account.id", max_length=40)
     id: str = id_field(primary_key=True)
@@ -23,6 +27,10 @@ class Payment(SQLModel, table=True):
     amount: int = money_field()
     attrs: str | None = Field(default=None, max_length=255)
     created_at: datetime = timestamp_field()
+    # Null only for a payment recorded before clients existed that allocated to nothing.
+    client_id: str | None = id_field(nullable=True)
+    unapplied_amount: int = money_field(default=0)
+    refunded_amount: int = money_field(default=0)
 
 
 class Allocation(SQLModel, table=True):

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from db.tables import Milestone, Project
+from domain.clients.service import client_for_project
 from domain.context import Caller
 from domain.ids import new_id
 from domain.lookup import get_owned
@@ -24,18 +25,23 @@ async def create_project(
     session: AsyncSession,
     caller: Caller,
     name: str,
-    client_name: str,
     currency: str,
+    client_name: str | None = None,
+    client_id: str | None = None,
     contract_value: str | None = None,
     payment_terms_days: int = 14,
 ) -> Project:
     """Return the new project, validated field by field."""
     exponent = currency_exponent(currency, field="currency")
+    client = await client_for_project(
+        session=session, caller=caller, client_id=client_id, client_name=client_name
+    )
     project = Project(
         account_id=caller.account_id,
         id=new_id("prj"),
         name=required_text(name, field="name", max_length=200),
-        client_name=required_text(client_name, field="clientName", max_length=200),
+        client_id=client.id,
+        client_name=client.name,
         currency=currency,
         contract_value=None
         if contract_value is None

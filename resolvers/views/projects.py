@@ -16,6 +16,7 @@ class ProjectView:
     id: str
     name: str
     client_name: str
+    client_id: str
     currency: str
     contract_value: Money | None
     payment_terms_days: int
@@ -28,6 +29,7 @@ class ProjectView:
             id=row.id,
             name=row.name,
             client_name=row.client_name,
+            client_id=row.client_id,
             currency=row.currency,
             contract_value=None
             if row.contract_value is None

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from domain.projects.rules import MilestoneStatus as DomainMilestoneStatus
+from resolvers import clients as resolve_clients
 from resolvers import invoices as resolve_invoices
 from resolvers import projects as resolve
 from resolvers import schedules as resolve_schedules
@@ -19,6 +20,10 @@ from schema.types.node import Node
 from schema.types.pagination import Connection
 from schema.types.schedules import InvoiceSchedule, InvoiceScheduleItem
 
+if TYPE_CHECKING:
+    from schema.types.clients import Client
+
+ClientType = Annotated["Client", strawberry.lazy("schema.types.clients")]
 MilestoneStatus = strawberry.enum(DomainMilestoneStatus, name="MilestoneStatus")
 
 
@@ -44,7 +49,8 @@ class ProjectBalance:
 @strawberry.type(description="A project whose contract is billed in stages.")
 class Project(Node):
     name: str
-    client_name: str
+    client_name: str = strawberry.field(description="The name of the project's client.")
+    client_id: strawberry.Private[str]
     currency: str
     contract_value: Decimal | None
     payment_terms_days: int
@@ -52,6 +58,10 @@ class Project(Node):
     @classmethod
     def is_type_of(cls, obj: Any, _info: Info[Any, Any]) -> bool:
         return isinstance(obj, ProjectView | cls)
+
+    @strawberry.field(description="Who the project is billed to.")
+    async def client(self, info: Info[Any, Any]) -> ClientType:
+        return await resolve_clients.client(info, self.client_id)  # type: ignore[return-value]
 
     @strawberry.field(description="The billing points, in order.")
     async def milestones(self, info: Info[Any, Any]) -> list[Milestone]:

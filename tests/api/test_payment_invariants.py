@@ -11,7 +11,9 @@ and after every step it checks, from what the API reports:
 - a milestone's amountPaid and discount are the sums of its distributions over all invoices,
   and paid = amountPaid + discount >= amount;
 - only a PAID invoice has a distribution, and it adds up to total - free lines;
-- the project balance agrees with the invoices.
+- the project balance agrees with the invoices;
+- every payment: applied = its active allocations, amount = applied + unapplied + refunded,
+  and for the client: payments received = applied + unapplied + refunded.
 
 Hypothesis drives its examples synchronously, so the machine runs in a worker thread with its
 own event loop, engine and app: on a fresh SQLite file, and on the Citus cluster's distributed
@@ -50,7 +52,9 @@ from tests.api.test_payments import (
     RECORD_EXTERNAL_PAYMENT,
     REVERSE_ALLOCATION,
     VOID_INVOICE,
+    alloc,
 )
+from tests.api.test_unapplied_payments import APPLY_PAYMENT
 from tests.conftest import CITUS, START, Api, make_app, new_account
 
 T = TypeVar("T")
@@ -67,6 +71,21 @@ query($id: ID!) {
         lines { amount milestone { id } }
         allocations { id amount reversedAt }
         milestoneDistributions { lineAmount amount discount milestone { id } }
+      }
+    }
+  }
+}"""
+
+
+CLIENT_STATE = """
+query($id: ID!) {
+  client(id: $id) {
+    balance { receivedAmount appliedAmount unappliedCreditAmount refundedAmount paidAmount }
+    payments(first: 100) {
+      totalCount
+      nodes {
+        id amount appliedAmount unappliedAmount refundedAmount
+        allocations { amount reversedAt }
       }
     }
   }
@@ -106,7 +125,15 @@ class ModelInvoice:
 class ModelAllocation:
     invoice_id: str
     amount: int
+    payment_id: str
     reversed: bool = False
+
+
+@dataclass
+class ModelPayment:
+    amount: int
+    unapplied: int
+    invoices: set[str]
 
 
 class Harness:
@@ -142,7 +169,13 @@ class PaymentMachine(RuleBasedStateMachine):
         self.project_id = self.harness.run(create_project(self.api))
         self.invoices: dict[str, ModelInvoice] = {}
         self.allocations: dict[str, ModelAllocation] = {}
+        self.payments: dict[str, ModelPayment] = {}
         self.milestone_count = 0
+        self.client_id = self.harness.run(
+            self.api.gql(
+                "query($id: ID!) { project(id: $id) { client { id } } }", {"id": self.project_id}
+            )
+        )["project"]["client"]["id"]
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -236,12 +269,18 @@ class PaymentMachine(RuleBasedStateMachine):
         assert self.code(payload) == expected, (allocations, payload["userErrors"])
         if expected != "ok":
             return
+        payment_id = payload["payment"]["id"]
         assert cents(payload["payment"]["amount"]) == sum(a for _, a in allocations)
+        self.payments[payment_id] = ModelPayment(
+            sum(a for _, a in allocations), 0, {i for i, _ in allocations}
+        )
         written = {a["invoice"]["id"]: a for a in payload["payment"]["allocations"]}
         assert len(written) == len(allocations)
         for invoice_id, amount in allocations:  # input order, for reproducible draws
             assert cents(written[invoice_id]["amount"]) == amount
-            self.allocations[written[invoice_id]["id"]] = ModelAllocation(invoice_id, amount)
+            self.allocations[written[invoice_id]["id"]] = ModelAllocation(
+                invoice_id, amount, payment_id
+            )
             self.invoices[invoice_id].paid += amount
 
     @precondition(lambda self: any(i.balance and not i.void for i in self.invoices.values()))
@@ -266,7 +305,11 @@ class PaymentMachine(RuleBasedStateMachine):
         assert self.code(payload) == "ok", payload["userErrors"]
         [allocation] = payload["payment"]["allocations"]
         assert allocation["invoice"]["status"] == "PAID"
-        self.allocations[allocation["id"]] = ModelAllocation(invoice_id, invoice.balance)
+        payment_id = payload["payment"]["id"]
+        self.payments[payment_id] = ModelPayment(invoice.balance, 0, {invoice_id})
+        self.allocations[allocation["id"]] = ModelAllocation(
+            invoice_id, invoice.balance, payment_id
+        )
         invoice.paid = invoice.total
 
     @precondition(lambda self: self.allocations)
@@ -283,6 +326,63 @@ class PaymentMachine(RuleBasedStateMachine):
         assert self.code(payload) == "ok", payload["userErrors"]
         allocation.reversed = True
         self.invoices[allocation.invoice_id].paid -= allocation.amount
+        self.payments[allocation.payment_id].unapplied += allocation.amount
+
+    @rule(amount=st.integers(1, 300_000))
+    def prepay(self, amount: int) -> None:
+        payload = self.mutate(
+            RECORD_EXTERNAL_PAYMENT,
+            {
+                "input": {
+                    "method": "ACH",
+                    "clientId": self.client_id,
+                    "currency": "USD",
+                    "amount": usd(amount),
+                }
+            },
+            "recordExternalPayment",
+        )
+        assert self.code(payload) == "ok", payload["userErrors"]
+        self.payments[payload["payment"]["id"]] = ModelPayment(amount, amount, set())
+
+    @precondition(lambda self: self.payments and self.invoices)
+    @rule(data=st.data())
+    def apply_payment(self, data: st.DataObject) -> None:
+        payment_id = data.draw(st.sampled_from(list(self.payments)), label="payment")
+        invoice_id = data.draw(st.sampled_from(list(self.invoices)), label="invoice")
+        payment, invoice = self.payments[payment_id], self.invoices[invoice_id]
+        kind = data.draw(st.sampled_from(["part", "all unapplied", "over"]), label="kind")
+        if kind == "all unapplied":
+            amount = max(payment.unapplied, 1)
+        elif kind == "over":
+            amount = payment.unapplied + data.draw(st.integers(1, 50_000), label="over")
+        else:
+            amount = data.draw(st.integers(1, max(1, min(payment.unapplied, 100_000))))
+        if invoice_id in payment.invoices:
+            expected = "DUPLICATE_INVOICE"
+        elif invoice.status not in ("OPEN", "PARTIALLY_PAID"):
+            expected = "INVALID_STATE"
+        elif amount > invoice.balance:
+            expected = "EXCEEDS_BALANCE_DUE"
+        elif amount > payment.unapplied:
+            expected = "EXCEEDS_UNAPPLIED_AMOUNT"
+        else:
+            expected = "ok"
+        payload = self.mutate(
+            APPLY_PAYMENT,
+            {"input": {"paymentId": payment_id, "allocations": [alloc(invoice_id, usd(amount))]}},
+            "applyPayment",
+        )
+        assert self.code(payload) == expected, (amount, payload["userErrors"])
+        if expected != "ok":
+            return
+        [written] = [
+            a for a in payload["payment"]["allocations"] if a["invoice"]["id"] == invoice_id
+        ]
+        self.allocations[written["id"]] = ModelAllocation(invoice_id, amount, payment_id)
+        payment.unapplied -= amount
+        payment.invoices.add(invoice_id)
+        invoice.paid += amount
 
     @precondition(lambda self: self.invoices)
     @rule(data=st.data())
@@ -338,6 +438,7 @@ class PaymentMachine(RuleBasedStateMachine):
     @invariant()
     def money_adds_up(self) -> None:
         project = self.harness.run(self.api.gql(STATE, {"id": self.project_id}))["project"]
+        state = self.harness.run(self.api.gql(CLIENT_STATE, {"id": self.client_id}))["client"]
         invoices = project["invoices"]["nodes"]
         assert project["invoices"]["totalCount"] == len(invoices) == len(self.invoices)
         distributed: dict[str, tuple[int, int]] = {}
@@ -391,6 +492,37 @@ class PaymentMachine(RuleBasedStateMachine):
             assert cents(milestone["discount"]) == discount
             assert milestone["paid"] is (amount_paid + discount >= cents(milestone["amount"]))
             assert (milestone["status"] == "PAID") is milestone["paid"]
+
+        # Every payment: applied = its active allocations; received = applied + unapplied +
+        # refunded, for each payment and for the client as a whole.
+        received = unapplied = 0
+        for found_payment in state["payments"]["nodes"]:
+            model_payment = self.payments[found_payment["id"]]
+            amount, applied = cents(found_payment["amount"]), cents(found_payment["appliedAmount"])
+            left, refunded = (
+                cents(found_payment["unappliedAmount"]),
+                cents(found_payment["refundedAmount"]),
+            )
+            active = sum(
+                cents(a["amount"]) for a in found_payment["allocations"] if a["reversedAt"] is None
+            )
+            assert min(amount, applied, left, refunded) >= 0
+            assert applied == active and amount == applied + left + refunded
+            assert (amount, left) == (model_payment.amount, model_payment.unapplied)
+            received, unapplied = received + amount, unapplied + left
+        assert state["payments"]["totalCount"] == len(self.payments)
+        balances = state["balance"]  # one currency: a single entry once money moved
+        assert len(balances) == (1 if self.payments else len(balances)) and len(balances) <= 1
+        if self.payments:
+            [client_balance] = balances
+            assert cents(client_balance["receivedAmount"]) == received
+            assert cents(client_balance["unappliedCreditAmount"]) == unapplied
+            applied, refunded = (
+                cents(client_balance["appliedAmount"]),
+                cents(client_balance["refundedAmount"]),
+            )
+            assert applied + unapplied + refunded == received
+            assert applied == cents(client_balance["paidAmount"])  # all applied to invoices
 
         balance = project["balance"]
         assert cents(balance["invoicedAmount"]) == invoiced

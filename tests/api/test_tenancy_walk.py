@@ -32,6 +32,7 @@ from sqlalchemy import func, select
 
 from db.tables import (
     Allocation,
+    Client,
     IdempotencyRecord,
     Invoice,
     InvoiceLine,
@@ -49,6 +50,7 @@ from tests.conftest import ON_CITUS_TOO, Api
 pytestmark = ON_CITUS_TOO
 
 TABLES = (
+    Client,
     Project,
     Milestone,
     InvoiceSchedule,
@@ -80,6 +82,8 @@ class Ids:
     draft: str
     payment: str
     allocation: str
+    client: str
+    prepayment: str  # a payment with unapplied money
 
     def all(self) -> list[str]:
         return [
@@ -92,6 +96,8 @@ class Ids:
             self.draft,
             self.payment,
             self.allocation,
+            self.client,
+            self.prepayment,
         ]
 
 
@@ -111,9 +117,19 @@ async def build_account(api: Api) -> Ids:
             api,
             "createProject",
             {"name": "A's", "clientName": "A Co", "currency": "USD", "contractValue": "9000.00"},
-            "project { id }",
+            "project { id client { id } }",
         )
-    )["project"]["id"]
+    )["project"]
+    client, project = project["client"]["id"], project["id"]
+    prepayment = (
+        await mutate(
+            api,
+            "recordExternalPayment",
+            {"method": "WIRE", "clientId": client, "currency": "USD", "amount": "75.00"},
+            "payment { id unappliedAmount }",
+        )
+    )["payment"]
+    assert prepayment["unappliedAmount"] == "75.00"
     milestones = []
     for name, amount in (("M1", "1000.00"), ("M2", "1000.00"), ("M3", "500.00"), ("M4", "50.00")):
         milestone = await mutate(
@@ -178,11 +194,13 @@ async def build_account(api: Api) -> Ids:
         draft=draft["id"],
         payment=payment["id"],
         allocation=allocation["id"],
+        client=client,
+        prepayment=prepayment["id"],
     )
 
 
 SNAPSHOT = """
-query($payment: ID!) {
+query($payment: ID!, $prepayment: ID!) {
   projects(first: 10) {
     totalCount
     nodes {
@@ -213,6 +231,19 @@ query($payment: ID!) {
     }
   }
   payment(id: $payment) { id amount method reference allocations { id amount reversedAt } }
+  prepayment: payment(id: $prepayment) {
+    id amount appliedAmount unappliedAmount refundedAmount allocations { id }
+  }
+  clients(first: 10) {
+    totalCount
+    nodes {
+      id name email
+      projects { totalCount nodes { id } }
+      invoices { totalCount nodes { id } }
+      payments { totalCount nodes { id } }
+      balance { currency invoicedAmount paidAmount receivedAmount unappliedCreditAmount }
+    }
+  }
 }"""
 
 
@@ -229,7 +260,7 @@ async def row_counts(api: Api) -> dict[str, int]:
 
 async def snapshot(api: Api, ids: Ids) -> dict[str, Any]:
     return {
-        "data": await api.gql(SNAPSHOT, {"payment": ids.payment}),
+        "data": await api.gql(SNAPSHOT, {"payment": ids.payment, "prepayment": ids.prepayment}),
         "rows": await row_counts(api),
     }
 
@@ -243,6 +274,7 @@ class Own:
 
     project: str
     schedule: str
+    prepayment: str
 
 
 # Each mutation: the inputs B sends, built from A's ids (and B's own objects). Every one must be
@@ -283,7 +315,14 @@ MUTATION_INPUTS: dict[str, Inputs] = {
     "recordExternalPayment": lambda a, b: [
         {"method": "CASH", "allocations": [{"invoiceId": a.invoice, "amount": "1.00"}]},
         {"method": "CASH", "allocations": [{"invoiceId": a.draft, "amount": "1.00"}]},
+        {"method": "CASH", "clientId": a.client, "currency": "USD", "amount": "1.00"},
     ],
+    "applyPayment": lambda a, b: [
+        {"paymentId": a.prepayment, "allocations": [{"invoiceId": a.invoice, "amount": "1.00"}]},
+        {"paymentId": b.prepayment, "allocations": [{"invoiceId": a.invoice, "amount": "1.00"}]},
+    ],
+    "updateClient": lambda a, b: [{"clientId": a.client, "name": "B was here"}],
+    "createProject": lambda a, b: [{"name": "X", "clientId": a.client, "currency": "USD"}],
     "recordPayment": lambda a, b: [
         {"transactionId": "txn_b", "allocations": [{"invoiceId": a.invoice, "amount": "1.00"}]}
     ],
@@ -304,10 +343,14 @@ MUTATION_INPUTS: dict[str, Inputs] = {
 NO_ID_INPUTS: dict[str, dict[str, Any]] = {
     "createProject": {"name": "B's", "clientName": "B Co", "currency": "USD"},
     "processDueInvoiceSchedules": {"asOf": "2030-12-31"},
+    "createClient": {"name": "A Co"},  # names are unique per account, not across accounts
 }
 
 # Query fields without an `id` argument, and how B checks they show none of A's objects.
-LIST_QUERIES = {"projects": "{ projects(first: 100) { totalCount nodes { id } } }"}
+LIST_QUERIES = {
+    "projects": "{ projects(first: 100) { totalCount nodes { id } } }",
+    "clients": "{ clients(first: 100) { totalCount nodes { id } } }",
+}
 
 
 def payload_selection(schema: GraphQLSchema, mutation: str) -> str:
@@ -369,7 +412,18 @@ async def test_every_operation_with_another_accounts_ids(api: Api, other_api: Ap
             "invoiceSchedule { id }",
         )
     )["invoiceSchedule"]["id"]
-    own = Own(project=b_project, schedule=b_schedule)
+    b_client = (await b.gql(f'{{ project(id: "{b_project}") {{ client {{ id }} }} }}'))["project"][
+        "client"
+    ]["id"]
+    b_prepayment = (
+        await mutate(
+            b,
+            "recordExternalPayment",
+            {"method": "WIRE", "clientId": b_client, "currency": "USD", "amount": "5.00"},
+            "payment { id }",
+        )
+    )["payment"]["id"]
+    own = Own(project=b_project, schedule=b_schedule, prepayment=b_prepayment)
 
     # Queries: null for every one of A's ids, whatever its kind.
     for name in sorted(id_queries):
@@ -381,6 +435,11 @@ async def test_every_operation_with_another_accounts_ids(api: Api, other_api: Ap
     listed = (await b.gql(LIST_QUERIES["projects"]))["projects"]
     assert [node["id"] for node in listed["nodes"]] == [b_project]
     assert listed["totalCount"] == 1
+    for search in (None, "A Co", "Co"):
+        query = "query($f: ClientFilter) { clients(filter: $f) { totalCount nodes { id } } }"
+        found = (await b.gql(query, {"f": {"search": search}}))["clients"]
+        assert [node["id"] for node in found["nodes"]] == ([] if search == "A Co" else [b_client])
+        assert found["totalCount"] == len(found["nodes"])
 
     # Mutations with A's ids: NOT_FOUND, and nothing else in the payload.
     calls = 0
@@ -403,6 +462,8 @@ async def test_every_operation_with_another_accounts_ids(api: Api, other_api: Ap
     # Mutations without ids act on B's data only.
     created = await mutate(b, "createProject", NO_ID_INPUTS["createProject"], "project { id }")
     assert created["project"]["id"] not in a_ids.all()
+    b_named_like_a = await mutate(b, "createClient", NO_ID_INPUTS["createClient"], "client { id }")
+    assert b_named_like_a["client"]["id"] != a_ids.client
     processed = await mutate(
         b,
         "processDueInvoiceSchedules",
