@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import settings
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import create_engine, write_session
@@ -22,6 +23,11 @@ from server.demo import populate
 from server.settings import Settings
 from tests.citus import citus_cluster, citus_installed, distributed_database
 from tests.postgres import postgres_bindir, throwaway_cluster
+
+# Hypothesis's per-example deadline measures the machine's load, not the code: CI shares two
+# cores with PostgreSQL and Citus, and a slow example is not a failure.
+settings.register_profile("default", deadline=None)
+settings.load_profile("default")
 
 BACKENDS = ("sqlite", "postgresql")
 CITUS = "citus"
