@@ -111,8 +111,14 @@ def start_server(
     return base_url, process
 
 
-def wait_healthy(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
+def wait_healthy(
+    base_url: str,
+    process: subprocess.Popen[bytes],
+    log_path: Path,
+    *,
+    seconds: float = STARTUP_SECONDS,
+) -> None:
+    deadline = time.monotonic() + seconds
     while True:
         if process.poll() is not None:
             raise AssertionError(f"serve exited with {process.returncode}:\n{log_path.read_text()}")
@@ -122,7 +128,7 @@ def wait_healthy(base_url: str, process: subprocess.Popen[bytes], log_path: Path
         except httpx.TransportError:
             pass
         if time.monotonic() > deadline:
-            raise AssertionError(f"serve did not answer /healthz in {STARTUP_SECONDS} s")
+            raise AssertionError(f"serve did not answer /healthz in {seconds} s")
         time.sleep(0.05)
 
 
