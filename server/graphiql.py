@@ -2,7 +2,8 @@
 
 Strawberry's GraphiQL page loads seven files from a CDN, each with an SRI `integrity` hash.
 `python -m server.graphiql fetch` (which `make run` and `make test` run) gets exactly those
-versions with `npm pack` into `.cache/graphiql-assets/`. The server serves them at
+versions with `npm pack` into `.cache/graphiql-assets/`; installed from the wheel, `serve` fetches
+them once into the user's cache (`prepare_assets`). The server serves them at
 `/graphiql-assets/NAME` once every file matches the hash in Strawberry's own template, in a page
 that names no outside host. Otherwise (no npm, a file missing or changed, a Strawberry whose
 template pins other versions) it serves Strawberry's CDN page and logs why, in one line.
