@@ -38,7 +38,7 @@ lock-upgrade: $(UV)
 
 # CI: uv.lock matches pyproject.toml, and uv's bootstrap pin matches uv.lock.
 lock-check: $(UV)
-	$(UV) lock --check
+	@$(UV) lock --check || { echo "uv.lock does not match pyproject.toml: run make lock"; exit 1; }
 	@diff <($(EXPORT_UV_PIN)) $(UV_REQUIREMENTS) || \
 		{ echo "$(UV_REQUIREMENTS) differs from uv.lock: run make lock"; exit 1; }
 
