@@ -21,9 +21,10 @@ $(UV): $(UV_REQUIREMENTS)
 	touch $(UV)
 
 # Exactly what uv.lock pins, each file checked against its hash, the project itself editable;
-# refuses (--locked) a uv.lock that no longer matches pyproject.toml.
+# refuses (--locked) a uv.lock that no longer matches pyproject.toml. Compiled to bytecode as
+# pip does: where PYTHONDONTWRITEBYTECODE is set, each process would compile every module again.
 $(STAMP): $(UV) pyproject.toml uv.lock
-	$(UV) sync --locked --extra dev
+	$(UV) sync --locked --extra dev --compile-bytecode
 	touch $(STAMP)
 
 # After changing a dependency in pyproject.toml: re-resolve uv.lock (keeping the other pins).

@@ -58,22 +58,14 @@ def locked_requirements(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def install(venv: Path, wheel: Path, requirements: Path, *extra: Path) -> Path:
+def install(venv: Path, wheel: Path, requirements: Path) -> Path:
     """A clean venv with the locked dependencies and the wheel; return its bin folder."""
     run(uv(), "venv", "--quiet", "--python", sys.executable, venv)
-    python = venv / "bin" / "python"
-    run(
-        uv(),
-        "pip",
-        "install",
-        "--quiet",
-        "--python",
-        python,
-        "--require-hashes",
-        "-r",
-        requirements,
-    )
-    run(uv(), "pip", "install", "--quiet", "--python", python, "--no-deps", wheel, *extra)
+    # Compiled as pip compiles: with PYTHONDONTWRITEBYTECODE set, each start would compile all.
+    pip_install = (uv(), "pip", "install", "--quiet", "--compile-bytecode")
+    python = ("--python", venv / "bin" / "python")
+    run(*pip_install, *python, "--require-hashes", "-r", requirements)
+    run(*pip_install, *python, "--no-deps", wheel)
     return venv / "bin"
 
 
