@@ -3,14 +3,45 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+UV := $(BIN)/uv
 STAMP := $(VENV)/.installed-stamp
+# uv's own pin with its hashes, cut from uv.lock by `make lock`: all a fresh clone needs is
+# python3.11 and pip.
+UV_REQUIREMENTS := .ci/uv-requirements.txt
+EXPORT_UV_PIN = $(UV) export --frozen --extra dev --no-emit-project --no-header --no-annotate \
+	| awk '/^uv==/ { keep = 1 } keep { print } keep && !/\\$$/ { keep = 0 }'
 
-.PHONY: run test lint typecheck pytest migrate seed schema bench bench-large bench-shapes bench-citus postgres citus chromium graphiql-assets clean
+.PHONY: run test lint typecheck pytest lock lock-upgrade lock-check migrate seed schema bench bench-large bench-shapes bench-citus postgres citus chromium graphiql-assets clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+# The venv holds only what uv.lock pins (no pip of its own): the system's pip puts uv into it.
+$(UV): $(UV_REQUIREMENTS)
+	test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
+	$(PYTHON) -m pip --python $(BIN)/python install --quiet --disable-pip-version-check \
+		--no-deps --require-hashes -r $(UV_REQUIREMENTS)
+	touch $(UV)
+
+# Exactly what uv.lock pins, each file checked against its hash, the project itself editable;
+# refuses (--locked) a uv.lock that no longer matches pyproject.toml. Compiled to bytecode as
+# pip does: where PYTHONDONTWRITEBYTECODE is set, each process would compile every module again.
+$(STAMP): $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --extra dev --compile-bytecode
 	touch $(STAMP)
+
+# After changing a dependency in pyproject.toml: re-resolve uv.lock (keeping the other pins).
+lock: $(UV)
+	$(UV) lock
+	$(EXPORT_UV_PIN) > $(UV_REQUIREMENTS)
+
+# Every dependency to the newest version pyproject.toml allows.
+lock-upgrade: $(UV)
+	$(UV) lock --upgrade
+	$(EXPORT_UV_PIN) > $(UV_REQUIREMENTS)
+
+# CI: uv.lock matches pyproject.toml, and uv's bootstrap pin matches uv.lock.
+lock-check: $(UV)
+	@$(UV) lock --check || { echo "uv.lock does not match pyproject.toml: run make lock"; exit 1; }
+	@diff <($(EXPORT_UV_PIN)) $(UV_REQUIREMENTS) || \
+		{ echo "$(UV_REQUIREMENTS) differs from uv.lock: run make lock"; exit 1; }
 
 # GraphiQL opens with the demo key in its headers pane (`serve --demo-key`, on loopback only).
 run: $(STAMP) graphiql-assets
@@ -83,7 +114,7 @@ typecheck: $(STAMP)
 pytest: $(STAMP) postgres citus chromium graphiql-assets
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+test: lock-check lint typecheck pytest
 
 # The benchmark suite (bench/README.md): small dataset on SQLite and PostgreSQL, the floor and
 # PostGraphile side by side; prints the table and writes bench/results.json (under 5 minutes).

@@ -1,4 +1,8 @@
-"""Logging set-up: one JSON object per line, and database errors logged without their values.
+"""Logging set-up: one JSON object per line (LOG_FORMAT=json) or readable text (text), and
+database errors logged without their values.
+
+The same configuration goes to uvicorn (its `log_config`), so its own start-up and shutdown
+lines come out in the format of every other line, in each worker process too.
 
 A database error's text carries the values it was given: SQLAlchemy appends the statement's
 parameters, PostgreSQL's DETAIL quotes the failing row ("Failing row contains (...)"), and
@@ -11,11 +15,13 @@ from __future__ import annotations
 
 import json
 import logging
+import logging.config
 import re
 import sqlite3
 import traceback
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import Any
 
 import asyncpg
 from sqlalchemy.exc import DBAPIError, StatementError
@@ -26,6 +32,9 @@ from server.observability import trace_id_var
 # The loggers that log exceptions: ours, and uvicorn's for an exception that escapes the app.
 EXCEPTION_LOGGERS = ("milestone_billing", "milestone_billing.errors", "uvicorn.error")
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+LOG_FORMATS = ("json", "text")
+# Ours, Strawberry's and uvicorn's ("uvicorn.error" passes its lines up to "uvicorn").
+LOGGERS = ("milestone_billing", "strawberry", "uvicorn", "uvicorn.access")
 
 
 class JsonFormatter(logging.Formatter):
@@ -125,12 +134,49 @@ def install_value_redaction() -> None:
             logger.addFilter(DatabaseValuesFilter())
 
 
-def configure_logging(level: str) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
-    for name in ("milestone_billing", "strawberry"):
-        logger = logging.getLogger(name)
-        logger.handlers[:] = [handler]
-        logger.setLevel(level)
-        logger.propagate = False
+class TextFormatter(logging.Formatter):
+    """`2026-03-01 12:00:00,123 INFO milestone_billing: message key=value ...`"""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        fields = getattr(record, "fields", {})
+        if not fields:
+            return line
+        first, newline, rest = line.partition("\n")  # keep a traceback below the fields
+        pairs = " ".join(f"{key}={value}" for key, value in fields.items())
+        return f"{first} {pairs}{newline}{rest}"
+
+
+def log_config(level: str, log_format: str = "json") -> dict[str, Any]:
+    """Return the `logging.config.dictConfig` dictionary for LOG_LEVEL and LOG_FORMAT."""
+    if log_format not in LOG_FORMATS:
+        raise ValueError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}")
+    formatter = JsonFormatter if log_format == "json" else TextFormatter
+    loggers: dict[str, dict[str, Any]] = {
+        name: {"handlers": ["stderr"], "level": level, "propagate": False} for name in LOGGERS
+    }
+    # A filter sees only the records logged on its own logger, not those its children pass up.
+    for name in EXCEPTION_LOGGERS:
+        loggers.setdefault(name, {})["filters"] = ["without_values"]
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"lines": {"()": f"{__name__}.{formatter.__name__}"}},
+        "filters": {"without_values": {"()": f"{__name__}.DatabaseValuesFilter"}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "lines",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "loggers": loggers,
+    }
+
+
+def configure_logging(level: str, log_format: str = "json") -> None:
+    logging.config.dictConfig(log_config(level, log_format))
     install_value_redaction()

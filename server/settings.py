@@ -19,6 +19,7 @@ class Settings:
     port: int = 8000
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     log_level: str = "INFO"
+    log_format: str = "json"  # or "text" (server/logs.py)
     expose_query_stats: bool = False
     fast_queries: bool = True
     metrics_token: str | None = None
@@ -42,6 +43,7 @@ class Settings:
                 if origin.strip()
             ),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+            log_format=(env.get("LOG_FORMAT") or "json").strip().lower(),
             expose_query_stats=_flag(env.get("EXPOSE_QUERY_STATS")),
             fast_queries=_flag(env.get("FAST_QUERIES", "1")),
             pool_size=int(env.get("DATABASE_POOL_SIZE") or 32),
