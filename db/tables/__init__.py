@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from db.tables.accounts import Account, AccountCounter, ApiKey, IdempotencyRecord
 from db.tables.invoices import Invoice, InvoiceLine, MilestoneDistribution
 from db.tables.payments import Allocation, Payment
+from db.tables.persisted_queries import PersistedQuery
 from db.tables.projects import Milestone, Project
 from db.tables.schedules import InvoiceSchedule, InvoiceScheduleItem
 
@@ -23,6 +24,7 @@ __all__ = [
     "Milestone",
     "MilestoneDistribution",
     "Payment",
+    "PersistedQuery",
     "Project",
     "metadata",
 ]

@@ -10,7 +10,10 @@ from db.tables._columns import date_field, id_field, money_field, timestamp_fiel
 
 class Project(SQLModel, table=True):
     __tablename__ = "project"
-    __table_args__ = (Index("ix_project_page", "account_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_project_page", "account_id", "created_at", "id"),
+        Index("ix_project_name", "account_id", "name", "id"),
+    )
 
     account_id: str = Field(primary_key=True, foreign_key="account.id", max_length=40)
     id: str = id_field(primary_key=True)
@@ -20,6 +23,9 @@ class Project(SQLModel, table=True):
     contract_value: int | None = money_field(nullable=True)
     payment_terms_days: int = Field(default=14)
     created_at: datetime = timestamp_field()
+    search_text: str = Field(
+        default="", max_length=410, description="name and client name folded (domain/search.py)"
+    )
 
 
 class Milestone(SQLModel, table=True):

@@ -27,6 +27,7 @@ from domain.invoices.service import get_invoice
 from domain.money import checked_total, currency_exponent, parse_amount
 from domain.payments.distribution import PaidInvoice, after_payment_change
 from domain.payments.rules import check_method, check_transaction_id, serialize_attrs
+from domain.search import search_form
 from domain.validation import clean_text, required_text
 
 MAX_ALLOCATIONS = 100
@@ -97,6 +98,7 @@ async def record_payment(
         amount=checked_total(amounts, exponent=currency_exponent(currency), field="allocations"),
         attrs=attrs_text,
         created_at=now,
+        search_text=search_form(reference_text),
     )
     writes: list[Write] = [(INSERT_PAYMENT, _columns(payment))]
     changed: list[tuple[PaidInvoice, bool]] = []
@@ -132,6 +134,7 @@ class RecordedPayment:
     amount: int
     attrs: str | None
     created_at: datetime
+    search_text: str
 
 
 def _allocation_writes(
