@@ -64,7 +64,7 @@ class ProjectOrder:
 
 
 def _search(what: str) -> str | None:
-    return strawberry.field(  # type: ignore[no-any-return]
+    return strawberry.field(
         default=None, description=f"Text that {what} contains, ignoring case and accents."
     )
 
