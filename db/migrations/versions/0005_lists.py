@@ -6,6 +6,7 @@ Create Date: 2026-12-07 10:00:00
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -26,7 +27,7 @@ SEARCH_SOURCES = {
     "invoice": ("number",),
     "payment": ("reference",),
 }
-INDEXES = {
+INDEXES: dict[str, list[tuple[str, list[Any]]]] = {
     "project": [("ix_project_name", ["account_id", "name", "id"])],
     "invoice": [
         ("ix_invoice_created", ["account_id", "created_at", "id"]),
