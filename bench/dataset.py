@@ -39,6 +39,7 @@ from domain.clock import SystemClock
 from domain.context import Role
 from domain.invoices.rules import status_after_payment
 from domain.money import split_by_weights
+from domain.search import search_form
 
 # Bump when the generated data changes: cached large databases of another version are rebuilt.
 GENERATOR_VERSION = 1
@@ -57,6 +58,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "contract_value",
         "payment_terms_days",
         "created_at",
+        "search_text",
     ),
     "milestone": (
         "account_id",
@@ -86,6 +88,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "amount_paid",
         "created_at",
         "voided_at",
+        "search_text",
     ),
     "invoice_line": (
         "account_id",
@@ -108,12 +111,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "amount",
         "attrs",
         "created_at",
+        "search_text",
     ),
     "allocation": (
         "account_id",
         "id",
         "payment_id",
         "invoice_id",
+        "position",
         "amount",
         "attrs",
         "reversed_at",
@@ -420,6 +425,7 @@ class Generator:
                     amount_paid,
                     inv_created,
                     voided_at,
+                    search_form(number),
                 )
             )
 
@@ -440,16 +446,18 @@ class Generator:
                     created,
                 )
             )
+        project_name = f"{client.split()[0]} {KINDS[index % len(KINDS)]} #{index + 1}"
         out["project"].append(
             (
                 acct,
                 project_id,
-                f"{client.split()[0]} {KINDS[index % len(KINDS)]} #{index + 1}",
+                project_name,
                 client,
                 CURRENCY,
                 sum(ms_amounts),
                 terms,
                 created,
+                search_form(project_name, client),
             )
         )
 
@@ -481,6 +489,7 @@ class Generator:
             method = rng.choices(METHODS, METHOD_WEIGHTS)[0]
             card = method == "CARD"
             payment_id = self.ids.new("pay")
+            reference = f"{method}-{len(payment_rows) + 1}" if method in ("CHECK", "WIRE") else None
             payment_rows.append(
                 (
                     self.account_id,
@@ -488,12 +497,13 @@ class Generator:
                     not card,
                     self.ids.new("txn") if card else None,
                     method,
-                    f"{method}-{len(payment_rows) + 1}" if method in ("CHECK", "WIRE") else None,
+                    reference,
                     at.date(),
                     CURRENCY,
                     amount,
                     None,
                     at,
+                    search_form(reference),
                 )
             )
             is_reversed = reversed_last and j == len(amounts) - 1
@@ -504,6 +514,7 @@ class Generator:
                     self.ids.new("item"),
                     payment_id,
                     invoice_id,
+                    1,  # each generated payment pays one invoice
                     amount,
                     None,
                     reversed_at,
