@@ -39,6 +39,7 @@ from domain.clock import SystemClock
 from domain.context import Role
 from domain.invoices.rules import status_after_payment
 from domain.money import split_by_weights
+from domain.search import search_form
 
 # Bump when the generated data changes: cached large databases of another version are rebuilt.
 GENERATOR_VERSION = 2
@@ -59,6 +60,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "payment_terms_days",
         "created_at",
         "client_id",
+        "search_text",
     ),
     "milestone": (
         "account_id",
@@ -88,6 +90,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "amount_paid",
         "created_at",
         "voided_at",
+        "search_text",
     ),
     "invoice_line": (
         "account_id",
@@ -113,6 +116,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "client_id",
         "unapplied_amount",
         "refunded_amount",
+        "search_text",
     ),
     "allocation": (
         "account_id",
@@ -126,7 +130,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "reversal_reason",
         "created_at",
         "modified_at",
-        "position",
     ),
     "milestone_distribution": (
         "account_id",
@@ -434,6 +437,7 @@ class Generator:
                     amount_paid,
                     inv_created,
                     voided_at,
+                    search_form(number),
                 )
             )
 
@@ -454,17 +458,19 @@ class Generator:
                     created,
                 )
             )
+        project_name = f"{client.split()[0]} {KINDS[index % len(KINDS)]} #{index + 1}"
         out["project"].append(
             (
                 acct,
                 project_id,
-                f"{client.split()[0]} {KINDS[index % len(KINDS)]} #{index + 1}",
+                project_name,
                 client,
                 CURRENCY,
                 sum(ms_amounts),
                 terms,
                 created,
                 self.client_id,
+                search_form(project_name, client),
             )
         )
 
@@ -496,6 +502,7 @@ class Generator:
             method = rng.choices(METHODS, METHOD_WEIGHTS)[0]
             card = method == "CARD"
             payment_id = self.ids.new("pay")
+            reference = f"{method}-{len(payment_rows) + 1}" if method in ("CHECK", "WIRE") else None
             payment_rows.append(
                 (
                     self.account_id,
@@ -503,7 +510,7 @@ class Generator:
                     not card,
                     self.ids.new("txn") if card else None,
                     method,
-                    f"{method}-{len(payment_rows) + 1}" if method in ("CHECK", "WIRE") else None,
+                    reference,
                     at.date(),
                     CURRENCY,
                     amount,
@@ -512,6 +519,7 @@ class Generator:
                     self.client_id,
                     amount if reversed_last and j == len(amounts) - 1 else 0,
                     0,
+                    search_form(reference),
                 )
             )
             is_reversed = reversed_last and j == len(amounts) - 1
@@ -529,7 +537,6 @@ class Generator:
                     "Cheque bounced" if is_reversed else None,
                     at,
                     reversed_at or at,
-                    1,  # one allocation per payment
                 )
             )
         return paid

@@ -37,6 +37,9 @@ DISTRIBUTION: dict[str, Rule] = {
     # Its unique key is key_hash alone (a request is authenticated before its account is
     # known), which a table distributed by account_id cannot enforce.
     "api_key": Rule.REFERENCE,
+    # Keyed by the query's hash alone, shared by every account (a hash names a query text that
+    # its sender already knows).
+    "persisted_query": Rule.REFERENCE,
     "account_counter": Rule.BY_ACCOUNT,
     "client": Rule.BY_ACCOUNT,
     "idempotency_record": Rule.BY_ACCOUNT,

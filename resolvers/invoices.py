@@ -77,16 +77,6 @@ async def create_invoice(
     return await reload(info, outcome)
 
 
-async def issue_invoice(info: Info[Any, Any], *, invoice_id: str) -> Outcome[InvoiceView]:
-    outcome = await run_write(
-        info,
-        lambda session, caller: service.issue_invoice(
-            session=session, caller=caller, invoice_id=invoice_id
-        ),
-    )
-    return await reload(info, outcome)
-
-
 async def void_invoice(info: Info[Any, Any], *, invoice_id: str) -> Outcome[InvoiceView]:
     outcome = await run_write(
         info,

@@ -119,7 +119,7 @@ async def create_project(
             payment_terms_days=payment_terms_days,
         ),
     )
-    return await _then_load(info, outcome, project)
+    return await then_load(info, outcome, project)
 
 
 async def add_milestone(
@@ -144,7 +144,7 @@ async def add_milestone(
             planned_on=planned_on,
         ),
     )
-    return await _then_load(info, outcome, milestone)
+    return await then_load(info, outcome, milestone)
 
 
 async def complete_milestone(info: Info[Any, Any], *, milestone_id: str) -> Outcome[MilestoneView]:
@@ -155,10 +155,10 @@ async def complete_milestone(info: Info[Any, Any], *, milestone_id: str) -> Outc
             session=session, caller=caller, milestone_id=milestone_id
         ),
     )
-    return await _then_load(info, outcome, milestone)
+    return await then_load(info, outcome, milestone)
 
 
-async def _then_load(info: Info[Any, Any], outcome: Outcome[Any], load: Any) -> Outcome[Any]:
+async def then_load(info: Info[Any, Any], outcome: Outcome[Any], load: Any) -> Outcome[Any]:
     """Return the outcome with its written row replaced by the fresh read model."""
     if outcome.value is None:
         return outcome

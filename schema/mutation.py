@@ -12,7 +12,9 @@ from schema.mutations.create_client import create_client
 from schema.mutations.create_invoice import create_invoice
 from schema.mutations.create_invoice_schedule import create_invoice_schedule
 from schema.mutations.create_project import create_project
+from schema.mutations.delete_invoice import delete_invoice
 from schema.mutations.delete_invoice_schedule import delete_invoice_schedule
+from schema.mutations.delete_milestone import delete_milestone
 from schema.mutations.distribute_milestone_payment import distribute_milestone_payment
 from schema.mutations.issue_void_invoice import issue_invoice, void_invoice
 from schema.mutations.pause_resume_invoice_schedule import (
@@ -24,7 +26,10 @@ from schema.mutations.record_payments import record_external_payment, record_pay
 from schema.mutations.reverse_allocation import reverse_allocation
 from schema.mutations.run_invoice_schedule import run_invoice_schedule
 from schema.mutations.update_client import update_client
+from schema.mutations.update_invoice import update_invoice
 from schema.mutations.update_invoice_schedule import update_invoice_schedule
+from schema.mutations.update_milestone import update_milestone
+from schema.mutations.update_project import update_project
 
 
 @strawberry.type
@@ -80,4 +85,29 @@ class Mutation:
         resolver=update_client,
         extensions=[Idempotent()],
         description="Rename a client or change its email.",
+    )
+    update_project = strawberry.mutation(
+        resolver=update_project,
+        extensions=[Idempotent()],
+        description="Change a project's name, client, payment terms or contract value.",
+    )
+    update_milestone = strawberry.mutation(
+        resolver=update_milestone,
+        extensions=[Idempotent()],
+        description="Change a milestone's name, trigger, planned date or (unscheduled) amount.",
+    )
+    delete_milestone = strawberry.mutation(
+        resolver=delete_milestone,
+        extensions=[Idempotent()],
+        description="Delete a milestone no invoice and no billing plan refers to.",
+    )
+    update_invoice = strawberry.mutation(
+        resolver=update_invoice,
+        extensions=[Idempotent()],
+        description="Change a draft's lines, discount or memo.",
+    )
+    delete_invoice = strawberry.mutation(
+        resolver=delete_invoice,
+        extensions=[Idempotent()],
+        description="Delete a draft invoice (it never had a number).",
     )

@@ -13,6 +13,7 @@ from resolvers import node as resolve_node
 from resolvers import payments as resolve_payments
 from resolvers import projects as resolve_projects
 from resolvers import schedules as resolve_schedules
+from schema.query_lists import ListQueries
 from schema.types.clients import Client, ClientFilter, ClientOrder
 from schema.types.invoices import Invoice
 from schema.types.node import Node
@@ -23,7 +24,7 @@ from schema.types.schedules import InvoiceSchedule
 
 
 @strawberry.type
-class Query:
+class Query(ListQueries):
     @strawberry.field(description="Any object by its id; null when unknown.")
     async def node(self, info: Info[Any, Any], id: strawberry.ID) -> Node | None:
         return await resolve_node.node(info, id)
@@ -31,13 +32,6 @@ class Query:
     @strawberry.field
     async def project(self, info: Info[Any, Any], id: strawberry.ID) -> Project | None:
         return await resolve_projects.project(info, id)  # type: ignore[return-value]
-
-    @strawberry.field(description="The account's projects in creation order.")
-    async def projects(
-        self, info: Info[Any, Any], first: int | None = 20, after: str | None = None
-    ) -> Connection[Project]:
-        page = await resolve_projects.projects_page(info, first=first, after=after)
-        return page  # type: ignore[return-value]
 
     @strawberry.field
     async def invoice(self, info: Info[Any, Any], id: strawberry.ID) -> Invoice | None:

@@ -6,6 +6,7 @@ from db.tables.accounts import Account, AccountCounter, ApiKey, IdempotencyRecor
 from db.tables.clients import Client
 from db.tables.invoices import Invoice, InvoiceLine, MilestoneDistribution
 from db.tables.payments import Allocation, Payment
+from db.tables.persisted_queries import PersistedQuery
 from db.tables.projects import Milestone, Project
 from db.tables.schedules import InvoiceSchedule, InvoiceScheduleItem
 
@@ -25,6 +26,7 @@ __all__ = [
     "Milestone",
     "MilestoneDistribution",
     "Payment",
+    "PersistedQuery",
     "Project",
     "metadata",
 ]

@@ -14,6 +14,10 @@ class Payment(SQLModel, table=True):
         ForeignKeyConstraint(["account_id", "client_id"], ["client.account_id", "client.id"]),
         Index("uq_payment_transaction", "account_id", "transaction_id", unique=True),
         Index("ix_payment_client", "account_id", "client_id", "created_at", "id"),
+        Index("ix_payment_created", "account_id", "created_at", "id"),
+        Index("ix_payment_received", "account_id", "received_on", "id"),
+        Index("ix_payment_amount", "account_id", "amount", "id"),
+        Index("ix_payment_method", "account_id", "method", "received_on"),
     )
 
     account_id: str = Field(primary_key=True, foreign_key="account.id", max_length=40)
@@ -31,6 +35,7 @@ class Payment(SQLModel, table=True):
     client_id: str | None = id_field(nullable=True)
     unapplied_amount: int = money_field(default=0)
     refunded_amount: int = money_field(default=0)
+    search_text: str = Field(default="", max_length=200, description="reference folded")
 
 
 class Allocation(SQLModel, table=True):

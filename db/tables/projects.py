@@ -14,6 +14,7 @@ class Project(SQLModel, table=True):
         ForeignKeyConstraint(["account_id", "client_id"], ["client.account_id", "client.id"]),
         Index("ix_project_page", "account_id", "created_at", "id"),
         Index("ix_project_client", "account_id", "client_id", "created_at", "id"),
+        Index("ix_project_name", "account_id", "name", "id"),
     )
 
     account_id: str = Field(primary_key=True, foreign_key="account.id", max_length=40)
@@ -27,6 +28,9 @@ class Project(SQLModel, table=True):
     contract_value: int | None = money_field(nullable=True)
     payment_terms_days: int = Field(default=14)
     created_at: datetime = timestamp_field()
+    search_text: str = Field(
+        default="", max_length=410, description="name and client name folded (domain/search.py)"
+    )
 
 
 class Milestone(SQLModel, table=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,12 +15,13 @@ from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.ids import new_id
 from domain.invoices.amounts import uninvoiced_amounts
-from domain.invoices.rules import InvoiceStatus, due_date
+from domain.invoices.rules import InvoiceStatus, check_issue_dates, due_date
 from domain.lookup import get_owned
 from domain.money import checked_total, currency_exponent, parse_amount
 from domain.numbering import INVOICE_SERIES, next_number
 from domain.projects.service import get_project
 from domain.projects.totals import check_project_totals
+from domain.search import search_form
 from domain.validation import clean_text
 
 MAX_LINES = 100
@@ -127,18 +129,9 @@ async def check_lines(
     return specs
 
 
-async def write_invoice(
-    *,
-    session: AsyncSession,
-    caller: Caller,
-    project: Project,
-    lines: Sequence[LineSpec],
-    discount: int = 0,
-    memo: str | None = None,
-    issue: bool = True,
-) -> Invoice:
-    """Return a new invoice with these checked lines, issued unless `issue` is false."""
-    exponent = currency_exponent(project.currency)
+def priced_total(*, lines: Sequence[LineSpec], discount: int, currency: str) -> int:
+    """Return the subtotal of checked lines; refuse a discount they cannot carry."""
+    exponent = currency_exponent(currency)
     subtotal = checked_total((line.amount for line in lines), exponent=exponent, field="lines")
     milestone_lines = sum(line.amount for line in lines if line.milestone_id)
     if discount and any(line.milestone_id for line in lines) and discount > milestone_lines:
@@ -153,6 +146,21 @@ async def write_invoice(
         raise DomainError(
             ErrorCode.INVALID_AMOUNT, "discount", "The discount must be less than the subtotal."
         )
+    return subtotal
+
+
+async def write_invoice(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    project: Project,
+    lines: Sequence[LineSpec],
+    discount: int = 0,
+    memo: str | None = None,
+    issue: bool = True,
+) -> Invoice:
+    """Return a new invoice with these checked lines, issued unless `issue` is false."""
+    subtotal = priced_total(lines=lines, discount=discount, currency=project.currency)
     invoice = Invoice(
         account_id=caller.account_id,
         id=new_id("inv"),
@@ -166,11 +174,22 @@ async def write_invoice(
     )
     session.add(invoice)
     await session.flush()
+    await add_lines(session=session, caller=caller, invoice_id=invoice.id, lines=lines)
+    await check_project_totals(session=session, project=project, field="lines")
+    if issue:
+        await issue_draft(session=session, caller=caller, invoice=invoice, project=project)
+    return invoice
+
+
+async def add_lines(
+    *, session: AsyncSession, caller: Caller, invoice_id: str, lines: Sequence[LineSpec]
+) -> None:
+    """Write the checked lines of an invoice, numbered from 1 in the order given."""
     session.add_all(
         InvoiceLine(
             account_id=caller.account_id,
             id=new_id("lin"),
-            invoice_id=invoice.id,
+            invoice_id=invoice_id,
             position=position,
             milestone_id=line.milestone_id,
             description=line.description,
@@ -179,10 +198,6 @@ async def write_invoice(
         for position, line in enumerate(lines, start=1)
     )
     await session.flush()
-    await check_project_totals(session=session, project=project, field="lines")
-    if issue:
-        await issue_draft(session=session, caller=caller, invoice=invoice, project=project)
-    return invoice
 
 
 async def create_invoice(
@@ -216,28 +231,51 @@ async def create_invoice(
 
 
 async def issue_draft(
-    *, session: AsyncSession, caller: Caller, invoice: Invoice, project: Project
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    invoice: Invoice,
+    project: Project,
+    issued_on: date | None = None,
+    due_on: date | None = None,
 ) -> Invoice:
-    """Return the invoice issued: numbered, dated today, due after the payment terms."""
+    """Return the invoice issued: numbered, dated (today unless given), due after the payment
+    terms unless a due date is given."""
     if invoice.status != InvoiceStatus.DRAFT:
         raise DomainError(ErrorCode.INVALID_STATE, "invoiceId", "Only a draft can be issued.")
+    issued = check_issue_dates(today=caller.clock.today(), issued_on=issued_on, due_on=due_on)
     invoice.number = await next_number(
         session=session, account_id=caller.account_id, series=INVOICE_SERIES
     )
-    invoice.issued_on = caller.clock.today()
-    invoice.due_on = due_date(
-        issued_on=invoice.issued_on, payment_terms_days=project.payment_terms_days
+    invoice.search_text = search_form(invoice.number)
+    invoice.issued_on = issued
+    invoice.due_on = due_on or due_date(
+        issued_on=issued, payment_terms_days=project.payment_terms_days
     )
     invoice.status = InvoiceStatus.OPEN
     await session.flush()
     return invoice
 
 
-async def issue_invoice(*, session: AsyncSession, caller: Caller, invoice_id: str) -> Invoice:
-    """Return the draft invoice, now issued."""
+async def issue_invoice(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    invoice_id: str,
+    issued_on: date | None = None,
+    due_on: date | None = None,
+) -> Invoice:
+    """Return the draft invoice, now issued (on `issued_on`, due on `due_on` when given)."""
     invoice = await get_invoice(session=session, caller=caller, invoice_id=invoice_id)
     project = await get_project(session=session, caller=caller, project_id=invoice.project_id)
-    return await issue_draft(session=session, caller=caller, invoice=invoice, project=project)
+    return await issue_draft(
+        session=session,
+        caller=caller,
+        invoice=invoice,
+        project=project,
+        issued_on=issued_on,
+        due_on=due_on,
+    )
 
 
 async def void_invoice(*, session: AsyncSession, caller: Caller, invoice_id: str) -> Invoice:

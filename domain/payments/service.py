@@ -29,6 +29,7 @@ from domain.payments.allocations import (
 )
 from domain.payments.distribution import after_payment_change
 from domain.payments.rules import check_method, check_transaction_id, serialize_attrs
+from domain.search import search_form
 from domain.validation import clean_text, required_text
 
 
@@ -121,6 +122,7 @@ async def record_payment(
         client_id=client_id,
         unapplied_amount=total - allocated,
         refunded_amount=0,
+        search_text=search_form(reference_text),
     )
     await write_allocations(
         db=db,
@@ -155,6 +157,7 @@ class RecordedPayment:
     client_id: str | None
     unapplied_amount: int
     refunded_amount: int
+    search_text: str
 
 
 def _columns(payment: RecordedPayment) -> dict[str, Any]:

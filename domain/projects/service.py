@@ -15,6 +15,7 @@ from domain.ids import new_id
 from domain.lookup import get_owned
 from domain.money import currency_exponent, parse_amount
 from domain.projects.totals import check_project_totals
+from domain.search import search_form
 from domain.validation import clean_text, int_in_range, required_text
 
 MAX_PAYMENT_TERMS_DAYS = 365
@@ -51,6 +52,7 @@ async def create_project(
         ),
         created_at=caller.clock.now(),
     )
+    project.search_text = search_form(project.name, project.client_name)
     session.add(project)
     await session.flush()
     return project

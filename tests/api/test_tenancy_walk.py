@@ -310,7 +310,20 @@ MUTATION_INPUTS: dict[str, Inputs] = {
         {"projectId": a.project, "lines": [{"description": "X", "amount": "1.00"}]},
         {"projectId": b.project, "lines": [{"milestoneId": a.unscheduled}]},
     ],
-    "issueInvoice": lambda a, b: [{"invoiceId": a.draft}],
+    "issueInvoice": lambda a, b: [
+        {"invoiceId": a.draft},
+        {"invoiceId": a.draft, "issuedOn": "2026-03-01"},
+    ],
+    "updateProject": lambda a, b: [{"projectId": a.project, "name": "B was here"}],
+    "updateMilestone": lambda a, b: [
+        {"milestoneId": m, "name": "B was here"} for m in (*a.milestones, a.unscheduled)
+    ],
+    "deleteMilestone": lambda a, b: [{"milestoneId": a.unscheduled}],
+    "updateInvoice": lambda a, b: [
+        {"invoiceId": a.draft, "memo": "B was here"},
+        {"invoiceId": a.draft, "lines": [{"milestoneId": a.unscheduled}]},
+    ],
+    "deleteInvoice": lambda a, b: [{"invoiceId": a.draft}],
     "voidInvoice": lambda a, b: [{"invoiceId": i} for i in (a.invoice, a.draft)],
     "recordExternalPayment": lambda a, b: [
         {"method": "CASH", "allocations": [{"invoiceId": a.invoice, "amount": "1.00"}]},
@@ -350,6 +363,10 @@ NO_ID_INPUTS: dict[str, dict[str, Any]] = {
 LIST_QUERIES = {
     "projects": "{ projects(first: 100) { totalCount nodes { id } } }",
     "clients": "{ clients(first: 100) { totalCount nodes { id } } }",
+    "invoices": "{ invoices(last: 100) { totalCount nodes { id } } }",
+    "payments": "{ payments(first: 100) { totalCount nodes { id } } }",
+    "invoiceByNumber": '{ invoiceByNumber(number: "INV-000001") { id } }',
+    "paymentByTransactionId": '{ paymentByTransactionId(transactionId: "txn_a1") { id } }',
 }
 
 
@@ -440,6 +457,10 @@ async def test_every_operation_with_another_accounts_ids(api: Api, other_api: Ap
         found = (await b.gql(query, {"f": {"search": search}}))["clients"]
         assert [node["id"] for node in found["nodes"]] == ([] if search == "A Co" else [b_client])
         assert found["totalCount"] == len(found["nodes"])
+    for name in ("invoices", "payments"):
+        assert (await b.gql(LIST_QUERIES[name]))[name] == {"totalCount": 0, "nodes": []}
+    for name in ("invoiceByNumber", "paymentByTransactionId"):
+        assert (await b.gql(LIST_QUERIES[name]))[name] is None
 
     # Mutations with A's ids: NOT_FOUND, and nothing else in the payload.
     calls = 0

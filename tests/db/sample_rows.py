@@ -25,4 +25,5 @@ def payment_row(api: Api, payment_id: str) -> dict[str, Any]:
         "client_id": None,
         "unapplied_amount": 123456,
         "refunded_amount": 0,
+        "search_text": "cheque 1042",
     }

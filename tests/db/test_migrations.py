@@ -38,7 +38,21 @@ MONEY_COLUMNS = {
 
 def _differences(connection: Connection) -> list[Any]:
     context = MigrationContext.configure(connection, opts={"compare_type": True})
-    return list(compare_metadata(context, db.tables.metadata))
+    found = list(compare_metadata(context, db.tables.metadata))
+    # PostgreSQL reflects an expression index in its own spelling, so Alembic reports it as
+    # removed and added again; an index present on both sides under one name is the same one.
+    removed = {d[1].name for d in found if isinstance(d, tuple) and d[0] == "remove_index"}
+    added = {d[1].name for d in found if isinstance(d, tuple) and d[0] == "add_index"}
+    respelled = removed & added
+    return [
+        d
+        for d in found
+        if not (
+            isinstance(d, tuple)
+            and d[0] in ("remove_index", "add_index")
+            and d[1].name in respelled
+        )
+    ]
 
 
 async def schema_differences(database_url: str) -> list[Any]:
