@@ -457,8 +457,12 @@ async def test_every_operation_with_another_accounts_ids(api: Api, other_api: Ap
         found = (await b.gql(query, {"f": {"search": search}}))["clients"]
         assert [node["id"] for node in found["nodes"]] == ([] if search == "A Co" else [b_client])
         assert found["totalCount"] == len(found["nodes"])
-    for name in ("invoices", "payments"):
-        assert (await b.gql(LIST_QUERIES[name]))[name] == {"totalCount": 0, "nodes": []}
+    # B's root lists hold B's rows only: no invoice, and its own prepayment.
+    assert (await b.gql(LIST_QUERIES["invoices"]))["invoices"] == {"totalCount": 0, "nodes": []}
+    assert (await b.gql(LIST_QUERIES["payments"]))["payments"] == {
+        "totalCount": 1,
+        "nodes": [{"id": b_prepayment}],
+    }
     for name in ("invoiceByNumber", "paymentByTransactionId"):
         assert (await b.gql(LIST_QUERIES[name]))[name] is None
 
