@@ -18,6 +18,7 @@ from domain.invoices.rules import InvoiceStatus, due_date
 from domain.lookup import get_owned
 from domain.money import checked_total, currency_exponent, parse_amount
 from domain.numbering import INVOICE_SERIES, next_number
+from domain.projects.locks import lock_project, lock_project_of
 from domain.projects.service import get_project
 from domain.projects.totals import check_project_totals
 from domain.validation import clean_text
@@ -196,7 +197,7 @@ async def create_invoice(
     issue: bool = True,
 ) -> Invoice:
     """Return the new invoice (issued by default), validated line by line."""
-    project = await get_project(session=session, caller=caller, project_id=project_id)
+    project = await lock_project(session=session, caller=caller, project_id=project_id)
     specs = await check_lines(session=session, caller=caller, project=project, lines=lines)
     exponent = currency_exponent(project.currency)
     discount_minor = (
@@ -233,8 +234,18 @@ async def issue_draft(
     return invoice
 
 
+async def _lock_project_of_invoice(
+    *, session: AsyncSession, caller: Caller, invoice_id: str
+) -> None:
+    """Lock the invoice's project first: the lock order of domain/projects/locks.py."""
+    await lock_project_of(
+        Invoice, session=session, caller=caller, id_=invoice_id, field="invoiceId", noun="invoice"
+    )
+
+
 async def issue_invoice(*, session: AsyncSession, caller: Caller, invoice_id: str) -> Invoice:
     """Return the draft invoice, now issued."""
+    await _lock_project_of_invoice(session=session, caller=caller, invoice_id=invoice_id)
     invoice = await get_invoice(session=session, caller=caller, invoice_id=invoice_id)
     project = await get_project(session=session, caller=caller, project_id=invoice.project_id)
     return await issue_draft(session=session, caller=caller, invoice=invoice, project=project)
@@ -242,6 +253,8 @@ async def issue_invoice(*, session: AsyncSession, caller: Caller, invoice_id: st
 
 async def void_invoice(*, session: AsyncSession, caller: Caller, invoice_id: str) -> Invoice:
     """Return the invoice voided; it keeps its number. Refused while money is allocated to it."""
+    # Voiding gives its milestones back what they had left to invoice, and reopens its item.
+    await _lock_project_of_invoice(session=session, caller=caller, invoice_id=invoice_id)
     invoice = await get_invoice(session=session, caller=caller, invoice_id=invoice_id)
     if invoice.status == InvoiceStatus.VOID:
         raise DomainError(ErrorCode.INVALID_STATE, "invoiceId", "The invoice is already void.")

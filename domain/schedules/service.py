@@ -14,6 +14,7 @@ from domain.ids import new_id
 from domain.lookup import get_owned
 from domain.money import currency_exponent, format_amount, parse_amount
 from domain.numbering import SCHEDULE_SERIES, next_number
+from domain.projects.locks import lock_project, lock_project_of
 from domain.projects.service import get_project
 from domain.schedules.items import add_items, remove_pending, schedule_items
 from domain.schedules.rules import ItemInput, ItemStatus, ProcessedPart, plan_items
@@ -23,7 +24,16 @@ from domain.validation import clean_text
 async def get_schedule(
     *, session: AsyncSession, caller: Caller, schedule_id: str, field: str = "scheduleId"
 ) -> InvoiceSchedule:
-    """Return the caller's schedule, locked for this transaction, or raise NOT_FOUND."""
+    """Return the caller's schedule, locked for this transaction after its project (the lock
+    order of domain/projects/locks.py), or raise NOT_FOUND."""
+    await lock_project_of(
+        InvoiceSchedule,
+        session=session,
+        caller=caller,
+        id_=schedule_id,
+        field=field,
+        noun="invoice schedule",
+    )
     return await get_owned(
         InvoiceSchedule,
         session=session,
@@ -72,7 +82,7 @@ async def create_invoice_schedule(
     invoice_separately: bool = True,
 ) -> InvoiceSchedule:
     """Return the new schedule with its items, each tied to a milestone that bills its amount."""
-    project = await get_project(session=session, caller=caller, project_id=project_id)
+    project = await lock_project(session=session, caller=caller, project_id=project_id)
     exponent = currency_exponent(project.currency)
     total = _total_of(project, total_amount, exponent)
     planned = plan_items(total=total, exponent=exponent, items=items)

@@ -200,28 +200,33 @@ class ScheduleMachine(RuleBasedStateMachine):
 
     @invariant()
     def schedules_agree_with_the_invoices(self) -> None:
-        self.state = project = self.read()
-        for figure in project["balance"].values():
-            assert figure is None or cents(figure) >= 0, project["balance"]
-        for milestone in project["milestones"]:
-            assert cents(milestone["amount"]) >= cents(milestone["amountInvoiced"]), milestone
-        for invoice in project["invoices"]["nodes"]:
-            assert cents(invoice["balanceDue"]) >= 0
-            progress = invoice["progress"]
-            assert cents(progress["remainingAfter"]) >= 0
-            assert cents(progress["overContractAmount"]) >= 0
-        for schedule in project["invoiceSchedules"]:
-            total = cents(schedule["totalAmount"])
-            billed, unbilled = cents(schedule["billedAmount"]), cents(schedule["unbilledAmount"])
-            assert billed >= 0 and unbilled >= 0 and billed + unbilled == total <= CONTRACT
-            processed = [i for i in schedule["items"] if i["status"] == "PROCESSED"]
-            assert billed == sum(cents(item["amount"]) for item in processed)
-            for item in schedule["items"]:
-                if item["status"] == "PROCESSED":
-                    assert item["invoice"] is not None and item["invoice"]["status"] != "VOID"
-                else:
-                    assert item["invoice"] is None
-            assert sum(cents(item["amount"]) for item in schedule["items"]) == total
+        self.state = self.read()
+        assert_figures_agree(self.state, CONTRACT)
+
+
+def assert_figures_agree(project: dict[str, Any], contract: int) -> None:
+    """Check the module's invariants on a project read with STATE."""
+    for figure in project["balance"].values():
+        assert figure is None or cents(figure) >= 0, project["balance"]
+    for milestone in project["milestones"]:
+        assert cents(milestone["amount"]) >= cents(milestone["amountInvoiced"]), milestone
+    for invoice in project["invoices"]["nodes"]:
+        assert cents(invoice["balanceDue"]) >= 0
+        progress = invoice["progress"]
+        assert cents(progress["remainingAfter"]) >= 0
+        assert cents(progress["overContractAmount"]) >= 0
+    for schedule in project["invoiceSchedules"]:
+        total = cents(schedule["totalAmount"])
+        billed, unbilled = cents(schedule["billedAmount"]), cents(schedule["unbilledAmount"])
+        assert billed >= 0 and unbilled >= 0 and billed + unbilled == total <= contract
+        processed = [i for i in schedule["items"] if i["status"] == "PROCESSED"]
+        assert billed == sum(cents(item["amount"]) for item in processed)
+        for item in schedule["items"]:
+            if item["status"] == "PROCESSED":
+                assert item["invoice"] is not None and item["invoice"]["status"] != "VOID"
+            else:
+                assert item["invoice"] is None
+        assert sum(cents(item["amount"]) for item in schedule["items"]) == total
 
 
 def run_machine(database: Path) -> None:
