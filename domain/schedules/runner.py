@@ -14,7 +14,9 @@ from db.tables import Invoice, InvoiceSchedule, InvoiceScheduleItem, Milestone
 from db.tables.columns import SI, S
 from domain.context import Caller
 from domain.errors import DomainError, DomainErrors, ErrorCode
-from domain.invoices.service import LineSpec, uninvoiced_amounts, write_invoice
+from domain.invoices.amounts import uninvoiced_amounts
+from domain.invoices.lines import LineSpec
+from domain.invoices.service import write_invoice
 from domain.money import currency_exponent, format_amount
 from domain.projects.locks import lock_project_of
 from domain.projects.service import get_milestone, get_project

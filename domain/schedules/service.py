@@ -139,6 +139,16 @@ async def update_invoice_schedule(
         by_percentage=None if not processed else processed[0].percentage is not None,
         last_run_date=max((i.run_date for i in processed if i.run_date), default=None),
     )
+    if not items and processed:
+        return await _end(
+            session=session,
+            schedule=schedule,
+            pending=pending,
+            done=done,
+            total=total,
+            exponent=exponent,
+            currency=project.currency,
+        )
     if total < done.amount:
         raise DomainError(
             ErrorCode.INVALID,
@@ -154,7 +164,9 @@ async def update_invoice_schedule(
             "A percentage schedule's total cannot change once an item was processed.",
         )
     planned = plan_items(total=total, exponent=exponent, items=items, processed=done)
-    await remove_pending(session=session, items=pending)
+    # A pending item's own milestone named again by a new item is kept and relinked.
+    relinked = {item.milestone_id for item in items if item.milestone_id}
+    await remove_pending(session=session, items=pending, keep=relinked)
     schedule.total_amount = total
     if notes is not None:
         schedule.notes = clean_text(notes, field="notes", max_length=2000, required=False)
@@ -167,7 +179,38 @@ async def update_invoice_schedule(
         project=project,
         planned=planned,
         first_sequence=max((item.sequence for item in processed), default=0) + 1,
+        owned={item.milestone_id for item in pending if item.owns_milestone},
     )
+    return schedule
+
+
+async def _end(
+    *,
+    session: AsyncSession,
+    schedule: InvoiceSchedule,
+    pending: Sequence[InvoiceScheduleItem],
+    done: ProcessedPart,
+    total: int,
+    exponent: int,
+    currency: str,
+) -> InvoiceSchedule:
+    """Return the schedule ended early: its pending items dropped, its total what it billed,
+    so it is FULLY_PROCESSED."""
+    if total != done.amount:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "totalAmount",
+            "To end the schedule with no pending items, its totalAmount must be what it "
+            f"billed: {format_amount(done.amount, exponent)} {currency}.",
+        )
+    await remove_pending(session=session, items=pending)
+    schedule.total_amount = total
+    schedule.paused = False  # nothing is left to run or to pause
+    if done.by_percentage:
+        # They were shares of a total that no longer exists; the amounts billed stay.
+        for item in await schedule_items(session=session, schedule=schedule):
+            item.percentage = None
+    await session.flush()
     return schedule
 
 
