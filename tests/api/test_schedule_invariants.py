@@ -73,6 +73,7 @@ MAY_REFUSE = {
         "AMOUNTS_MUST_TOTAL_SCHEDULE",
         "INVALID",
         "RUN_DATES_OUT_OF_ORDER",
+        "MILESTONE_ALREADY_INVOICED",  # relinking a pending milestone invoiced by hand
     },
     "runInvoiceSchedule": {"INVALID_STATE", "EXCEEDS_UNINVOICED_AMOUNT"},
     "processDueInvoiceSchedules": set(),
@@ -138,6 +139,40 @@ class ScheduleMachine(RuleBasedStateMachine):
             "items": self.amount_items(amounts, dated=False),
         }
         self.mutate(UPDATE_SCHEDULE, {"input": variables}, "updateInvoiceSchedule")
+
+    @precondition(lambda self: self.state["invoiceSchedules"])
+    @rule(data=st.data(), shift=st.integers(0, 100))
+    def relink_pending_milestones(self, data: st.DataObject, shift: int) -> None:
+        """Re-plan the pending items on the milestones they created, moving money between
+        the first and the last."""
+        schedule = data.draw(st.sampled_from(self.state["invoiceSchedules"]))
+        pending = [item for item in schedule["items"] if item["status"] == "PENDING"]
+        if not pending:
+            return
+        amounts = [cents(item["amount"]) for item in pending]
+        moved = amounts[0] * shift // 100 if len(amounts) > 1 else 0
+        amounts[0], amounts[-1] = amounts[0] - moved, amounts[-1] + moved
+        items = [
+            {"name": f"Stage {i}", "amount": usd(a), "milestoneId": item["milestone"]["id"]}
+            for i, (item, a) in enumerate(zip(pending, amounts, strict=True))
+            if a > 0
+        ]
+        variables = {"scheduleId": schedule["id"], "items": items}
+        self.mutate(UPDATE_SCHEDULE, {"input": variables}, "updateInvoiceSchedule")
+
+    @precondition(lambda self: self.state["invoiceSchedules"])
+    @rule(data=st.data())
+    def end_schedule(self, data: st.DataObject) -> None:
+        """End a schedule early at what it billed (refused when it billed nothing)."""
+        schedule = data.draw(st.sampled_from(self.state["invoiceSchedules"]))
+        billed = cents(schedule["billedAmount"])
+        variables: dict[str, Any] = {"scheduleId": schedule["id"], "items": []}
+        if billed:
+            variables["totalAmount"] = schedule["billedAmount"]
+        payload = self.mutate(UPDATE_SCHEDULE, {"input": variables}, "updateInvoiceSchedule")
+        if billed:
+            assert payload["userErrors"] == [], payload["userErrors"]
+            assert payload["invoiceSchedule"]["status"] == "FULLY_PROCESSED"
 
     @precondition(lambda self: self.state["invoiceSchedules"])
     @rule(data=st.data(), by_item=st.booleans())
