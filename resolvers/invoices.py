@@ -8,7 +8,7 @@ from typing import Any
 from strawberry.types import Info
 
 from domain.invoices import service
-from domain.invoices.service import LineInput
+from domain.invoices.lines import LineInput
 from resolvers.context import context_of
 from resolvers.mutations import Outcome, run_write
 from resolvers.pagination import Page, decode_cursor, make_page, page_size

@@ -15,7 +15,8 @@ from db.tables import Account
 from domain.accounts.service import create_account, create_api_key
 from domain.clock import Clock, FixedClock
 from domain.context import Caller, Role
-from domain.invoices.service import LineInput, create_invoice
+from domain.invoices.lines import LineInput
+from domain.invoices.service import create_invoice
 from domain.payments.service import AllocationInput, record_payment
 from domain.projects.service import add_milestone, create_project
 from domain.schedules.rules import ItemInput

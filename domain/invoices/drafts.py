@@ -18,6 +18,7 @@ from domain.invoices.service import (
     add_lines,
     check_lines,
     get_invoice,
+    lock_project_of_invoice,
     priced_total,
 )
 from domain.money import currency_exponent, parse_amount
@@ -28,6 +29,8 @@ from domain.validation import UNSET, clean_text
 
 async def get_draft(*, session: AsyncSession, caller: Caller, invoice_id: str) -> Invoice:
     """Return the caller's invoice, locked; refuse one that is no longer a draft."""
+    # The project first: the lock order of domain/projects/locks.py.
+    await lock_project_of_invoice(session=session, caller=caller, invoice_id=invoice_id)
     invoice = await get_invoice(session=session, caller=caller, invoice_id=invoice_id)
     if invoice.status != InvoiceStatus.DRAFT:
         raise DomainError(

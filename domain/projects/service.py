@@ -14,6 +14,7 @@ from domain.context import Caller
 from domain.ids import new_id
 from domain.lookup import get_owned
 from domain.money import currency_exponent, parse_amount
+from domain.projects.locks import lock_project
 from domain.projects.totals import check_project_totals
 from domain.search import search_form
 from domain.validation import clean_text, int_in_range, required_text
@@ -98,7 +99,8 @@ async def add_milestone(
     planned_on: date | None = None,
 ) -> Milestone:
     """Return the new milestone, placed after the project's last one."""
-    project = await get_project(session=session, caller=caller, project_id=project_id)
+    # Locked: two milestones added at once would otherwise take the same position.
+    project = await lock_project(session=session, caller=caller, project_id=project_id)
     exponent = currency_exponent(project.currency)
     milestone = Milestone(
         account_id=caller.account_id,

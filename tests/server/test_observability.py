@@ -143,7 +143,8 @@ async def test_operation_names_past_the_limit_share_one_label(api: Api) -> None:
         for (metric, labels) in values
         if metric == "milestone_billing_requests_total"
     }
-    assert len(labels) <= MAX_OPERATION_LABELS + 2  # the first names, "-", and "other"
+    # The budget is the process's: earlier tests may have used part of it, never more.
+    assert len(labels & set(names)) <= MAX_OPERATION_LABELS
     assert names[-1] not in labels
     other = {"operation": OTHER_OPERATION, "operation_type": "query", "status": "200"}
     assert values[("milestone_billing_requests_total", frozenset(other.items()))] >= 50
