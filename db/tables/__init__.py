@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from db.tables.accounts import Account, AccountCounter, ApiKey, IdempotencyRecord
 from db.tables.clients import Client
+from db.tables.credit_notes import CreditApplication, CreditNote, CreditNoteLine, Refund
 from db.tables.invoices import Invoice, InvoiceLine, MilestoneDistribution
 from db.tables.payments import Allocation, Payment
 from db.tables.projects import Milestone, Project
@@ -17,6 +18,9 @@ __all__ = [
     "Allocation",
     "ApiKey",
     "Client",
+    "CreditApplication",
+    "CreditNote",
+    "CreditNoteLine",
     "IdempotencyRecord",
     "Invoice",
     "InvoiceLine",
@@ -26,5 +30,6 @@ __all__ = [
     "MilestoneDistribution",
     "Payment",
     "Project",
+    "Refund",
     "metadata",
 ]
