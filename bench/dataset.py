@@ -783,7 +783,7 @@ async def consistency_problems(engine: AsyncEngine, account_id: str) -> list[str
             if not 0 <= paid <= total:
                 problems.append(f"invoice {row.id}: amount_paid {paid} outside 0..{total}")
             if row.status in ISSUED:
-                expected = status_after_payment(total=total, amount_paid=paid)
+                expected = status_after_payment(total=total, amount_paid=paid, credited=0)
                 if row.status != expected:
                     problems.append(f"invoice {row.id}: status {row.status}, expected {expected}")
             if row.number:
