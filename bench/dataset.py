@@ -88,6 +88,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "amount_paid",
         "created_at",
         "voided_at",
+        "credited_amount",
     ),
     "invoice_line": (
         "account_id",
@@ -313,6 +314,7 @@ class Generator:
         counters = [
             (self.account_id, "invoice", self.invoice_number),
             (self.account_id, "invoice_schedule", 0),
+            (self.account_id, "credit_note", 0),
         ]
         self.counts["account"] = 1
         self.counts["account_counter"] = len(counters)
@@ -434,6 +436,7 @@ class Generator:
                     amount_paid,
                     inv_created,
                     voided_at,
+                    0,  # no credit notes in the bench data
                 )
             )
 
