@@ -91,6 +91,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "created_at",
         "voided_at",
         "search_text",
+        "credited_amount",
     ),
     "invoice_line": (
         "account_id",
@@ -316,6 +317,7 @@ class Generator:
         counters = [
             (self.account_id, "invoice", self.invoice_number),
             (self.account_id, "invoice_schedule", 0),
+            (self.account_id, "credit_note", 0),
         ]
         self.counts["account"] = 1
         self.counts["account_counter"] = len(counters)
@@ -438,6 +440,7 @@ class Generator:
                     inv_created,
                     voided_at,
                     search_form(number),
+                    0,  # no credit notes in the bench data
                 )
             )
 
@@ -790,7 +793,7 @@ async def consistency_problems(engine: AsyncEngine, account_id: str) -> list[str
             if not 0 <= paid <= total:
                 problems.append(f"invoice {row.id}: amount_paid {paid} outside 0..{total}")
             if row.status in ISSUED:
-                expected = status_after_payment(total=total, amount_paid=paid)
+                expected = status_after_payment(total=total, amount_paid=paid, credited=0)
                 if row.status != expected:
                     problems.append(f"invoice {row.id}: status {row.status}, expected {expected}")
             if row.number:

@@ -52,6 +52,10 @@ DISTRIBUTION: dict[str, Rule] = {
     "payment": Rule.BY_ACCOUNT,
     "allocation": Rule.BY_ACCOUNT,
     "milestone_distribution": Rule.BY_ACCOUNT,
+    "credit_note": Rule.BY_ACCOUNT,
+    "credit_note_line": Rule.BY_ACCOUNT,
+    "credit_application": Rule.BY_ACCOUNT,
+    "refund": Rule.BY_ACCOUNT,
 }
 
 

@@ -19,6 +19,8 @@ PREFIXES = (
     "item",
     "cli",
     "cn",
+    "cnl",
+    "cap",
     "ref",
 )
 

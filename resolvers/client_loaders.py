@@ -39,10 +39,10 @@ class ClientLoaders:
     @cached_property
     def client_balances(self) -> DataLoader[str, list[ClientBalanceView]]:
         async def load(keys: list[str]) -> list[list[ClientBalanceView]]:
-            invoice_rows, payment_rows = await self.fetch(
+            figures = await self.fetch(
                 clients.balances_by_client_ids, client_ids=keys, today=self.today
             )
-            found = client_balances(invoice_rows, payment_rows)
+            found = client_balances(*figures)
             return [found.get(key, []) for key in keys]
 
         return DataLoader(load_fn=load)

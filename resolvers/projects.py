@@ -61,7 +61,14 @@ BALANCE_FIELD_PARTS: dict[str, frozenset[str]] = {
     "unbilledAmount": frozenset({SCHEDULED, BILLED}),
     "overContractAmount": frozenset({SCHEDULED}),
     **dict.fromkeys(
-        ["invoicedAmount", "paidAmount", "discountAmount", "outstandingAmount", "overdueAmount"],
+        [
+            "invoicedAmount",
+            "paidAmount",
+            "creditedAmount",
+            "discountAmount",
+            "outstandingAmount",
+            "overdueAmount",
+        ],
         frozenset({INVOICED}),
     ),
 }

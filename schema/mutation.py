@@ -12,6 +12,7 @@ from schema.mutations.create_client import create_client
 from schema.mutations.create_invoice import create_invoice
 from schema.mutations.create_invoice_schedule import create_invoice_schedule
 from schema.mutations.create_project import create_project
+from schema.mutations.credit_notes import apply_credit_note, create_credit_note, void_credit_note
 from schema.mutations.delete_invoice import delete_invoice
 from schema.mutations.delete_invoice_schedule import delete_invoice_schedule
 from schema.mutations.delete_milestone import delete_milestone
@@ -23,6 +24,7 @@ from schema.mutations.pause_resume_invoice_schedule import (
 )
 from schema.mutations.process_due_invoice_schedules import process_due_invoice_schedules
 from schema.mutations.record_payments import record_external_payment, record_payment
+from schema.mutations.refunds import refund_credit_note, refund_payment
 from schema.mutations.reverse_allocation import reverse_allocation
 from schema.mutations.run_invoice_schedule import run_invoice_schedule
 from schema.mutations.update_client import update_client
@@ -110,4 +112,29 @@ class Mutation:
         resolver=delete_invoice,
         extensions=[Idempotent()],
         description="Delete a draft invoice (it never had a number).",
+    )
+    create_credit_note = strawberry.mutation(
+        resolver=create_credit_note,
+        extensions=[Idempotent()],
+        description="Credit what an issued invoice billed too much (CN-000001, gapless).",
+    )
+    apply_credit_note = strawberry.mutation(
+        resolver=apply_credit_note,
+        extensions=[Idempotent()],
+        description="Apply a credit note's unapplied credit to invoices of its client.",
+    )
+    void_credit_note = strawberry.mutation(
+        resolver=void_credit_note,
+        extensions=[Idempotent()],
+        description="Void a credit note none of whose credit was applied elsewhere or refunded.",
+    )
+    refund_payment = strawberry.mutation(
+        resolver=refund_payment,
+        extensions=[Idempotent()],
+        description="Pay back unapplied money of a payment.",
+    )
+    refund_credit_note = strawberry.mutation(
+        resolver=refund_credit_note,
+        extensions=[Idempotent()],
+        description="Pay back unapplied credit of a credit note.",
     )

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from resolvers import clients as resolve_clients
+from resolvers import credit_notes as resolve_credit_notes
 from resolvers import invoices as resolve_invoices
 from resolvers import node as resolve_node
 from resolvers import payments as resolve_payments
@@ -15,6 +16,7 @@ from resolvers import projects as resolve_projects
 from resolvers import schedules as resolve_schedules
 from schema.query_lists import ListQueries
 from schema.types.clients import Client, ClientFilter, ClientOrder
+from schema.types.credit_notes import CreditNote, Refund
 from schema.types.invoices import Invoice
 from schema.types.node import Node
 from schema.types.pagination import Connection
@@ -46,6 +48,14 @@ class Query(ListQueries):
     @strawberry.field
     async def payment(self, info: Info[Any, Any], id: strawberry.ID) -> Payment | None:
         return await resolve_payments.payment(info, id)  # type: ignore[return-value]
+
+    @strawberry.field(description="The caller's credit note with this id; null when unknown.")
+    async def credit_note(self, info: Info[Any, Any], id: strawberry.ID) -> CreditNote | None:
+        return await resolve_credit_notes.credit_note(info, id)  # type: ignore[return-value]
+
+    @strawberry.field(description="The caller's refund with this id; null when unknown.")
+    async def refund(self, info: Info[Any, Any], id: strawberry.ID) -> Refund | None:
+        return await resolve_credit_notes.refund(info, id)  # type: ignore[return-value]
 
     @strawberry.field(description="The caller's client with this id; null when unknown.")
     async def client(self, info: Info[Any, Any], id: strawberry.ID) -> Client | None:

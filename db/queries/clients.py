@@ -18,7 +18,7 @@ from db.queries.projects import ACCOUNT, ISSUED_STATUSES, PROJECT_COLUMNS, after
 from db.queries.rows import PreparedSelect, is_one_of, select_rows
 from db.queries.sums import exact_sum
 from db.tables import Invoice, Project
-from db.tables.columns import CL, PAY, I, P
+from db.tables.columns import CL, CN, PAY, I, P
 
 CLIENT_COLUMNS = (CL.id, CL.name, CL.email, CL.created_at)
 ORDERS = {"CREATED_AT": (CL.created_at, CL.id), "NAME": (CL.name, CL.id)}
@@ -144,12 +144,14 @@ async def counts_of_clients(
 
 async def balances_by_client_ids(
     connection: AsyncConnection, *, account_id: str, client_ids: Sequence[str], today: Any
-) -> tuple[list[Any], list[Any]]:
-    """Return per (client, currency) the issued invoices' figures, and the payments' figures."""
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """Return per (client, currency) the issued invoices' figures, the payments' figures and
+    the credit notes' figures."""
     parameters = {"account_id": account_id, "ids": client_ids, "today": today}
     invoices = await select_rows(connection, _INVOICE_FIGURES, parameters)
     payments = await select_rows(connection, _PAYMENT_FIGURES, parameters)
-    return invoices, payments
+    notes = await select_rows(connection, _CREDIT_NOTE_FIGURES, parameters)
+    return invoices, payments, notes
 
 
 _CLIENTS_BY_IDS = PreparedSelect(
@@ -162,12 +164,13 @@ _INVOICE_FIGURES = PreparedSelect(
         I.currency,
         exact_sum(I.total).label("invoiced"),
         exact_sum(I.amount_paid).label("paid"),
+        exact_sum(I.credited_amount).label("credited"),
         exact_sum(I.discount).label("discount"),
         exact_sum(
             case(
                 (
                     and_(is_one_of(I.status, UNPAID_STATUSES), I.due_on < _TODAY),
-                    I.total - I.amount_paid,
+                    I.total - I.amount_paid - I.credited_amount,
                 ),
                 else_=0,
             )
@@ -191,4 +194,14 @@ _PAYMENT_FIGURES = PreparedSelect(
     )
     .where(PAY.account_id == ACCOUNT, among(PAY.client_id, "ids"))
     .group_by(PAY.client_id, PAY.currency)
+)
+_CREDIT_NOTE_FIGURES = PreparedSelect(
+    select(
+        CN.client_id,
+        CN.currency,
+        exact_sum(CN.unapplied_amount).label("unapplied"),
+        exact_sum(CN.refunded_amount).label("refunded"),
+    )
+    .where(CN.account_id == ACCOUNT, among(CN.client_id, "ids"))
+    .group_by(CN.client_id, CN.currency)
 )

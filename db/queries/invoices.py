@@ -30,6 +30,7 @@ INVOICE_COLUMNS = (
     I.discount,
     I.total,
     I.amount_paid,
+    I.credited_amount,
     I.created_at,
     I.voided_at,
 )

@@ -20,7 +20,16 @@ TRANSACTION_TAKEN = PreparedSelect(
 # concurrent payments of the same invoices cannot deadlock.
 # Only the invoice rows are locked: payments of one project's invoices need not queue on it.
 INVOICES_TO_PAY = PreparedSelect(
-    select(I.id, I.number, I.status, I.currency, I.total, I.amount_paid, P.client_id)
+    select(
+        I.id,
+        I.number,
+        I.status,
+        I.currency,
+        I.total,
+        I.amount_paid,
+        I.credited_amount,
+        P.client_id,
+    )
     .join_from(
         Invoice.__table__,  # type: ignore[attr-defined]
         Project.__table__,  # type: ignore[attr-defined]

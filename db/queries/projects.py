@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Integer, String, and_, bindparam, func, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db.queries.credits import credited_on_milestone
 from db.queries.keys import among
 from db.queries.rows import PreparedSelect, is_one_of, select_rows
 from db.tables import Invoice, InvoiceLine, Milestone, Project
@@ -101,7 +102,8 @@ def _milestone_columns() -> tuple[Any, ...]:
         M.completed_at,
         # Read as the driver's 0/1 (or bool): a Boolean column converts every row on read.
         type_coerce(M.completed_at.is_not(None), Integer).label("completed"),
-        invoiced.label("amount_invoiced"),
+        # A credit note line naming the milestone takes its amount off what was invoiced.
+        (invoiced - credited_on_milestone(M.id)).label("amount_invoiced"),
         distributed.scalar_subquery().label("amount_paid"),
         discounted.scalar_subquery().label("discount"),
     )

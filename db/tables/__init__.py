@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from db.tables.accounts import Account, AccountCounter, ApiKey, IdempotencyRecord
 from db.tables.clients import Client
+from db.tables.credit_notes import CreditApplication, CreditNote, CreditNoteLine, Refund
 from db.tables.invoices import Invoice, InvoiceLine, MilestoneDistribution
 from db.tables.payments import Allocation, Payment
 from db.tables.persisted_queries import PersistedQuery
@@ -18,6 +19,9 @@ __all__ = [
     "Allocation",
     "ApiKey",
     "Client",
+    "CreditApplication",
+    "CreditNote",
+    "CreditNoteLine",
     "IdempotencyRecord",
     "Invoice",
     "InvoiceLine",
@@ -28,5 +32,6 @@ __all__ = [
     "Payment",
     "PersistedQuery",
     "Project",
+    "Refund",
     "metadata",
 ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from db.tables.accounts import AccountCounter, IdempotencyRecord
 from db.tables.clients import Client
+from db.tables.credit_notes import CreditApplication, CreditNote, CreditNoteLine, Refund
 from db.tables.invoices import Invoice, InvoiceLine, MilestoneDistribution
 from db.tables.payments import Allocation, Payment
 from db.tables.projects import Milestone, Project
@@ -30,3 +31,7 @@ PAY = _columns(Payment)
 A = _columns(Allocation)
 R = _columns(IdempotencyRecord)
 COUNTERS = _columns(AccountCounter)
+CN = _columns(CreditNote)
+CNL = _columns(CreditNoteLine)
+CA = _columns(CreditApplication)
+RF = _columns(Refund)

@@ -40,6 +40,8 @@ class Invoice(SQLModel, table=True):
     discount: int = money_field(default=0)
     total: int = money_field(default=0)
     amount_paid: int = money_field(default=0)
+    # Credit of credit notes applied to this invoice: balanceDue = total - paid - credited.
+    credited_amount: int = money_field(default=0)
     created_at: datetime = timestamp_field()
     voided_at: datetime | None = timestamp_field(nullable=True)
     search_text: str = Field(default="", max_length=20, description="number folded")

@@ -21,11 +21,12 @@ PAYABLE = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID)
 NOT_VOID = (InvoiceStatus.DRAFT, *ISSUED)
 
 
-def status_after_payment(*, total: int, amount_paid: int) -> InvoiceStatus:
-    """Return the status an issued invoice has once `amount_paid` of its total is paid."""
-    if amount_paid >= total:
+def status_after_payment(*, total: int, amount_paid: int, credited: int) -> InvoiceStatus:
+    """Return the status an issued invoice has once `amount_paid` of its total is paid and
+    `credited` of it is settled by credit notes."""
+    if amount_paid + credited >= total:
         return InvoiceStatus.PAID
-    if amount_paid > 0:
+    if amount_paid + credited > 0:
         return InvoiceStatus.PARTIALLY_PAID
     return InvoiceStatus.OPEN
 

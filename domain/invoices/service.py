@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.tables import Invoice, InvoiceLine, InvoiceScheduleItem, Project
-from db.tables.columns import SI, A
+from db.tables.columns import CA, CN, SI, A
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode, ErrorCollector
 from domain.ids import new_id
@@ -230,6 +230,24 @@ async def void_invoice(*, session: AsyncSession, caller: Caller, invoice_id: str
             ErrorCode.INVALID_STATE,
             "invoiceId",
             "The invoice has payments allocated to it; reverse them before voiding.",
+        )
+    credit = await session.scalar(
+        select(func.count()).where(
+            CA.account_id == caller.account_id,
+            CA.invoice_id == invoice.id,
+            CA.reversed_at.is_(None),
+        )
+    )
+    notes = await session.scalar(
+        select(func.count()).where(
+            CN.account_id == caller.account_id, CN.invoice_id == invoice.id, CN.status == "ISSUED"
+        )
+    )
+    if credit or notes:
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            "invoiceId",
+            "The invoice has credit notes or credit applied to it; void those notes first.",
         )
     invoice.status = InvoiceStatus.VOID
     invoice.voided_at = caller.clock.now()

@@ -36,6 +36,7 @@ class Payer:
 
     currency: str | None
     client_id: str | None
+    noun: str = "payment"  # what the money comes from, as error messages name it
 
 
 def checked(
@@ -117,26 +118,26 @@ def _check_one(
         raise DomainError(
             ErrorCode.CURRENCY_MISMATCH,
             [*path, "invoiceId"],
-            f"This invoice is in {invoice.currency}, the payment in {currency}.",
+            f"This invoice is in {invoice.currency}, the {payer.noun} in {currency}.",
         )
     client_id = payer.client_id or invoice.client_id
     if invoice.client_id != client_id:
         raise DomainError(
             ErrorCode.CLIENT_MISMATCH,
             [*path, "invoiceId"],
-            f"This invoice is billed to client {invoice.client_id}, the payment comes from "
-            f"{client_id}: one payment pays one client's invoices.",
+            f"This invoice is billed to client {invoice.client_id}, the {payer.noun} belongs to "
+            f"{client_id}: one {payer.noun} pays one client's invoices.",
         )
     amount = parse_amount(
         allocation.amount, exponent=currency_exponent(invoice.currency), field=[*path, "amount"]
     )
-    if amount > invoice.total - invoice.amount_paid:
+    if amount > invoice.total - invoice.amount_paid - invoice.credited_amount:
         raise DomainError(
             ErrorCode.EXCEEDS_BALANCE_DUE,
             [*path, "amount"],
             f"The amount exceeds the balance due on {invoice.number}.",
         )
-    return amount, Payer(currency, client_id)
+    return amount, Payer(currency, client_id, payer.noun)
 
 
 async def write_allocations(
@@ -161,7 +162,9 @@ async def write_allocations(
     ):
         invoice = invoices[allocation.invoice_id]
         paid = invoice.amount_paid + amount
-        status = status_after_payment(total=invoice.total, amount_paid=paid)
+        status = status_after_payment(
+            total=invoice.total, amount_paid=paid, credited=invoice.credited_amount
+        )
         row = {
             "account_id": account_id,
             "id": new_id("item"),

@@ -193,7 +193,9 @@ async def reverse_allocation(
     was_paid = invoice.status == InvoiceStatus.PAID
     invoice.amount_paid -= allocation.amount
     if invoice.status != InvoiceStatus.VOID:
-        invoice.status = status_after_payment(total=invoice.total, amount_paid=invoice.amount_paid)
+        invoice.status = status_after_payment(
+            total=invoice.total, amount_paid=invoice.amount_paid, credited=invoice.credited_amount
+        )
     db = await session_statements(session)
     await after_payment_change(db=db, invoice=invoice, was_paid=was_paid)
     await session.flush()

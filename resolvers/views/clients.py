@@ -30,9 +30,12 @@ class ClientBalanceView:
     paid: int = 0
     discount: int = 0
     overdue: int = 0
+    credited: int = 0
     received: int = 0
     unapplied: int = 0
     refunded: int = 0
+    unapplied_notes: int = 0
+    refunded_notes: int = 0
 
     def _money(self, minor: int) -> Money:
         return Money(minor, CURRENCY_EXPONENTS[self.currency])
@@ -50,8 +53,12 @@ class ClientBalanceView:
         return self._money(self.discount)
 
     @property
+    def credited_amount(self) -> Money:
+        return self._money(self.credited)
+
+    @property
     def outstanding_amount(self) -> Money:
-        return self._money(self.invoiced - self.paid)
+        return self._money(self.invoiced - self.paid - self.credited)
 
     @property
     def overdue_amount(self) -> Money:
@@ -66,15 +73,33 @@ class ClientBalanceView:
         return self._money(self.received - self.unapplied - self.refunded)
 
     @property
-    def unapplied_credit_amount(self) -> Money:
+    def unapplied_payment_amount(self) -> Money:
         return self._money(self.unapplied)
 
     @property
-    def refunded_amount(self) -> Money:
+    def refunded_payment_amount(self) -> Money:
         return self._money(self.refunded)
 
+    @property
+    def unapplied_credit_note_amount(self) -> Money:
+        return self._money(self.unapplied_notes)
 
-def client_balances(invoice_rows: list[Any], payment_rows: list[Any]) -> dict[str, list[Any]]:
+    @property
+    def refunded_credit_note_amount(self) -> Money:
+        return self._money(self.refunded_notes)
+
+    @property
+    def unapplied_credit_amount(self) -> Money:
+        return self._money(self.unapplied + self.unapplied_notes)
+
+    @property
+    def refunded_amount(self) -> Money:
+        return self._money(self.refunded + self.refunded_notes)
+
+
+def client_balances(
+    invoice_rows: list[Any], payment_rows: list[Any], note_rows: list[Any]
+) -> dict[str, list[Any]]:
     """Return each client's balances, one per currency, ordered by currency."""
     found: dict[tuple[str, str], ClientBalanceView] = {}
 
@@ -87,11 +112,15 @@ def client_balances(invoice_rows: list[Any], payment_rows: list[Any]) -> dict[st
     for row in invoice_rows:
         view = entry(row)
         view.invoiced, view.paid = int(row.invoiced), int(row.paid)
+        view.credited = int(row.credited)
         view.discount, view.overdue = int(row.discount), int(row.overdue)
     for row in payment_rows:
         view = entry(row)
         view.received, view.unapplied = int(row.received), int(row.unapplied)
         view.refunded = int(row.refunded)
+    for row in note_rows:
+        view = entry(row)
+        view.unapplied_notes, view.refunded_notes = int(row.unapplied), int(row.refunded)
     grouped: dict[str, list[Any]] = {}
     for (client_id, _), view in sorted(found.items()):
         grouped.setdefault(client_id, []).append(view)

@@ -45,18 +45,40 @@ class ClientBalance:
     invoiced_amount: Decimal = strawberry.field(description="Issued invoices, not void.")
     paid_amount: Decimal = strawberry.field(description="Applied to those invoices.")
     discount_amount: Decimal = strawberry.field(description="Invoice-level discounts given.")
-    outstanding_amount: Decimal = strawberry.field(description="Invoiced minus paid.")
+    credited_amount: Decimal = strawberry.field(
+        description="What credit notes took off those invoices' balances."
+    )
+    outstanding_amount: Decimal = strawberry.field(
+        description="Invoiced minus paid minus credited."
+    )
     overdue_amount: Decimal = strawberry.field(description="Open balance past its due date.")
     received_amount: Decimal = strawberry.field(
-        description="Every payment received: applied + unapplied + refunded."
+        description="Every payment received: appliedAmount + unappliedPaymentAmount + "
+        "refundedPaymentAmount."
     )
     applied_amount: Decimal = strawberry.field(
         description="Received money applied to invoices now (reversed allocations excluded)."
     )
     unapplied_credit_amount: Decimal = strawberry.field(
+        description="Everything the client may still use: unapplied payments plus unapplied "
+        "credit notes (unappliedPaymentAmount + unappliedCreditNoteAmount)."
+    )
+    refunded_amount: Decimal = strawberry.field(
+        description="Money paid back to the client: refundedPaymentAmount + "
+        "refundedCreditNoteAmount."
+    )
+    unapplied_payment_amount: Decimal = strawberry.field(
         description="Received money not applied to any invoice, ready to apply or refund."
     )
-    refunded_amount: Decimal = strawberry.field(description="Money paid back to the client.")
+    refunded_payment_amount: Decimal = strawberry.field(
+        description="Received money paid back (refundPayment)."
+    )
+    unapplied_credit_note_amount: Decimal = strawberry.field(
+        description="Credit of credit notes not applied to any invoice, ready to apply or refund."
+    )
+    refunded_credit_note_amount: Decimal = strawberry.field(
+        description="Credit of credit notes paid back (refundCreditNote)."
+    )
 
 
 @strawberry.type(description="A customer: pays for projects and holds their credit.")

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from domain.payments.rules import PaymentMethod as DomainPaymentMethod
 from resolvers import clients as resolve_clients
+from resolvers import credit_notes as resolve_credit_notes
 from resolvers import invoices as resolve_invoices
 from resolvers import payments as resolve
 from resolvers import projects as resolve_projects
@@ -20,6 +21,7 @@ from schema.types.node import Node
 
 if TYPE_CHECKING:
     from schema.types.clients import Client
+    from schema.types.credit_notes import Refund
     from schema.types.invoices import Invoice
     from schema.types.projects import Milestone
 
@@ -27,6 +29,7 @@ PaymentMethod = strawberry.enum(DomainPaymentMethod, name="PaymentMethod")
 ClientType = Annotated["Client", strawberry.lazy("schema.types.clients")]
 InvoiceType = Annotated["Invoice", strawberry.lazy("schema.types.invoices")]
 MilestoneType = Annotated["Milestone", strawberry.lazy("schema.types.projects")]
+RefundType = Annotated["Refund", strawberry.lazy("schema.types.credit_notes")]
 
 
 @strawberry.type(description="The part of a payment applied to one invoice.")
@@ -91,6 +94,10 @@ class Payment(Node):
     @strawberry.field
     async def allocations(self, info: Info[Any, Any]) -> list[Allocation]:
         return await resolve.allocations_of_payment(info, self.id)  # type: ignore[return-value]
+
+    @strawberry.field(description="Refunds of this payment's unapplied money, oldest first.")
+    async def refunds(self, info: Info[Any, Any]) -> list[RefundType]:
+        return await resolve_credit_notes.refunds_of_payment(info, self.id)  # type: ignore[return-value]
 
 
 @strawberry.type(description="A milestone's share of a paid invoice; the rest is its discount.")

@@ -34,11 +34,17 @@ class ProjectBalance:
     scheduled_amount: Decimal = strawberry.field(description="Sum of the milestone amounts.")
     invoiced_amount: Decimal = strawberry.field(description="Issued invoices, not void.")
     paid_amount: Decimal
+    credited_amount: Decimal = strawberry.field(
+        description="What credit notes took off those invoices' balances (creditedAmount)."
+    )
     discount_amount: Decimal = strawberry.field(description="Invoice-level discounts given.")
-    outstanding_amount: Decimal = strawberry.field(description="Invoiced minus paid.")
+    outstanding_amount: Decimal = strawberry.field(
+        description="Invoiced minus paid minus credited."
+    )
     overdue_amount: Decimal = strawberry.field(description="Open balance past its due date.")
     unbilled_amount: Decimal = strawberry.field(
-        description="Scheduled minus what milestone lines have invoiced."
+        description="Scheduled minus what milestone lines have invoiced, plus what credit "
+        "note lines naming a milestone took back (it can be invoiced again)."
     )
     over_contract_amount: Decimal | None = strawberry.field(
         description="How far the milestones (scheduled) exceed the contract value, 0 within "

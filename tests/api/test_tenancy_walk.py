@@ -33,6 +33,9 @@ from sqlalchemy import func, select
 from db.tables import (
     Allocation,
     Client,
+    CreditApplication,
+    CreditNote,
+    CreditNoteLine,
     IdempotencyRecord,
     Invoice,
     InvoiceLine,
@@ -42,6 +45,7 @@ from db.tables import (
     MilestoneDistribution,
     Payment,
     Project,
+    Refund,
 )
 from schema import build_schema
 from tests.api.billing_helpers import USER_ERRORS
@@ -61,6 +65,10 @@ TABLES = (
     Allocation,
     MilestoneDistribution,
     IdempotencyRecord,
+    CreditNote,
+    CreditNoteLine,
+    CreditApplication,
+    Refund,
 )
 
 
@@ -84,6 +92,8 @@ class Ids:
     allocation: str
     client: str
     prepayment: str  # a payment with unapplied money
+    credit_note: str  # on the paid invoice: all its credit unapplied, part refunded
+    refund: str
 
     def all(self) -> list[str]:
         return [
@@ -98,6 +108,8 @@ class Ids:
             self.allocation,
             self.client,
             self.prepayment,
+            self.credit_note,
+            self.refund,
         ]
 
 
@@ -184,6 +196,27 @@ async def build_account(api: Api) -> Ids:
     )["payment"]
     [allocation] = payment["allocations"]
     assert allocation["invoice"] == {"status": "PAID", "distributionRequired": True}
+    note = (
+        await mutate(
+            api,
+            "createCreditNote",
+            {
+                "invoiceId": invoice["id"],
+                "lines": [{"milestoneId": milestones[0], "amount": "100.00"}],
+                "reason": "Overbilled",
+            },
+            "creditNote { id unappliedAmount }",
+        )
+    )["creditNote"]
+    assert note["unappliedAmount"] == "100.00"
+    refund = (
+        await mutate(
+            api,
+            "refundCreditNote",
+            {"creditNoteId": note["id"], "amount": "10.00", "reason": "Asked"},
+            "refund { id }",
+        )
+    )["refund"]
     return Ids(
         project=project,
         milestones=milestones[:3],
@@ -196,11 +229,17 @@ async def build_account(api: Api) -> Ids:
         allocation=allocation["id"],
         client=client,
         prepayment=prepayment["id"],
+        credit_note=note["id"],
+        refund=refund["id"],
     )
 
 
 SNAPSHOT = """
-query($payment: ID!, $prepayment: ID!) {
+query($payment: ID!, $prepayment: ID!, $note: ID!) {
+  creditNote(id: $note) {
+    id number amount appliedAmount unappliedAmount refundedAmount status
+    lines { amount milestone { id } } refunds { id amount }
+  }
   projects(first: 10) {
     totalCount
     nodes {
@@ -213,7 +252,7 @@ query($payment: ID!, $prepayment: ID!) {
         totalCount
         nodes {
           id number status currency memo issuedOn dueOn subtotal discount total amountPaid
-          balanceDue overdue voidedAt distributionRequired
+          creditedAmount balanceDue overdue voidedAt distributionRequired creditNotes { id }
           lines { id description amount milestone { id } }
           allocations { id amount reversedAt reversalReason modifiedAt }
           milestoneDistributions { amount discount milestone { id } }
@@ -241,7 +280,10 @@ query($payment: ID!, $prepayment: ID!) {
       projects { totalCount nodes { id } }
       invoices { totalCount nodes { id } }
       payments { totalCount nodes { id } }
-      balance { currency invoicedAmount paidAmount receivedAmount unappliedCreditAmount }
+      balance {
+        currency invoicedAmount paidAmount creditedAmount receivedAmount unappliedCreditAmount
+        refundedAmount
+      }
     }
   }
 }"""
@@ -260,7 +302,10 @@ async def row_counts(api: Api) -> dict[str, int]:
 
 async def snapshot(api: Api, ids: Ids) -> dict[str, Any]:
     return {
-        "data": await api.gql(SNAPSHOT, {"payment": ids.payment, "prepayment": ids.prepayment}),
+        "data": await api.gql(
+            SNAPSHOT,
+            {"payment": ids.payment, "prepayment": ids.prepayment, "note": ids.credit_note},
+        ),
         "rows": await row_counts(api),
     }
 
@@ -333,6 +378,19 @@ MUTATION_INPUTS: dict[str, Inputs] = {
     "applyPayment": lambda a, b: [
         {"paymentId": a.prepayment, "allocations": [{"invoiceId": a.invoice, "amount": "1.00"}]},
         {"paymentId": b.prepayment, "allocations": [{"invoiceId": a.invoice, "amount": "1.00"}]},
+    ],
+    "createCreditNote": lambda a, b: [
+        {"invoiceId": a.invoice, "lines": [{"description": "X", "amount": "1.00"}], "reason": "B"}
+    ],
+    "applyCreditNote": lambda a, b: [
+        {"creditNoteId": a.credit_note, "allocations": [{"invoiceId": a.invoice, "amount": "1.00"}]}
+    ],
+    "voidCreditNote": lambda a, b: [{"creditNoteId": a.credit_note}],
+    "refundPayment": lambda a, b: [
+        {"paymentId": p, "amount": "1.00", "reason": "B"} for p in (a.payment, a.prepayment)
+    ],
+    "refundCreditNote": lambda a, b: [
+        {"creditNoteId": a.credit_note, "amount": "1.00", "reason": "B"}
     ],
     "updateClient": lambda a, b: [{"clientId": a.client, "name": "B was here"}],
     "createProject": lambda a, b: [{"name": "X", "clientId": a.client, "currency": "USD"}],
