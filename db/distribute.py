@@ -223,8 +223,9 @@ async def _place(connection: AsyncConnection, table: str, rule: Rule, anchor: st
 # What a migration runs with on a distributed coordinator. A migration's backfill legitimately
 # reads and updates every account's rows: the guard against multi-shard statements, meant for
 # requests (ALTER DATABASE ... SET citus.multi_task_query_log_level = 'error'), is lifted for
-# its transaction only; and a transaction that created or placed a table must modify the
-# shards over one connection per node (Citus refuses parallel modifications after that).
+# its transaction only. Sequential: the transaction also runs DDL on the distributed and
+# reference tables, after which Citus refuses some parallel multi-shard modifications; one
+# connection per node is always allowed, and a migration is not latency-bound.
 MIGRATION_SETTINGS = {
     "citus.multi_task_query_log_level": "off",
     "citus.multi_shard_modify_mode": "sequential",
@@ -254,7 +255,9 @@ def prepare_migrations(connection: Connection) -> None:
     if distributed_anchor(connection) is None:
         return
     for name, value in MIGRATION_SETTINGS.items():
-        connection.execute(text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value})
+        connection.execute(
+            text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value}
+        )
 
 
 def place_new_table(op: Any, table: str) -> None:
