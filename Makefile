@@ -78,7 +78,8 @@ citus: postgres
 		echo "Citus not found and $(CITUS_VENDOR)/$(CITUS_SOURCE).tar.gz is missing: its tests will skip"; exit 0; fi; \
 	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
 		echo "Citus not found and cannot install it here (needs root): its tests will skip"; exit 0; fi; \
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(CITUS_BUILD_DEPS) >/dev/null; \
+	if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(CITUS_BUILD_DEPS) >/dev/null; }; then \
+		echo "make citus: apt-get could not install Citus's build dependencies ($(CITUS_BUILD_DEPS)); its error is above" >&2; exit 1; fi; \
 	set -e; \
 	(cd "$(CITUS_VENDOR)" && grep " $(CITUS_SOURCE).tar.gz$$" SHA256SUMS | sha256sum --check --quiet); \
 	build="$$(mktemp -d)"; trap 'rm -rf "$$build"' EXIT; \

@@ -1,16 +1,20 @@
 """Spread the migrated schema over a Citus cluster: every account's rows in one shard group.
 
-Each table has one rule in DISTRIBUTION. Run `milestone-billing distribute` after every
-`migrate` on Citus: tables already in place are left alone, new ones get their rule, and a
-table without a rule stops it before anything changes.
+Each table has one rule in DISTRIBUTION. `milestone-billing distribute` places them all once,
+after the first `migrate`: tables already in place are left alone, new ones get their rule, and
+a table without a rule stops it before anything changes. Once a database is distributed, a
+migration that creates a table places it itself (`place_new_table`, db/migrations/README.md),
+before its data statements join it with the distributed tables.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -85,13 +89,15 @@ def distribution_order() -> list[str]:
     ]
 
 
-async def distribute(engine: AsyncEngine) -> list[Placement]:
+async def distribute(engine: AsyncEngine, *, allow_single_node: bool = False) -> list[Placement]:
     """Return each table's placement after making the missing ones, in one transaction."""
     if is_sqlite(engine):
         raise CannotDistribute("distribute needs PostgreSQL with Citus; this database is SQLite")
     async with engine.begin() as connection:
         await _check_citus(connection)
         await _check_every_table_has_a_rule(connection)
+        if not allow_single_node:
+            await _check_workers(connection)
         current = await _current_placements(connection)
         # Otherwise making `account` a reference table turns every table referring to it into
         # a Citus local table, and those cannot be distributed any more. Sequential: a
@@ -144,17 +150,41 @@ async def _check_citus(connection: AsyncConnection) -> None:
 
 
 async def _check_every_table_has_a_rule(connection: AsyncConnection) -> None:
-    rows = await connection.scalars(
-        text(
-            "SELECT table_name FROM information_schema.tables"
-            " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+    rows = set(
+        await connection.scalars(
+            text(
+                "SELECT table_name FROM information_schema.tables"
+                " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+            )
         )
     )
-    missing = sorted(set(rows) - set(DISTRIBUTION))
+    not_migrated = sorted({table.name for table in metadata.sorted_tables} - rows)
+    if not_migrated:
+        raise CannotDistribute(
+            f"the database has no table(s) {', '.join(not_migrated)}: "
+            "run `milestone-billing migrate` first"
+        )
+    missing = sorted(rows - set(DISTRIBUTION))
     if missing:
         raise CannotDistribute(
             f"no distribution rule for table(s) {', '.join(missing)}: add them to "
             "db/distribute.py's DISTRIBUTION"
+        )
+
+
+async def _check_workers(connection: AsyncConnection) -> None:
+    """Refuse a coordinator without workers: every shard would stay on it."""
+    workers = await connection.scalar(
+        text(
+            "SELECT count(*) FROM pg_dist_node"
+            " WHERE groupid <> 0 AND noderole = 'primary' AND isactive"
+        )
+    )
+    if not workers:
+        raise CannotDistribute(
+            "this coordinator has no worker nodes, so every shard would stay on it: add them "
+            "first (SELECT citus_add_node('host', port) for each), or pass --allow-single-node "
+            "(workers added later get shards only after SELECT citus_rebalance_start())"
         )
 
 
@@ -163,12 +193,16 @@ async def _current_placements(connection: AsyncConnection) -> dict[str, Rule]:
     rows = await connection.execute(
         text(
             "SELECT logicalrelid::regclass::text AS name, partmethod::text, repmodel::text,"
-            " column_to_column_name(logicalrelid, partkey) AS column_name"
+            " autoconverted, column_to_column_name(logicalrelid, partkey) AS column_name"
             " FROM pg_dist_partition"
         )
     )
     current = {}
     for row in rows:
+        if row.autoconverted:
+            # A table created with a foreign key to a reference table becomes a Citus local
+            # table by itself (a migration without place_new_table); its rule still applies.
+            continue
         if row.partmethod == "h" and row.column_name == DISTRIBUTION_COLUMN:
             current[row.name] = Rule.BY_ACCOUNT
         elif row.partmethod == "n" and row.repmodel == "t":
@@ -181,11 +215,72 @@ async def _current_placements(connection: AsyncConnection) -> dict[str, Rule]:
     return current
 
 
-async def _place(connection: AsyncConnection, table: str, rule: Rule, anchor: str | None) -> None:
+def _placement(table: str, rule: Rule, anchor: str | None) -> TextClause:
     if rule is Rule.REFERENCE:
-        statement = text("SELECT create_reference_table(:table)")
-    else:
-        statement = text(
-            "SELECT create_distributed_table(:table, :column, colocate_with => :anchor)"
-        ).bindparams(column=DISTRIBUTION_COLUMN, anchor=anchor or "default")
-    await connection.execute(statement, {"table": table})
+        return text("SELECT create_reference_table(:table)").bindparams(table=table)
+    return text(
+        "SELECT create_distributed_table(:table, :column, colocate_with => :anchor)"
+    ).bindparams(table=table, column=DISTRIBUTION_COLUMN, anchor=anchor or "default")
+
+
+async def _place(connection: AsyncConnection, table: str, rule: Rule, anchor: str | None) -> None:
+    await connection.execute(_placement(table, rule, anchor))
+
+
+# What a migration runs with on a distributed coordinator. A migration's backfill legitimately
+# reads and updates every account's rows: the guard against multi-shard statements, meant for
+# requests (ALTER DATABASE ... SET citus.multi_task_query_log_level = 'error'), is lifted for
+# its transaction only. Sequential: the transaction also runs DDL on the distributed and
+# reference tables, after which Citus refuses some parallel multi-shard modifications; one
+# connection per node is always allowed, and a migration is not latency-bound.
+MIGRATION_SETTINGS = {
+    "citus.multi_task_query_log_level": "off",
+    "citus.multi_shard_modify_mode": "sequential",
+}
+
+
+def distributed_anchor(connection: Connection) -> str | None:
+    """Return a table distributed by account_id, or None when the database has none yet
+    (SQLite, plain PostgreSQL, or Citus before the first `distribute`)."""
+    if connection.dialect.name != "postgresql":
+        return None
+    citus = connection.scalar(text("SELECT count(*) FROM pg_extension WHERE extname = 'citus'"))
+    if not citus:
+        return None
+    anchor: str | None = connection.scalar(
+        text(
+            "SELECT logicalrelid::regclass::text FROM pg_dist_partition WHERE partmethod = 'h'"
+            " AND column_to_column_name(logicalrelid, partkey) = :column"
+            " ORDER BY colocationid, logicalrelid::regclass::text LIMIT 1"
+        ).bindparams(column=DISTRIBUTION_COLUMN)
+    )
+    return anchor
+
+
+def prepare_migrations(connection: Connection) -> None:
+    """On a distributed coordinator, set MIGRATION_SETTINGS for the migrations' transaction."""
+    if distributed_anchor(connection) is None:
+        return
+    for name, value in MIGRATION_SETTINGS.items():
+        connection.execute(
+            text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value}
+        )
+
+
+def place_new_table(op: Any, table: str) -> None:
+    """Place `table`, just created by a migration, by its DISTRIBUTION rule when the database
+    is already distributed; a no-op anywhere else (`distribute` places it later there).
+
+    Call it right after the table's create_table and indexes, before any data statement.
+    """
+    connection: Connection = op.get_bind()
+    anchor = distributed_anchor(connection)
+    if anchor is None:
+        return
+    rule = DISTRIBUTION.get(table)
+    if rule is None:
+        raise CannotDistribute(
+            f"no distribution rule for table {table}: add it to db/distribute.py's DISTRIBUTION"
+        )
+    if rule is not Rule.COORDINATOR:
+        connection.execute(_placement(table, rule, anchor))

@@ -81,13 +81,13 @@ def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_distribute(_args: argparse.Namespace, settings: Settings) -> int:
+def cmd_distribute(args: argparse.Namespace, settings: Settings) -> int:
     from db.distribute import CannotDistribute, distribute
 
     async def run() -> list[str]:
         engine = create_engine(settings.database_url)
         try:
-            placements = await distribute(engine)
+            placements = await distribute(engine, allow_single_node=args.allow_single_node)
         finally:
             await engine.dispose()
         return [f"{p.table}: {p.rule.value}{'' if p.created else ' (already)'}" for p in placements]
@@ -229,9 +229,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="apply the database migrations").set_defaults(
         run=cmd_migrate
     )
-    commands.add_parser(
+    distribute = commands.add_parser(
         "distribute", help="on Citus: place every table by its rule (idempotent)"
-    ).set_defaults(run=cmd_distribute)
+    )
+    distribute.add_argument(
+        "--allow-single-node",
+        action="store_true",
+        help="place the shards on a coordinator without worker nodes (else refused)",
+    )
+    distribute.set_defaults(run=cmd_distribute)
     account = commands.add_parser("create-account", help="create an account; print its API key")
     account.add_argument("name")
     account.add_argument("--role", choices=["read", "write"], default="write")

@@ -47,8 +47,11 @@ def _psql(bindir: Path, url: str, sql: str) -> None:
 
 
 @contextlib.contextmanager
-def citus_cluster(bindir: Path, *, databases: tuple[str, ...]) -> Iterator[dict[str, str]]:
-    """Yield {database: coordinator URL}: each a Citus database spread over two workers."""
+def citus_cluster(
+    bindir: Path, *, databases: tuple[str, ...], without_workers: tuple[str, ...] = ()
+) -> Iterator[dict[str, str]]:
+    """Yield {database: coordinator URL}: each a Citus database spread over two workers, but
+    those in `without_workers`, whose coordinator knows no other node (single-node Citus)."""
     with contextlib.ExitStack() as nodes, ThreadPoolExecutor(1 + WORKERS) as pool:
         # The nodes start side by side: each one's initdb and start is mostly waiting.
         clusters = [
@@ -59,6 +62,8 @@ def citus_cluster(bindir: Path, *, databases: tuple[str, ...]) -> Iterator[dict[
         for database in databases:
             urls = [node[database] for node in (coordinator, *workers)]
             list(pool.map(lambda url: _psql(bindir, url, "CREATE EXTENSION citus"), urls))
+            if database in without_workers:
+                continue
             port = make_url(urls[0]).port
             _psql(bindir, urls[0], f"SELECT citus_set_coordinator_host('127.0.0.1', {port})")
             for worker in urls[1:]:

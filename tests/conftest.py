@@ -53,13 +53,15 @@ def postgres_urls() -> Iterator[dict[str, str]]:
 @pytest.fixture(scope="session")
 def citus_urls() -> Iterator[dict[str, str]]:
     """Coordinator URLs of a three-node Citus cluster: `api` migrated and distributed, where
-    any multi-shard statement is an error; `scratch` bare. Skipped only where Citus is absent."""
+    any multi-shard statement is an error; `scratch` and `upgrade` bare; `single` bare and
+    without workers. Skipped only where Citus is absent."""
     bindir = postgres_bindir()
     if bindir is None or not citus_installed(bindir):
         if os.environ.get("REQUIRE_CITUS"):
             pytest.fail("REQUIRE_CITUS is set but Citus is not installed (make citus)")
         pytest.skip("Citus is not installed (make citus builds it from ../shared/vendor)")
-    with citus_cluster(bindir, databases=("api", "scratch")) as urls:
+    databases = ("api", "scratch", "upgrade", "single")
+    with citus_cluster(bindir, databases=databases, without_workers=("single",)) as urls:
         distributed_database(bindir, urls["api"])
         yield urls
 

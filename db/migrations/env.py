@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import db.tables
+from db.distribute import prepare_migrations
 from db.engine import create_engine
 
 target_metadata = db.tables.metadata
@@ -19,6 +20,7 @@ def run_with(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        prepare_migrations(connection)  # on a distributed Citus coordinator only
         context.run_migrations()
 
 

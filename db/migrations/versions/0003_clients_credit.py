@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from db.distribute import place_new_table
+
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
@@ -71,6 +73,7 @@ def upgrade() -> None:
     with op.batch_alter_table("client", schema=None) as batch_op:
         batch_op.create_index("uq_client_name", ["account_id", "name"], unique=True)
         batch_op.create_index("ix_client_page", ["account_id", "created_at", "id"], unique=False)
+    place_new_table(op, "client")
 
     connection = op.get_bind()
     # created_at is copied as the database returned it (SQLite's text, PostgreSQL's
