@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
+from db.distribute import place_new_table
 from domain.search import search_form
 
 revision: str = "0005"
@@ -78,6 +79,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("sha256"),
     )
+    place_new_table(op, "persisted_query")
 
 
 def downgrade() -> None:

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from db.distribute import place_new_table
+
 revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
@@ -119,6 +121,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_refund_payment", "refund", ["account_id", "payment_id"])
     op.create_index("ix_refund_credit_note", "refund", ["account_id", "credit_note_id"])
+    for table in ("credit_note", "credit_note_line", "credit_application", "refund"):
+        place_new_table(op, table)
     op.execute(COUNTERS)
 
 
