@@ -265,7 +265,7 @@ def assert_figures_agree(project: dict[str, Any], contract: int) -> None:
 
 
 def run_machine(database: Path) -> None:
-    harness = Harness(database)
+    harness = Harness(f"sqlite+aiosqlite:///{database}")
     try:
         ScheduleMachine.harness = harness
         run_state_machine_as_test(
