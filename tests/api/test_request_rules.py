@@ -34,7 +34,7 @@ NODE_TYPES = '{ __type(name: "Node") { possibleTypes { name } } }'
 IDS_OF_EVERY_TYPE = """
 { projects { nodes { id milestones { id scheduleItem { id } }
     invoiceSchedules { id items { id } }
-    invoices { nodes { id allocations { id payment { id } } } } } } }
+    invoices { nodes { id lines { id } allocations { id payment { id } } } } } } }
 """
 
 
@@ -59,6 +59,7 @@ async def test_node_answers_for_every_type_that_implements_node(demo_api: Api) -
         assert node["node"] is not None and node["node"]["id"] == id_, id_
         found[node["node"]["__typename"]] = id_
     assert set(found) == possible
+    assert "InvoiceLine" in found  # lin_ ids (DESIGN section 3) answered null before
 
 
 PROCESS_DUE_ON = (
