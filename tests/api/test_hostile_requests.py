@@ -137,16 +137,25 @@ async def test_a_huge_list_in_variables_is_refused_before_any_coercion(
 async def test_a_read_key_mutation_is_forbidden_before_its_variables_are_coerced(
     api: Api,
 ) -> None:
-    small, _ = await timed(api, SMALL_QUERY)
-    items = [SCHEDULE_ITEM] * 200  # the most a list may hold: coerced, about 0.1 s
-    started = time.perf_counter()
-    response = await api.post(SCHEDULE_OF, {"items": items}, key="read")
-    elapsed = time.perf_counter() - started
-    body = response.json()
+    items = [SCHEDULE_ITEM] * 200  # the most a list may hold
+
+    async def fastest(key: str) -> tuple[float, dict[str, Any]]:
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            response = await api.post(SCHEDULE_OF, {"items": items}, key=key)
+            times.append(time.perf_counter() - started)
+        return min(times), response.json()
+
+    refused, body = await fastest("read")
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert body["errors"][0]["path"] == ["createInvoiceSchedule"]
-    assert elapsed < 10 * small, (elapsed, small)
+    # the same request with a write key coerces the 200 items (about 0.2 s) and then runs
+    coerced, body = await fastest("write")
+    assert body["data"]["createInvoiceSchedule"]["userErrors"]
+    # (Measured: refused in about 1/10 of the time; before, FORBIDDEN came after coercion.)
+    assert refused < coerced / 3, (refused, coerced)
 
 
 STANDARD_INTROSPECTION = get_introspection_query(
