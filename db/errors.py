@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -14,7 +16,11 @@ def is_unavailable(error: BaseException | None) -> bool:
     """
     seen = 0
     while error is not None and seen < 10:
-        if isinstance(error, OSError | TimeoutError | PoolTimeout | OperationalError):
+        # sqlite3's own error: the BEGIN IMMEDIATE a writer sends straight to the driver.
+        unavailable = (
+            OSError | TimeoutError | PoolTimeout | OperationalError | sqlite3.OperationalError
+        )
+        if isinstance(error, unavailable):
             return True
         if isinstance(error, InterfaceError) or (
             isinstance(error, DBAPIError) and error.connection_invalidated
@@ -37,3 +43,18 @@ def is_transaction_conflict(error: BaseException | None) -> bool:
             return True
         error, seen = error.__cause__ or error.__context__, seen + 1
     return False
+
+
+BUSY = "The database is busy with another writer; retry in a few seconds."
+NOT_ANSWERING = "The database is not answering; retry in a few seconds."
+
+
+def unavailable_message(error: BaseException | None) -> str:
+    """Return what to tell a client about an error `is_unavailable` accepted: busy (SQLite
+    locked by another process past the busy timeout) or not answering."""
+    seen = 0
+    while error is not None and seen < 10:
+        if "database is locked" in str(error) or "database is busy" in str(error):
+            return BUSY
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return NOT_ANSWERING

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from domain.errors import DomainError, ErrorCode
@@ -45,6 +46,24 @@ def int_in_range(value: int, *, field: str | list[str], low: int, high: int) -> 
 MAX_SAFE_INTEGER = 2**53 - 1
 
 
+class InexactFloat(float):
+    """A decimal number no double holds exactly (1e-400, 1.0000000000000001): `text` is
+    what was sent; stored, it would come back changed."""
+
+    text: str = ""
+
+
+def float_of_text(text: str) -> float:
+    """Return the double of a JSON/GraphQL number, an InexactFloat when it is not exact:
+    exact means the double's shortest repr has the same decimal value as `text`."""
+    value = float(text)
+    if math.isfinite(value) and Decimal(repr(value)) == Decimal(text):
+        return value
+    inexact = InexactFloat(value)
+    inexact.text = text
+    return inexact
+
+
 def exact_json_problem(value: Any, path: str) -> str | None:
     """Return why `value` cannot be stored and returned exactly as JSON (naming where, such
     as `attrs.amount`), or None when it can."""
@@ -59,6 +78,11 @@ def exact_json_problem(value: Any, path: str) -> str | None:
         elif isinstance(item, float):
             if not math.isfinite(item):
                 return f"{where}: numbers must be finite"
+            if isinstance(item, InexactFloat):
+                return (
+                    f"{where}: {item.text} cannot be stored exactly as a double (it would "
+                    f"come back as {item!r}); send it as a string"
+                )
         elif isinstance(item, str):
             if UNSTORABLE_TEXT.search(item):
                 return f"{where}: text must be valid Unicode without NUL"

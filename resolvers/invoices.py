@@ -20,6 +20,11 @@ async def invoice(info: Info[Any, Any], id_: str) -> InvoiceView | None:
     return await context_of(info).loaders.invoice.load(id_)
 
 
+async def line(info: Info[Any, Any], id_: str) -> InvoiceLineView | None:
+    """Return the caller's invoice line with this id, or None."""
+    return await context_of(info).loaders.invoice_line.load(id_)
+
+
 async def lines_of(info: Info[Any, Any], invoice_id: str) -> list[InvoiceLineView]:
     return await context_of(info).loaders.invoice_lines.load(invoice_id)
 

@@ -73,6 +73,10 @@ class Loaders(ClientLoaders, CreditLoaders):
         return self._by_id(invoices.invoices_by_ids, self._invoice_view)
 
     @cached_property
+    def invoice_line(self) -> DataLoader[str, InvoiceLineView | None]:
+        return self._by_id(invoices.lines_by_ids, InvoiceLineView.from_row)
+
+    @cached_property
     def invoice_lines(self) -> DataLoader[str, list[InvoiceLineView]]:
         return self._grouped(
             invoices.lines_by_invoice_ids, "invoice_ids", InvoiceLineView.from_row, "invoice_id"

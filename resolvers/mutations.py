@@ -37,13 +37,13 @@ class Outcome(Generic[T]):
     errors: list[DomainError] = field(default_factory=list)
 
 
+READ_ONLY_MESSAGE = "This API key is read-only; mutations need a key with the write role."
+
+
 def require_write(caller: Caller) -> None:
     """Refuse a read-only key with a top-level FORBIDDEN error."""
     if not caller.can_write:
-        raise GraphQLError(
-            "This API key is read-only; mutations need a key with the write role.",
-            extensions={"code": "FORBIDDEN"},
-        )
+        raise GraphQLError(READ_ONLY_MESSAGE, extensions={"code": "FORBIDDEN"})
 
 
 async def run_write(

@@ -16,6 +16,7 @@ LOADERS_BY_PREFIX: dict[str, NodeLoader] = {
     "prj": projects.project,
     "ms": projects.milestone,
     "inv": invoices.invoice,
+    "lin": invoices.line,
     "is": schedules.schedule,
     "isi": schedules.schedule_item,
     "pay": payments.payment,

@@ -30,13 +30,18 @@ from schema.types.projects import Milestone, Project
 from schema.types.schedules import InvoiceSchedule, InvoiceScheduleItem
 
 MAX_DEPTH = 10
+# Introspection nests deeper than data: the standard query's TypeRef is nine `ofType` deep
+# below __schema.types.fields.args.type (14 levels).
+MAX_INTROSPECTION_DEPTH = 15
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
 
 # Depth and alias rules that read each fragment once (Strawberry's limiters expand every
 # spread, exponential in a chain of fragments); built once, BoundedValidation validates a
 # document only once anyway.
-LIMIT_RULES = limit_rules(max_depth=MAX_DEPTH, max_aliases=MAX_ALIASES)
+LIMIT_RULES = limit_rules(
+    max_depth=MAX_DEPTH, max_introspection_depth=MAX_INTROSPECTION_DEPTH, max_aliases=MAX_ALIASES
+)
 
 
 class BillingSchema(strawberry.Schema):

@@ -9,14 +9,17 @@ from typing import Any
 
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import (
+    FieldNode,
     FragmentDefinitionNode,
     GraphQLError,
+    OperationType,
 )
 from strawberry.extensions import MaskErrors, SchemaExtension
 
-from db.errors import is_transaction_conflict, is_unavailable
+from db.errors import is_transaction_conflict, is_unavailable, unavailable_message
 from resolvers.context import request_id_var
-from schema.cost import MAX_COST, query_cost
+from resolvers.mutations import READ_ONLY_MESSAGE
+from schema.cost import MAX_COST, introspection_cost, max_introspection_cost, query_cost
 from schema.documents import document_errors, select_operation, unstorable_text
 
 logger = logging.getLogger("milestone_billing.errors")
@@ -36,22 +39,26 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = request_id_var.get()
-        logger.error(
-            "unexpected error in %s (request %s)",
-            ".".join(str(p) for p in error.path or ()),
-            request_id,
-            exc_info=error.original_error,
-        )
+        where = ".".join(str(p) for p in error.path or ())
         masked = super().anonymise_error(error)
         original = error.original_error
-        code = (
-            "SERVICE_UNAVAILABLE"
-            if is_unavailable(original)
-            else "TRANSACTION_CONFLICT"  # retried once already; sending it again is safe
-            if is_transaction_conflict(original)
-            else "INTERNAL"
-        )
-        masked.extensions = {"code": code, "requestId": request_id}
+        if is_unavailable(original):  # expected now and then: no traceback
+            logger.warning(
+                "database unavailable in %s (request %s): %r", where, request_id, original
+            )
+            masked.message = unavailable_message(original)
+            masked.extensions = {"code": "SERVICE_UNAVAILABLE", "requestId": request_id}
+        elif is_transaction_conflict(original):  # retried once already; sending again is safe
+            logger.warning("transaction conflict in %s (request %s)", where, request_id)
+            masked.extensions = {"code": "TRANSACTION_CONFLICT", "requestId": request_id}
+        else:
+            logger.error(
+                "unexpected error in %s (request %s)",
+                where,
+                request_id,
+                exc_info=original,
+            )
+            masked.extensions = {"code": "INTERNAL", "requestId": request_id}
         return masked
 
 
@@ -61,6 +68,8 @@ class AroundExecution(SchemaExtension):
     - name the operation (and later its kinds of errors) for the request log and metrics;
     - refuse a document of several operations without `operationName` (GraphQL over HTTP:
       never guess which one was meant), or one naming an operation it does not have;
+    - refuse a mutation sent with a read-only key, before its variables are coerced (work
+      proportional to them, wasted on a refusal);
     - refuse NUL characters and lone surrogates in the variables: neither can be stored or
       sent back as UTF-8 (in the document's own literals, validation and the parser refuse
       them);
@@ -80,7 +89,7 @@ class AroundExecution(SchemaExtension):
         if info is not None:
             _name_operation(context, info)
         if context.result is None:
-            context.result = _operation_refusal(context)
+            context.result = _operation_refusal(context) or _read_only_refusal(context)
         unstorable = unstorable_text(context.variables) if context.result is None else None
         if unstorable is not None:
             context.result = _refusal(
@@ -89,12 +98,19 @@ class AroundExecution(SchemaExtension):
                 {"code": "INVALID", "field": unstorable},
             )
         if context.result is None:
-            self.cost = _cost(context)
+            self.cost, introspection = _cost(context) or (None, 0)
+            introspection_limit = max_introspection_cost(context.schema._schema)
             if self.cost is not None and self.cost > MAX_COST:
                 context.result = _refusal(
                     f"Query cost {self.cost} is over the limit of {MAX_COST}: ask for smaller "
                     "pages (`first`) or fewer nested lists.",
                     {"code": "QUERY_TOO_COSTLY", "cost": self.cost},
+                )
+            elif introspection > introspection_limit:
+                context.result = _refusal(
+                    f"Introspection cost {introspection} is over the limit of "
+                    f"{introspection_limit}: ask for the schema once per request.",
+                    {"code": "QUERY_TOO_COSTLY", "cost": introspection},
                 )
         yield
         result = context.result
@@ -131,8 +147,9 @@ def _single_operation_name(context: Any) -> str | None:
     return operation.name.value if operation is not None and operation.name else None
 
 
-def _cost(context: Any) -> int | None:
-    """Return the static cost of the operation to run, None when there is none to run."""
+def _cost(context: Any) -> tuple[int, int] | None:
+    """Return the static costs (data, introspection) of the operation to run, None when there
+    is none to run."""
     document = context.graphql_document
     operation = select_operation(document, context.operation_name) if document else None
     if operation is None or document is None:
@@ -140,7 +157,11 @@ def _cost(context: Any) -> int | None:
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    return query_cost(context.schema._schema, operation, fragments, context.variables)
+    schema = context.schema._schema
+    return (
+        query_cost(schema, operation, fragments, context.variables),
+        introspection_cost(schema, operation, fragments),
+    )
 
 
 def _operation_refusal(context: Any) -> GraphQLExecutionResult | None:
@@ -155,6 +176,27 @@ def _operation_refusal(context: Any) -> GraphQLExecutionResult | None:
     else:
         message = f"The document has no operation named {name!r}."
     return _refusal(message, {"code": "BAD_REQUEST"})
+
+
+def _read_only_refusal(context: Any) -> GraphQLExecutionResult | None:
+    """Return FORBIDDEN for each root field of a mutation sent with a read-only key."""
+    caller = getattr(context.context, "caller", None)
+    if caller is None or caller.can_write:
+        return None
+    document = context.graphql_document
+    operation = select_operation(document, context._provided_operation_name) if document else None
+    if operation is None or operation.operation != OperationType.MUTATION:
+        return None
+    keys = [
+        (s.alias or s.name).value
+        for s in operation.selection_set.selections
+        if isinstance(s, FieldNode)
+    ]
+    forbidden = {"code": "FORBIDDEN"}
+    errors = [GraphQLError(READ_ONLY_MESSAGE, extensions=forbidden, path=[k]) for k in keys]
+    return GraphQLExecutionResult(
+        data=None, errors=errors or [GraphQLError(READ_ONLY_MESSAGE, extensions=forbidden)]
+    )
 
 
 def _refusal(message: str, extensions: dict[str, Any]) -> GraphQLExecutionResult:

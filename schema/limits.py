@@ -53,11 +53,13 @@ class FragmentMeasure:
 class FieldLevels(FragmentMeasure):
     """How many levels of fields a selection set nests (introspection fields do not count)."""
 
+    counts_introspection = False
+
     def of_selections(self, selection_set: SelectionSetNode | None) -> int:
         deepest = 0
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
-                if selection.name.value.startswith("__"):
+                if selection.name.value.startswith("__") and not self.counts_introspection:
                     continue
                 levels = 1 + self.of_selections(selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):
@@ -68,6 +70,12 @@ class FieldLevels(FragmentMeasure):
                 continue
             deepest = max(deepest, levels)
         return deepest
+
+
+class AllFieldLevels(FieldLevels):
+    """How many levels of fields a selection set nests, introspection fields included."""
+
+    counts_introspection = True
 
 
 class AliasCount(FragmentMeasure):
@@ -94,21 +102,28 @@ def _operations(document: DocumentNode) -> list[OperationDefinitionNode]:
     return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
 
 
-def depth_limit_rule(max_depth: int) -> type[ValidationRule]:
+def depth_limit_rule(max_depth: int, max_introspection_depth: int) -> type[ValidationRule]:
     """Return a rule refusing an operation with a field nested deeper than `max_depth`
-    (the root field is depth 0)."""
+    (the root field is depth 0), or with introspection (`__type { ofType { ofType ...`)
+    deeper than `max_introspection_depth`, which GraphiQL's own introspection query needs."""
 
     class DepthLimit(ValidationRule):
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
-            levels = FieldLevels(_fragments(context.document))
+            fragments = _fragments(context.document)
+            levels, all_levels = FieldLevels(fragments), AllFieldLevels(fragments)
             for operation in _operations(context.document):
                 depth = levels.of_selections(operation.selection_set) - 1
-                if depth > max_depth:
+                deepest = all_levels.of_selections(operation.selection_set) - 1
+                if deepest > max_introspection_depth:
+                    depth, max_depth_of = deepest, max_introspection_depth
+                else:
+                    max_depth_of = max_depth
+                if depth > max_depth_of:
                     name = operation.name.value if operation.name else "anonymous"
                     context.report_error(
                         GraphQLError(
-                            f"'{name}' exceeds maximum operation depth of {max_depth} "
+                            f"'{name}' exceeds maximum operation depth of {max_depth_of} "
                             f"(it nests {depth} levels below its root field).",
                             operation,
                             extensions={"code": "QUERY_TOO_DEEP"},
@@ -137,6 +152,9 @@ def alias_limit_rule(max_aliases: int) -> type[ValidationRule]:
     return AliasLimit
 
 
-def limit_rules(*, max_depth: int, max_aliases: int) -> list[Any]:
+def limit_rules(*, max_depth: int, max_introspection_depth: int, max_aliases: int) -> list[Any]:
     """Return the depth and alias rules, built once per process."""
-    return [depth_limit_rule(max_depth), alias_limit_rule(max_aliases)]
+    return [
+        depth_limit_rule(max_depth, max_introspection_depth),
+        alias_limit_rule(max_aliases),
+    ]

@@ -16,11 +16,17 @@ from graphql import (
     FloatValueNode,
     GraphQLError,
     IntValueNode,
+    ListValueNode,
+    ObjectValueNode,
     StringValueNode,
     ValueNode,
     print_ast,
     value_from_ast_untyped,
 )
+from strawberry.scalars import JSON
+from strawberry.schema.types.scalar import DEFAULT_SCALAR_REGISTRY
+
+from domain.validation import float_of_text
 
 Decimal = NewType("Decimal", str)
 MAX_LITERAL_DIGITS = 100
@@ -28,7 +34,7 @@ MAX_LITERAL_DIGITS = 100
 
 def _parse_literal(node: ValueNode, _variables: Any = None) -> Any:
     if isinstance(node, FloatValueNode):
-        return float(node.value)  # refused by the domain, like a JSON float in variables
+        return float_of_text(node.value)  # refused by the domain, like a JSON float
     if isinstance(node, StringValueNode):
         return node.value
     if isinstance(node, IntValueNode):
@@ -64,6 +70,29 @@ PERCENTAGE_SCALAR = strawberry.scalar(
 )
 
 SCALAR_MAP[Percentage] = PERCENTAGE_SCALAR
+
+
+def _json_literal(node: ValueNode, variables: Any = None) -> Any:
+    """An inline JSON literal, its decimals read like the body's (server.bodies): a number
+    no double holds exactly arrives as an InexactFloat, refused where it would be stored."""
+    if isinstance(node, FloatValueNode):
+        return float_of_text(node.value)
+    if isinstance(node, ListValueNode):
+        return [_json_literal(item, variables) for item in node.values]
+    if isinstance(node, ObjectValueNode):
+        return {field.name.value: _json_literal(field.value, variables) for field in node.fields}
+    return value_from_ast_untyped(node, variables)
+
+
+_JSON = DEFAULT_SCALAR_REGISTRY[JSON]
+SCALAR_MAP[JSON] = strawberry.scalar(
+    name=_JSON.name,
+    description=_JSON.description,
+    specified_by_url=_JSON.specified_by_url,
+    serialize=lambda value: value,
+    parse_value=lambda value: value,
+    parse_literal=_json_literal,
+)
 
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 LATEST_DATE = datetime.date(2200, 12, 31)

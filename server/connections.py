@@ -10,7 +10,8 @@ Here each request must arrive whole (headers and body) within REQUEST_READ_TIMEO
 of the connection opening or of the previous response: otherwise the client gets 408 when
 nothing of it reached the app yet, and the connection is closed. A process holds at most
 MAX_CONNECTIONS connections; one more is answered 503 and closed at once, before it can
-tie up anything.
+tie up anything. A request whose headers run past MAX_HEADER_BYTES is answered 431 and
+closed: httptools buffers headers without any limit (an 8 MB header was read whole).
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ def _json_answer(status: str, code: str, message: str, *extra: str) -> bytes:
     return ("\r\n".join(head) + "\r\n\r\n" + body).encode()
 
 
+# Far above any real client's headers (a key, cookies, tracing: a few KB), far below what
+# costs the parser noticeable time.
+MAX_HEADER_BYTES = 64 * 1024
+HEADERS_TOO_LARGE = _json_answer(
+    "431 Request Header Fields Too Large",
+    "HEADERS_TOO_LARGE",
+    f"The request headers are over {MAX_HEADER_BYTES} bytes.",
+)
 TIMED_OUT = _json_answer(
     "408 Request Timeout", "REQUEST_TIMEOUT", "The request did not arrive in time."
 )
@@ -59,6 +68,7 @@ class RequestDeadline:
     """Mixed into a uvicorn HTTP protocol: the deadline and the cap described above."""
 
     _deadline: asyncio.TimerHandle | None = None
+    _header_bytes = 0  # of the request whose headers are arriving
     # Provided by the uvicorn protocol this is mixed into.
     connections: set[Any]
     cycle: Any
@@ -75,9 +85,26 @@ class RequestDeadline:
         self._arm(timeout)
 
     def data_received(self, data: bytes) -> None:
+        waiting_for_headers = not self._request_in_flight()
+        if waiting_for_headers and self._header_bytes + len(data) > MAX_HEADER_BYTES:
+            # Only what precedes the blank line ending the headers counts.
+            end = data.find(b"\r\n\r\n")
+            if end < 0 or self._header_bytes + end > MAX_HEADER_BYTES:
+                self._refuse_headers()
+                return
         super().data_received(data)  # type: ignore[misc]
+        if self._request_in_flight():
+            self._header_bytes = 0
+        elif waiting_for_headers:
+            self._header_bytes += len(data)
         if self._deadline is not None and self._request_received():
             self._disarm()
+
+    def _refuse_headers(self) -> None:
+        self._disarm()
+        if not self.transport.is_closing():
+            self.transport.write(HEADERS_TOO_LARGE)
+            self.transport.close()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # type: ignore[misc]

@@ -31,6 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.http.ides import get_graphql_ide_html
@@ -351,7 +352,7 @@ class GraphiQLPage:
         name = request.path_params["name"]
         data = self.files.get(name)
         if data is None:
-            return Response("not found", status_code=404, media_type="text/plain")
+            raise HTTPException(404)  # answered as JSON by server.app's handler
         media_type = next(a.media_type for a in ASSETS if a.name == name)
         return Response(
             data,

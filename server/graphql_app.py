@@ -9,14 +9,14 @@ from typing import Any
 import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError, GraphQLSyntaxError
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from db.errors import is_unavailable
+from db.errors import is_unavailable, unavailable_message
 from db.stats import start_counting
 from domain.context import Caller
 from resolvers.context import RequestContext, request_id_var
@@ -36,7 +36,6 @@ from server.state import AppState
 
 CALLER_SCOPE_KEY = "milestone_billing.caller"
 UNEXPECTED = "Unexpected error."
-UNAVAILABLE = "The database is not answering; try again shortly."
 # Errors that graphql-core or Strawberry raise without a code get one from their kind, so a
 # client can always branch on `extensions.code`.
 SYNTAX_CODES = (
@@ -190,6 +189,8 @@ class GraphQLEndpoint:
 
         try:
             await self._answer(request, scope, receive, send_tracking)
+        except ClientDisconnect:
+            log_disconnect()
         except Exception as error:  # every answer is JSON with a code, even a failure's
             if started or isinstance(error, BodyTooLarge):  # the 413 is answered outside
                 raise
@@ -206,11 +207,21 @@ class GraphQLEndpoint:
         await self.graphql(scope, receive, send)
 
 
+def log_disconnect() -> None:
+    """Note a client that went away before its request was read: nobody is owed an answer,
+    and it is no failure of ours (no 500, no traceback)."""
+    logger.info(
+        "client disconnected before its request was read (request %s)", request_id_var.get()
+    )
+
+
 def unexpected_failure(error: Exception) -> Response:
     """Return the JSON answer to an exception outside any resolver: 503 when the database
     cannot be reached, else a masked 500; both carry the request id."""
     if is_unavailable(error):
         logger.warning("database unavailable (request %s): %r", request_id_var.get(), error)
-        return graphql_error_response(503, "SERVICE_UNAVAILABLE", UNAVAILABLE, {"Retry-After": "5"})
+        return graphql_error_response(
+            503, "SERVICE_UNAVAILABLE", unavailable_message(error), {"Retry-After": "5"}
+        )
     logger.error("unexpected error (request %s)", request_id_var.get(), exc_info=error)
     return graphql_error_response(500, "INTERNAL", UNEXPECTED)

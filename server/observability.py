@@ -29,6 +29,7 @@ _REQUEST_ID = re.compile(rb"[A-Za-z0-9._:+/=-]{1,128}")
 # version-trace_id-parent_id-flags, then fields a later version may add.
 _TRACEPARENT = re.compile(rb"([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?")
 ZERO_TRACE_ID = b"0" * 32
+ZERO_PARENT_ID = b"0" * 16
 
 trace_id_var: ContextVar[str | None] = ContextVar("trace_id", default=None)
 
@@ -95,8 +96,11 @@ def trace_id_of(headers: list[tuple[bytes, bytes]]) -> str | None:
     """Return the trace id of a valid W3C `traceparent` header, else None."""
     for name, value in headers:
         if name == b"traceparent":
-            match = _TRACEPARENT.fullmatch(value.strip().lower())
+            # W3C: lower-case hex only, version ff and all-zero trace or parent ids invalid.
+            match = _TRACEPARENT.fullmatch(value.strip())
             if match is None or match[1] == b"ff" or match[2] == ZERO_TRACE_ID:
+                return None
+            if match[3] == ZERO_PARENT_ID:
                 return None
             if match[1] == b"00" and match[5]:
                 return None  # version 00 has exactly four fields

@@ -6,11 +6,11 @@ import logging
 import re
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 
 from db.engine import read_connection, write_session
-from db.errors import is_unavailable
+from db.errors import is_unavailable, unavailable_message
 from db.queries.projects import milestones_by_ids
 from db.statements import session_statements
 from domain.errors import DomainError, ErrorCode
@@ -27,6 +27,7 @@ from resolvers.views import MilestoneView
 from schema.documents import unstorable_text
 from server.auth import CHALLENGE, UNAUTHORIZED_MESSAGE, caller_of
 from server.bodies import BadRequest, decode_json_body
+from server.graphql_app import log_disconnect
 from server.observability import BodyTooLarge, request_info
 from server.state import AppState
 
@@ -118,14 +119,15 @@ async def distribute_milestone_payments(request: Request) -> JSONResponse:
     """The route: its answer, or a JSON 503 / 500 carrying the request id when it failed."""
     try:
         return await _distribute(request)
+    except ClientDisconnect:
+        log_disconnect()
+        return error_response(400, "BAD_REQUEST", None, "The client disconnected.")
     except Exception as error:
         if isinstance(error, BodyTooLarge):  # answered 413 by BodyLimitMiddleware
             raise
         if is_unavailable(error):
             logger.warning("database unavailable (request %s): %r", request_id_var.get(), error)
-            response = error_response(
-                503, "SERVICE_UNAVAILABLE", None, "The database is not answering; try again."
-            )
+            response = error_response(503, "SERVICE_UNAVAILABLE", None, unavailable_message(error))
             response.headers["Retry-After"] = "5"
             return response
         logger.error("unexpected error (request %s)", request_id_var.get(), exc_info=error)
@@ -142,10 +144,14 @@ async def _distribute(request: Request) -> JSONResponse:
     request_info(request.scope).update(account_id=caller.account_id, operation="distribute")
     if not caller.can_write:
         return error_response(403, "FORBIDDEN", None, "This API key is read-only.")
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json":
+        message = "Send the body as JSON with Content-Type: application/json."
+        return error_response(415, "UNSUPPORTED_MEDIA_TYPE", None, message)
     try:
         body = decode_json_body(await request.body())
     except BadRequest as error:
-        return error_response(400, "INVALID", None, error.message)
+        return error_response(400, "BAD_REQUEST", None, error.message)
     unstorable = unstorable_text(body)
     if unstorable is not None:
         message = "Text must be valid Unicode without NUL or lone surrogates."

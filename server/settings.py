@@ -28,6 +28,9 @@ class Settings:
     # one process holds at most this many connections (server/connections.py).
     request_read_timeout: float = 15.0
     max_connections: int = 1000
+    # PostgreSQL: the longest a statement, or the wait for a pooled connection, may take
+    # before the request is answered 503 (db/engine.py).
+    database_timeout: float = 5.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -50,4 +53,5 @@ class Settings:
             metrics_token=(env.get("METRICS_TOKEN") or "").strip() or None,
             request_read_timeout=float(env.get("REQUEST_READ_TIMEOUT") or 15),
             max_connections=int(env.get("MAX_CONNECTIONS") or 1000),
+            database_timeout=float(env.get("DATABASE_TIMEOUT") or 5),
         )

@@ -127,6 +127,16 @@ async def lines_by_invoice_ids(
     return await select_rows(connection, _LINES_BY_INVOICE, parameters)
 
 
+async def lines_by_ids(
+    connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
+) -> list[Any]:
+    """Return the account's invoice lines among `ids` (for node(id:))."""
+    statement = _lines_with_their_invoice(*LINE_COLUMNS).where(
+        L.account_id == account_id, among(L.id, "ids")
+    )
+    return await select_rows(connection, statement, {"ids": ids})
+
+
 async def invoices_by_milestone_ids(
     connection: AsyncConnection, *, account_id: str, milestone_ids: Sequence[str]
 ) -> list[Any]:

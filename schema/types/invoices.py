@@ -13,7 +13,7 @@ from resolvers import credit_notes as resolve_credit_notes
 from resolvers import invoices as resolve
 from resolvers import payments as resolve_payments
 from resolvers import projects as resolve_projects
-from resolvers.views import InvoiceView
+from resolvers.views import InvoiceLineView, InvoiceView
 from schema.scalars import Decimal
 from schema.types.node import Node
 from schema.types.payments import Allocation, MilestoneDistribution
@@ -29,12 +29,19 @@ CreditNoteType = Annotated["CreditNote", strawberry.lazy("schema.types.credit_no
 ProjectType = Annotated["Project", strawberry.lazy("schema.types.projects")]
 
 
-@strawberry.type(description="A line of an invoice: a milestone's share, or a free line.")
-class InvoiceLine:
+@strawberry.type(
+    description="A line of an invoice: a milestone's share, or a free line. "
+    "Implements Node, so `node(id:)` finds it by its `lin_` id."
+)
+class InvoiceLine(Node):
     id: strawberry.ID
     description: str
     amount: Decimal
     milestone_id: strawberry.Private[str | None]
+
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Info[Any, Any]) -> bool:
+        return isinstance(obj, InvoiceLineView | cls)
 
     @strawberry.field(description="The milestone this line bills; null for a free line.")
     async def milestone(self, info: Info[Any, Any]) -> MilestoneType | None:

@@ -35,7 +35,7 @@ NODE_TYPES = '{ __type(name: "Node") { possibleTypes { name } } }'
 IDS_OF_EVERY_TYPE = """
 { projects(first: 10) { nodes { id client { id } milestones { id scheduleItem { id } }
     invoiceSchedules { id items { id } }
-    invoices(first: 10) { nodes { id status total allocations { id payment { id } }
+    invoices(first: 10) { nodes { id status total lines { id } allocations { id payment { id } }
         creditNotes { id refunds { id } } } } } } }
 """
 
@@ -75,6 +75,7 @@ async def test_node_answers_for_every_type_that_implements_node(demo_api: Api) -
         assert node["node"] is not None and node["node"]["id"] == id_, id_
         found[node["node"]["__typename"]] = id_
     assert set(found) == possible
+    assert "InvoiceLine" in found  # lin_ ids (DESIGN section 3) answered null before
 
 
 PROCESS_DUE_ON = (

@@ -37,6 +37,7 @@ SETTINGS_VARIABLES = (
     "DATABASE_POOL_SIZE",
     "REQUEST_READ_TIMEOUT",
     "MAX_CONNECTIONS",
+    "DATABASE_TIMEOUT",
 )
 STARTUP_SECONDS = 90  # a bound for a hung start, not a speed check: CI machines are shared
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,8 +4,11 @@ and keep answering normal requests afterwards."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 from typing import Any
+from urllib.parse import urlparse
 
 import httpx
 import pytest
@@ -14,6 +17,7 @@ from db.engine import create_engine
 from db.tables import Project
 from tests.api.billing_helpers import count_rows
 from tests.conftest import Api, make_app
+from tests.server.live import Live
 
 REST = "/invoices/distribute-milestone-payments"
 CREATE = (
@@ -34,6 +38,21 @@ BAD_BODIES = {
     "10000-digit-number": b'{"query": "{ __typename }", "variables": {"v": '
     + b"9" * 10_000
     + b"}}",
+    "a-string": b'"x"',
+    "a-number": b"5",
+    "null": b"null",
+    "a-boolean": b"true",
+    "a-batch": b'[{"query": "{ __typename }"}]',
+    # Python's json keeps the last `query`; a gateway reading the first would see a query
+    "duplicate-key": b'{"query": "{ __typename }", "query": '
+    b'"mutation { createProject(input: {name: \\"D\\", clientName: \\"C\\", '
+    b'currency: \\"USD\\"}) { project { id } } }"}',
+    "201-items": b'{"query": "{ __typename }", "variables": {"v": ['
+    + b",".join([b"1"] * 201)
+    + b"]}}",
+    "2201-values": b'{"query": "{ __typename }", "variables": {"v": ['
+    + b",".join([b"[1,2,3,4,5,6,7,8,9,10]"] * 200)
+    + b"]}}",
 }
 
 
@@ -67,7 +86,44 @@ async def test_a_bad_body_is_a_json_400_with_a_code(api: Api, name: str) -> None
     rest = await api.client.post(REST, content=BAD_BODIES[name], headers=write_headers(api))
     if name not in ("missing-query", "query-not-a-string"):  # JSON objects: REST reads them
         assert rest.status_code == 400, rest.text
-        assert rest.json()["errors"][0]["code"] == "INVALID"
+        assert rest.json()["errors"][0]["code"] == "BAD_REQUEST"
+    assert await count_rows(api, Project) == 0
+    await still_answers(api)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("PUT", "/graphql", 405, "METHOD_NOT_ALLOWED"),
+        ("DELETE", "/graphql", 405, "METHOD_NOT_ALLOWED"),
+        ("PATCH", "/graphql", 405, "METHOD_NOT_ALLOWED"),
+        ("GET", REST, 405, "METHOD_NOT_ALLOWED"),
+        ("POST", "/healthz", 405, "METHOD_NOT_ALLOWED"),
+        ("POST", "/metrics", 405, "METHOD_NOT_ALLOWED"),
+        ("GET", "/nowhere", 404, "NOT_FOUND"),
+        ("GET", "/graphiql-assets/nothing.js", 404, "NOT_FOUND"),
+    ],
+)
+async def test_every_http_refusal_is_json_with_a_code(
+    api: Api, method: str, path: str, status: int, code: str
+) -> None:
+    response = await api.client.request(method, path, content=b"{}", headers=write_headers(api))
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == code
+    if status == 405:
+        assert "POST" in response.headers["allow"] or "GET" in response.headers["allow"]
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+async def test_the_rest_route_takes_only_json(api: Api, content_type: str | None) -> None:
+    headers = {"Authorization": f"Bearer {api.write_key}"}
+    if content_type:
+        headers["Content-Type"] = content_type
+    response = await api.client.post(REST, content=b'{"invoice_id": "inv_x"}', headers=headers)
+    assert response.status_code == 415, response.text
+    assert response.json()["errors"][0]["code"] == "UNSUPPORTED_MEDIA_TYPE"
     await still_answers(api)
 
 
@@ -181,3 +237,36 @@ async def test_an_unexpected_failure_outside_resolvers_is_a_json_500(
         "code": "INTERNAL",
         "requestId": response.headers["x-request-id"],
     }
+
+
+def raw_request(live: Live, head: bytes) -> bytes:
+    """Send `head` on a new connection; return the first bytes answered."""
+    url = urlparse(live.base_url)
+    with socket.create_connection((url.hostname, url.port), timeout=30) as connection:
+        # the server may close while we still send: its answer is read below
+        with contextlib.suppress(OSError):
+            connection.sendall(head)
+        return connection.recv(65536)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 8_000_000 + b"\r\n\r\n",
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\n"
+        + b"".join(b"X-%d: %s\r\n" % (i, b"a" * 1000) for i in range(100))
+        + b"\r\n",
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Partial: " + b"a" * 200_000,  # never ends
+    ],
+    ids=["one-8MB-header", "100-headers-of-1KB", "200KB-unfinished"],
+)
+def test_request_headers_over_64_kib_are_a_431(live: Live, head: bytes) -> None:
+    answer = raw_request(live, head)
+    assert answer.startswith(b"HTTP/1.1 431"), answer[:200]
+    assert b'"code": "HEADERS_TOO_LARGE"' in answer
+    assert httpx.get(f"{live.base_url}/healthz", timeout=30).status_code == 200
+
+
+def test_headers_under_the_limit_are_read(live: Live) -> None:
+    headers = {f"X-{i}": "a" * 1000 for i in range(40)}  # 40 KB
+    assert httpx.get(f"{live.base_url}/healthz", headers=headers, timeout=30).status_code == 200

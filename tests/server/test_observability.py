@@ -109,6 +109,9 @@ async def test_a_traceparent_is_accepted_and_its_trace_id_logged(
         f"ff-{TRACE_ID}-00f067aa0ba902b7-01",  # version ff is invalid
         f"00-{TRACE_ID}-00f067aa0ba902b7-01-extra",  # version 00 has four fields
         f"00-{TRACE_ID[:-1]}-00f067aa0ba902b7-01",
+        f"00-{TRACE_ID}-" + "0" * 16 + "-01",  # all-zero parent id
+        f"00-{TRACE_ID.upper()}-00f067aa0ba902b7-01",  # upper-case hex
+        f"00-{TRACE_ID}-00F067AA0BA902B7-01",
         "garbage",
     ],
 )

@@ -157,7 +157,7 @@ async def test_a_read_key_is_403(api: Api) -> None:
 async def test_malformed_json_is_400(api: Api, body: bytes) -> None:
     response = await post(api, body, raw=True)
     assert response.status_code == 400
-    assert one_error(response) == ("INVALID", None)
+    assert one_error(response) == ("BAD_REQUEST", None)
 
 
 async def test_errors_have_codes_statuses_and_write_nothing(
@@ -264,7 +264,7 @@ async def test_errors_have_codes_statuses_and_write_nothing(
             "INVALID",
             ["distributions"],
         ),
-        ("not an object", [invoice_id], 422, "INVALID", None),
+        ("not an object", [invoice_id], 400, "BAD_REQUEST", None),
     ]
     for name, body, status, code, field in cases:
         with subtests.test(case=name):
