@@ -129,12 +129,6 @@ async def distribute_milestone_payment(
             ErrorCode.INVALID, "invoiceId", "This invoice has no milestone lines to distribute to."
         )
     target = distributable_amount(total=invoice.total, free_lines=free)
-    if target < 0:
-        raise DomainError(
-            ErrorCode.INVALID,
-            "invoiceId",
-            "The discount exceeds the milestone lines: nothing is left to distribute.",
-        )
     if proportional == (distributions is not None):
         raise DomainError(
             ErrorCode.INVALID, "distributions", "Give either distributions or proportional: true."

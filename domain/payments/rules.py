@@ -95,13 +95,18 @@ class MilestoneLine:
 
 
 def distributable_amount(*, total: int, free_lines: int) -> int:
-    """Return what the milestone lines share: the invoice total less its free lines."""
-    return total - free_lines
+    """Return what the milestone lines share: the invoice total less its free lines (and what
+    credit notes credited), never below 0: a credit line naming no milestone can credit more
+    than the free lines, and then leaves the milestone lines nothing."""
+    return max(total - free_lines, 0)
 
 
 def proportional_distribution(*, total: int, lines: Sequence[MilestoneLine]) -> dict[str, int]:
     """Return each milestone's share of `total`, in proportion to its line (largest remainder)."""
     if not lines:
         return {}
-    shares = split_by_weights(max(total, 0), [line.amount for line in lines])
+    weights = [max(line.amount, 0) for line in lines]
+    if not any(weights):  # every line credited in full: nothing of the payment is theirs
+        return {line.milestone_id: 0 for line in lines}
+    shares = split_by_weights(max(total, 0), weights)
     return {line.milestone_id: share for line, share in zip(lines, shares, strict=True)}
