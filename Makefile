@@ -119,8 +119,9 @@ test: lock-check lint typecheck pytest
 
 # The benchmark suite (bench/README.md): small dataset on SQLite and PostgreSQL, the floor and
 # PostGraphile side by side; prints the table and writes bench/results.json (under 5 minutes).
-bench: $(STAMP) postgres
+bench: $(STAMP) postgres citus
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.citus
 
 # The same plus the large dataset (20,000 projects, 1,000,000 allocations) for scenario 4:
 # built once into bench/.cache (several minutes), then reused.

@@ -259,8 +259,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
     args = build_parser().parse_args(argv)
-    return int(args.run(args, Settings.from_env()))
+    settings = Settings.from_env()
+    try:
+        return int(args.run(args, settings))
+    except (ArgumentError, NoSuchModuleError, DBAPIError, OSError, ImportError) as error:
+        # A wrong DATABASE_URL or a database that does not answer: one line, not a traceback.
+        try:
+            where = make_url(settings.database_url).render_as_string(hide_password=True)
+        except ArgumentError:
+            where = "DATABASE_URL (not a database URL)"
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        print(f"error: cannot use the database at {where}: {reason}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -229,7 +229,7 @@ def prepare_assets(environ: Mapping[str, str] = os.environ) -> None:
     try:
         if fetch(directory, timeout=120):
             logger.info("GraphiQL's files fetched into %s", directory)
-    except AssetsUnavailable as error:
+    except (AssetsUnavailable, OSError) as error:  # OSError: a cache folder it cannot write
         logger.warning("GraphiQL's files could not be fetched into %s: %s", directory, error)
 
 

@@ -85,6 +85,25 @@ def test_serve_refuses_an_unmigrated_database_and_names_the_fix(tmp_path: Path) 
     assert "GraphiQL" not in result.stdout  # it did not start serving
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+asyncpg://nobody:s3cret@127.0.0.1:1/x",  # nothing listens on port 1
+        "garbage",
+        "mysql://x@y/z",  # a driver this server does not ship
+    ],
+)
+@pytest.mark.parametrize("command", ["migrate", "serve"])
+def test_a_database_it_cannot_use_is_one_line_not_a_traceback(
+    url: str, command: str, tmp_path: Path
+) -> None:
+    result = cli(url, command, cwd=tmp_path, check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: cannot use the database at ")
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "s3cret" not in result.stderr  # the password is never printed
+
+
 def test_migrate_twice_is_harmless(migrated_url: str, workdir: Path) -> None:
     again = cli(migrated_url, "migrate", cwd=workdir)
     assert "newest migration" in again.stdout

@@ -27,6 +27,7 @@ from server.graphiql import (
     main,
     matches_integrity,
     pinned_integrity,
+    prepare_assets,
     strawberry_template,
     template_integrity,
 )
@@ -270,3 +271,19 @@ async def test_the_balances_page_is_static_and_local(client: httpx.AsyncClient) 
     assert page.headers["content-type"].startswith("text/html")
     assert "https://" not in page.text and "http://" not in page.text
     assert "balance { invoicedAmount paidAmount outstandingAmount overdueAmount }" in page.text
+
+
+def test_an_unwritable_cache_folder_warns_and_serve_goes_on(tmp_path: Path) -> None:
+    # A service account's HOME may be missing or read-only: the page falls back to the CDN.
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("x")
+    warnings: list[str] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: warnings.append(record.getMessage())  # type: ignore[method-assign]
+    graphiql_logger = logging.getLogger("milestone_billing.graphiql")
+    graphiql_logger.addHandler(handler)
+    try:
+        prepare_assets({"GRAPHIQL_ASSETS_DIR": str(not_a_folder / "assets")})
+    finally:
+        graphiql_logger.removeHandler(handler)
+    assert any("could not be fetched" in warning for warning in warnings), warnings
