@@ -118,7 +118,8 @@ pytest: $(STAMP) postgres citus chromium graphiql-assets
 test: lock-check lint typecheck pytest
 
 # The benchmark suite (bench/README.md): small dataset on SQLite and PostgreSQL, the floor and
-# PostGraphile side by side; prints the table and writes bench/results.json (under 5 minutes).
+# PostGraphile side by side; prints the table and writes bench/results.json (under 5 minutes);
+# then S1, S3 and S4 on a three-node Citus cluster beside plain PostgreSQL (bench/citus.py).
 bench: $(STAMP) postgres citus
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.citus
