@@ -429,7 +429,8 @@ class PaymentMachine(RuleBasedStateMachine):
         style = data.draw(st.sampled_from(["proportional", "greedy", "greedy backwards"]))
         fields: dict[str, Any] = {"proportional": True}
         if style != "proportional":
-            remaining = invoice.total - invoice.free - self.credited_by_notes(invoice_id)
+            # Credit beyond the free lines leaves the milestone lines nothing (never below 0).
+            remaining = max(0, invoice.total - invoice.free - self.credited_by_notes(invoice_id))
             lines = self.lines_after_credit(invoice_id)
             shares = []
             for id_, line in reversed(lines) if style == "greedy backwards" else lines:
