@@ -9,7 +9,12 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from db.queries import credit_notes
-from resolvers.views.credit_notes import CreditNoteLineView, CreditNoteView, RefundView
+from resolvers.views.credit_notes import (
+    CreditApplicationView,
+    CreditNoteLineView,
+    CreditNoteView,
+    RefundView,
+)
 
 
 class CreditLoaders:
@@ -51,4 +56,13 @@ class CreditLoaders:
     def refunds_by_note(self) -> DataLoader[str, list[RefundView]]:
         return self._grouped(
             credit_notes.refunds_by_note_ids, "note_ids", RefundView.from_row, "credit_note_id"
+        )
+
+    @cached_property
+    def credit_applications(self) -> DataLoader[str, list[CreditApplicationView]]:
+        return self._grouped(
+            credit_notes.applications_by_note_ids,
+            "note_ids",
+            CreditApplicationView.from_row,
+            "credit_note_id",
         )

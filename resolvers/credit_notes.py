@@ -10,12 +10,17 @@ from strawberry.types import Info
 
 from db.statements import Statements
 from domain.context import Caller
-from domain.credit_notes import apply_void, create, refunds
+from domain.credit_notes import apply_void, create, refunds, reverse
 from domain.credit_notes.create import CreditLineInput
 from domain.payments.allocations import AllocationInput
 from resolvers.context import context_of
 from resolvers.mutations import Outcome, run_statements
-from resolvers.views.credit_notes import CreditNoteLineView, CreditNoteView, RefundView
+from resolvers.views.credit_notes import (
+    CreditApplicationView,
+    CreditNoteLineView,
+    CreditNoteView,
+    RefundView,
+)
 
 
 async def credit_note(info: Info[Any, Any], id_: str) -> CreditNoteView | None:
@@ -32,6 +37,10 @@ async def notes_of_invoice(info: Info[Any, Any], invoice_id: str) -> list[Credit
 
 async def lines_of_note(info: Info[Any, Any], note_id: str) -> list[CreditNoteLineView]:
     return await context_of(info).loaders.credit_note_lines.load(note_id)
+
+
+async def applications_of_note(info: Info[Any, Any], note_id: str) -> list[CreditApplicationView]:
+    return await context_of(info).loaders.credit_applications.load(note_id)
 
 
 async def refunds_of_payment(info: Info[Any, Any], payment_id: str) -> list[RefundView]:
@@ -115,3 +124,21 @@ async def refund_credit_note(
             db=db, caller=caller, credit_note_id=credit_note_id, amount=amount, reason=reason
         ),
     )
+
+
+async def reverse_credit_application(
+    info: Info[Any, Any], *, credit_application_id: str, reason: str
+) -> Outcome[tuple[CreditApplicationView | None, CreditNoteView | None]]:
+    """Return the reversed application and its credit note, or the userErrors."""
+    outcome = await run_statements(
+        info,
+        lambda db, caller: reverse.reverse_credit_application(
+            db=db, caller=caller, credit_application_id=credit_application_id, reason=reason
+        ),
+    )
+    if outcome.value is None:
+        return Outcome(errors=outcome.errors)
+    application, note = outcome.value  # a replay: stand-ins carrying the two ids
+    found = await credit_note(info, note.id)
+    applications = await applications_of_note(info, note.id)
+    return Outcome(value=(next(a for a in applications if a.id == application.id), found))

@@ -25,7 +25,7 @@ def encode_result(value: Any) -> Any:
     """Return the JSON form of a domain result: objects by id, sequences as lists."""
     if isinstance(value, str | int | float | bool) or value is None:
         return value
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple) and not hasattr(value, "_fields"):  # a row is one object
         return [encode_result(item) for item in value]
     return {ID_MARK: value.id}
 

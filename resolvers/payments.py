@@ -17,7 +17,7 @@ from domain.payments.service import AllocationInput
 from resolvers.context import context_of
 from resolvers.invoices import invoice as load_invoice
 from resolvers.invoices import lines_of
-from resolvers.mutations import Outcome, run_statements, run_write
+from resolvers.mutations import Outcome, run_statements
 from resolvers.views import (
     AllocationView,
     DistributionView,
@@ -50,12 +50,16 @@ async def distributions_of(info: Info[Any, Any], invoice_id: str) -> list[Distri
 async def suggested_distribution(
     info: Info[Any, Any], invoice: InvoiceView
 ) -> list[DistributionView]:
-    """Return the proportional split of the invoice's payment over its milestone lines."""
+    """Return the proportional split of the invoice's payment over its milestone lines, each
+    line less what its credit notes credited on it, as distributeMilestonePayment counts."""
     lines = await lines_of(info, invoice.id)
+    credited_on, credited = await _credit_of(info, invoice.id)
     milestone_lines = [
-        MilestoneLine(line.milestone_id, line.amount.minor) for line in lines if line.milestone_id
+        MilestoneLine(line.milestone_id, line.amount.minor - credited_on.get(line.milestone_id, 0))
+        for line in lines
+        if line.milestone_id
     ]
-    free = sum(line.amount.minor for line in lines if not line.milestone_id)
+    free = sum(line.amount.minor for line in lines if not line.milestone_id) + credited
     target = distributable_amount(total=invoice.total.minor, free_lines=free)
     shares = proportional_distribution(total=target, lines=milestone_lines)
     exponent = invoice.total.exponent
@@ -69,6 +73,24 @@ async def suggested_distribution(
         )
         for line in milestone_lines
     ]
+
+
+async def _credit_of(info: Info[Any, Any], invoice_id: str) -> tuple[dict[str, int], int]:
+    """Return what the invoice's issued credit notes credit on each milestone, and in all."""
+    loaders = context_of(info).loaders
+    notes = [
+        note
+        for note in await loaders.credit_notes_by_invoice.load(invoice_id)
+        if note.status == "ISSUED"
+    ]
+    on_milestone: dict[str, int] = {}
+    for note_lines in await loaders.credit_note_lines.load_many([note.id for note in notes]):
+        for line in note_lines:
+            if line.milestone_id:
+                on_milestone[line.milestone_id] = (
+                    on_milestone.get(line.milestone_id, 0) + line.amount_minor
+                )
+    return on_milestone, sum(note.amount_minor for note in notes)
 
 
 async def distribution_required(info: Info[Any, Any], invoice: InvoiceView) -> bool:
@@ -143,10 +165,10 @@ async def apply_payment(
 async def reverse_allocation(
     info: Info[Any, Any], *, allocation_id: str, reason: str
 ) -> Outcome[AllocationView]:
-    outcome = await run_write(
+    outcome = await run_statements(
         info,
-        lambda session, caller: service.reverse_allocation(
-            session=session, caller=caller, allocation_id=allocation_id, reason=reason
+        lambda db, caller: service.reverse_allocation(
+            db=db, caller=caller, allocation_id=allocation_id, reason=reason
         ),
     )
     if outcome.value is None:
@@ -168,10 +190,10 @@ async def distribute(
     proportional: bool,
 ) -> Outcome[Distributed]:
     """Return the invoice and its milestones after distributing its payment."""
-    outcome = await run_write(
+    outcome = await run_statements(
         info,
-        lambda session, caller: distribution.distribute_milestone_payment(
-            session=session,
+        lambda db, caller: distribution.distribute_milestone_payment(
+            db=db,
             caller=caller,
             invoice_id=invoice_id,
             distributions=distributions,

@@ -12,7 +12,12 @@ from schema.mutations.create_client import create_client
 from schema.mutations.create_invoice import create_invoice
 from schema.mutations.create_invoice_schedule import create_invoice_schedule
 from schema.mutations.create_project import create_project
-from schema.mutations.credit_notes import apply_credit_note, create_credit_note, void_credit_note
+from schema.mutations.credit_notes import (
+    apply_credit_note,
+    create_credit_note,
+    reverse_credit_application,
+    void_credit_note,
+)
 from schema.mutations.delete_invoice import delete_invoice
 from schema.mutations.delete_invoice_schedule import delete_invoice_schedule
 from schema.mutations.delete_milestone import delete_milestone
@@ -122,6 +127,12 @@ class Mutation:
         resolver=apply_credit_note,
         extensions=[Idempotent()],
         description="Apply a credit note's unapplied credit to invoices of its client.",
+    )
+    reverse_credit_application = strawberry.mutation(
+        resolver=reverse_credit_application,
+        extensions=[Idempotent()],
+        description="Reverse credit applied with applyCreditNote: the invoice owes it again and "
+        "it is the note's unapplied credit, to apply elsewhere or refund.",
     )
     void_credit_note = strawberry.mutation(
         resolver=void_credit_note,

@@ -184,7 +184,7 @@ async def _distribute(request: Request) -> JSONResponse:
                 milestone_ids = stored["milestone_ids"]
             else:
                 _invoice, milestone_ids = await distribute_milestone_payment(
-                    session=session,
+                    db=db,
                     caller=caller,
                     invoice_id=invoice_id,
                     distributions=distributions,

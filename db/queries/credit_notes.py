@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from db.queries.keys import among
 from db.queries.projects import ACCOUNT
 from db.queries.rows import PreparedSelect, select_rows
-from db.tables import CreditNote, CreditNoteLine
-from db.tables.columns import CN, CNL, RF
+from db.tables import CreditApplication, CreditNote, CreditNoteLine
+from db.tables.columns import CA, CN, CNL, RF
 
 NOTE_COLUMNS = (
     CN.id,
@@ -60,6 +60,26 @@ _LINES_BY_NOTE = PreparedSelect(
     )
     .where(CNL.account_id == ACCOUNT, among(CNL.credit_note_id, "ids"))
     .order_by(CNL.credit_note_id, CNL.position)
+)
+_APPLICATIONS_BY_NOTE = PreparedSelect(
+    select(
+        CA.id,
+        CA.credit_note_id,
+        CA.invoice_id,
+        CA.amount,
+        CA.at_creation,
+        CA.created_at,
+        CA.reversed_at,
+        CA.reversal_reason,
+        CN.currency,
+    )
+    .join_from(
+        CreditApplication.__table__,  # type: ignore[attr-defined]
+        CreditNote.__table__,  # type: ignore[attr-defined]
+        and_(CN.account_id == CA.account_id, CN.id == CA.credit_note_id),
+    )
+    .where(CA.account_id == ACCOUNT, among(CA.credit_note_id, "ids"))
+    .order_by(CA.credit_note_id, CA.created_at, CA.id)
 )
 _REFUNDS_BY_IDS = _by(REFUND_COLUMNS, RF.id)
 _REFUNDS_BY_PAYMENT = _by(REFUND_COLUMNS, RF.payment_id, RF.created_at, RF.id)
@@ -112,3 +132,10 @@ async def refunds_by_note_ids(
 ) -> list[Any]:
     """Return the refunds of these credit notes, oldest first."""
     return await _rows(_REFUNDS_BY_NOTE, connection, account_id, note_ids)
+
+
+async def applications_by_note_ids(
+    connection: AsyncConnection, *, account_id: str, note_ids: Sequence[str]
+) -> list[Any]:
+    """Return where the credit of these credit notes went, oldest first, reversed ones too."""
+    return await _rows(_APPLICATIONS_BY_NOTE, connection, account_id, note_ids)

@@ -147,7 +147,17 @@ VOID_NOTE = PreparedWrite(
 REVERSE_APPLICATION = PreparedWrite(
     update(CreditApplication)
     .where(CA.account_id == bindparam("application_account"), CA.id == bindparam("application"))
-    .values(reversed_at=bindparam("reversed", type_=CA.reversed_at.type))
+    .values(
+        reversed_at=bindparam("reversed", type_=CA.reversed_at.type),
+        reversal_reason=bindparam("reason", type_=String),
+    )
+)
+# The application reverseCreditApplication reverses, read before its credit note is locked
+# (only to learn which note), and again after, to decide.
+APPLICATION_TO_REVERSE = PreparedSelect(
+    select(
+        CA.id, CA.credit_note_id, CA.invoice_id, CA.amount, CA.at_creation, CA.reversed_at
+    ).where(CA.account_id == ACCOUNT, CA.id == bindparam("application_id", type_=String))
 )
 
 # What each milestone has left to invoice: its amount less its lines on draft or issued

@@ -74,3 +74,19 @@ PAY_INVOICE = PreparedWrite(
         amount_paid=bindparam("paid", type_=BigInteger), status=bindparam("status", type_=String)
     )
 )
+# The allocation being reversed, locked first: only reversals lock allocation rows, so taking
+# it before its payment and invoice keeps the order every writer follows.
+ALLOCATION_TO_REVERSE = PreparedSelect(
+    select(A.id, A.payment_id, A.invoice_id, A.amount, A.reversed_at)
+    .where(A.account_id == ACCOUNT, A.id == bindparam("allocation_id", type_=String))
+    .with_for_update()
+)
+REVERSE_ALLOCATION = PreparedWrite(
+    update(Allocation)
+    .where(A.account_id == bindparam("allocation_account"), A.id == bindparam("allocation"))
+    .values(
+        reversed_at=bindparam("reversed", type_=A.reversed_at.type),
+        reversal_reason=bindparam("reason", type_=String),
+        modified_at=bindparam("modified", type_=A.modified_at.type),
+    )
+)

@@ -79,6 +79,7 @@ class CreditApplication(SQLModel, table=True):
     at_creation: bool
     created_at: datetime = timestamp_field()
     reversed_at: datetime | None = timestamp_field(nullable=True)
+    reversal_reason: str | None = Field(default=None, max_length=500)
 
 
 class Refund(SQLModel, table=True):

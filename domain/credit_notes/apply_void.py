@@ -146,7 +146,12 @@ async def void_credit_note(*, db: Statements, caller: Caller, credit_note_id: st
     writes: list[Write] = [
         (
             REVERSE_APPLICATION,
-            {"application_account": caller.account_id, "application": row.id, "reversed": now},
+            {
+                "application_account": caller.account_id,
+                "application": row.id,
+                "reversed": now,
+                "reason": "Credit note voided",
+            },
         )
         for row in applications
     ]

@@ -155,6 +155,7 @@ def application(
         "at_creation": at_creation,
         "created_at": caller.clock.now(),
         "reversed_at": None,
+        "reversal_reason": None,
     }
 
 

@@ -7,18 +7,17 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from sqlalchemy import String, bindparam, delete, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.queries.credit_writes import CREDITED_BY_NOTES, CREDITED_ON_LINE
+from db.queries.payment_writes import INVOICES_TO_PAY
 from db.queries.projects import ACCOUNT
 from db.queries.rows import PreparedSelect, PreparedWrite
-from db.statements import Statements, Write, session_statements
-from db.tables import Invoice, MilestoneDistribution
+from db.statements import Statements, Write
+from db.tables import MilestoneDistribution
 from db.tables.columns import D, L
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.invoices.rules import InvoiceStatus
-from domain.invoices.service import get_invoice
 from domain.money import currency_exponent, parse_amount
 from domain.payments.rules import MilestoneLine, distributable_amount, proportional_distribution
 
@@ -32,6 +31,16 @@ class PaidInvoice(NamedTuple):
     total: int
 
 
+class _Distributed(NamedTuple):
+    """The invoice a distribution is written for."""
+
+    account_id: str
+    id: str
+    status: str
+    total: int
+    currency: str
+
+
 @dataclass(frozen=True)
 class DistributionInput:
     milestone_id: str
@@ -39,7 +48,7 @@ class DistributionInput:
 
 
 async def _lines(
-    *, db: Statements, invoice: Invoice | PaidInvoice
+    *, db: Statements, invoice: PaidInvoice | _Distributed
 ) -> tuple[list[MilestoneLine], int]:
     """Return the invoice's milestone lines, less what credit notes credited on each, and what
     the milestone lines do not share: the free lines and everything its credit notes credit."""
@@ -58,7 +67,7 @@ async def _lines(
 async def _replace(
     *,
     db: Statements,
-    invoice: Invoice | PaidInvoice,
+    invoice: PaidInvoice | _Distributed,
     lines: Sequence[MilestoneLine],
     shares: dict[str, int],
 ) -> None:
@@ -76,7 +85,7 @@ async def _replace(
     await db.execute(withdrawal(invoice), *((_INSERT, row) for row in distributions))
 
 
-def withdrawal(invoice: Invoice | PaidInvoice) -> Write:
+def withdrawal(invoice: PaidInvoice | _Distributed) -> Write:
     return _WITHDRAW, {"account_id": invoice.account_id, "invoice_id": invoice.id}
 
 
@@ -93,7 +102,7 @@ _INSERT = PreparedWrite(insert(MilestoneDistribution), columns=D.keys())
 
 
 async def after_payment_change(
-    *, db: Statements, invoice: Invoice | PaidInvoice, was_paid: bool
+    *, db: Statements, invoice: PaidInvoice | _Distributed, was_paid: bool
 ) -> None:
     """Keep the distribution in step with the invoice: automatic for a single milestone line
     once PAID, withdrawn when a reversal leaves a paid invoice unpaid."""
@@ -110,19 +119,23 @@ async def after_payment_change(
 
 async def distribute_milestone_payment(
     *,
-    session: AsyncSession,
+    db: Statements,
     caller: Caller,
     invoice_id: str,
     distributions: Sequence[DistributionInput] | None = None,
     proportional: bool = False,
-) -> tuple[Invoice, list[str]]:
+) -> tuple[_Distributed, list[str]]:
     """Return the invoice and its milestone ids, after (re)distributing its payment."""
-    invoice = await get_invoice(session=session, caller=caller, invoice_id=invoice_id)
-    if invoice.status != InvoiceStatus.PAID:
+    # Locked like an invoice being paid, so a reversal racing the distribution waits for it.
+    rows = await db.rows(INVOICES_TO_PAY, {"account_id": caller.account_id, "ids": [invoice_id]})
+    if not rows:
+        raise DomainError(ErrorCode.NOT_FOUND, "invoiceId", "No invoice with this id.")
+    found = rows[0]
+    if found.status != InvoiceStatus.PAID:
         raise DomainError(
             ErrorCode.INVALID_STATE, "invoiceId", "Only a paid invoice can be distributed."
         )
-    db = await session_statements(session)
+    invoice = _Distributed(caller.account_id, found.id, found.status, found.total, found.currency)
     lines, free = await _lines(db=db, invoice=invoice)
     if not lines:
         raise DomainError(
@@ -145,7 +158,7 @@ async def distribute_milestone_payment(
 
 def _explicit_shares(
     *,
-    invoice: Invoice,
+    invoice: _Distributed,
     lines: Sequence[MilestoneLine],
     target: int,
     distributions: Sequence[DistributionInput],

@@ -8,16 +8,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from db.queries.payment_writes import CLIENT_EXISTS, INSERT_PAYMENT, TRANSACTION_TAKEN
-from db.statements import Statements, session_statements
-from db.tables import Allocation, Payment
+from db.queries.payment_writes import (
+    ALLOCATION_TO_REVERSE,
+    CLIENT_EXISTS,
+    INSERT_PAYMENT,
+    INVOICES_TO_PAY,
+    PAY_INVOICE,
+    REVERSE_ALLOCATION,
+    TRANSACTION_TAKEN,
+)
+from db.statements import Statements
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode, ErrorCollector
 from domain.ids import new_id
 from domain.invoices.rules import InvoiceStatus, status_after_payment
-from domain.invoices.service import get_invoice
 from domain.money import CURRENCY_EXPONENTS, checked_total, currency_exponent, parse_amount
 from domain.payments.allocations import (
     AllocationInput,
@@ -27,7 +31,8 @@ from domain.payments.allocations import (
     locked_invoices,
     write_allocations,
 )
-from domain.payments.distribution import after_payment_change
+from domain.payments.apply import locked_payment, payment_change
+from domain.payments.distribution import PaidInvoice, after_payment_change
 from domain.payments.rules import check_method, check_transaction_id, serialize_attrs
 from domain.search import search_form
 from domain.validation import clean_text, required_text
@@ -165,38 +170,54 @@ def _columns(payment: RecordedPayment) -> dict[str, Any]:
 
 
 async def reverse_allocation(
-    *, session: AsyncSession, caller: Caller, allocation_id: str, reason: str
-) -> Allocation:
-    """Return the allocation marked reversed: its amount is owed on the invoice again and is
+    *, db: Statements, caller: Caller, allocation_id: str, reason: str
+) -> Any:
+    """Return the allocation row, now reversed: its amount is owed on the invoice again and is
     the payment's unapplied money."""
     text = required_text(reason, field="reason", max_length=500)
-    allocation = await session.get(
-        Allocation, (caller.account_id, allocation_id), with_for_update=True
+    rows = await db.rows(
+        ALLOCATION_TO_REVERSE, {"account_id": caller.account_id, "allocation_id": allocation_id}
     )
-    if allocation is None:
+    if not rows:
         raise DomainError(ErrorCode.NOT_FOUND, "allocationId", "No allocation with this id.")
+    allocation = rows[0]
     if allocation.reversed_at is not None:
         raise DomainError(
             ErrorCode.INVALID_STATE, "allocationId", "This allocation is already reversed."
         )
     # The payment before the invoice: the order applying and refunding lock them in.
-    payment = await session.get(
-        Payment, (caller.account_id, allocation.payment_id), with_for_update=True
+    payment = await locked_payment(db=db, caller=caller, payment_id=allocation.payment_id)
+    [invoice] = await db.rows(
+        INVOICES_TO_PAY, {"account_id": caller.account_id, "ids": [allocation.invoice_id]}
     )
-    assert payment is not None  # an allocation's payment is never deleted
-    invoice = await get_invoice(session=session, caller=caller, invoice_id=allocation.invoice_id)
-    now = caller.clock.now()
-    payment.unapplied_amount += allocation.amount
-    allocation.reversed_at = now
-    allocation.reversal_reason = text
-    allocation.modified_at = now
-    was_paid = invoice.status == InvoiceStatus.PAID
-    invoice.amount_paid -= allocation.amount
-    if invoice.status != InvoiceStatus.VOID:
-        invoice.status = status_after_payment(
-            total=invoice.total, amount_paid=invoice.amount_paid, credited=invoice.credited_amount
+    amount, now = int(allocation.amount), caller.clock.now()
+    paid = int(invoice.amount_paid) - amount
+    status = invoice.status
+    if status != InvoiceStatus.VOID:
+        status = status_after_payment(
+            total=invoice.total, amount_paid=paid, credited=invoice.credited_amount
         )
-    db = await session_statements(session)
-    await after_payment_change(db=db, invoice=invoice, was_paid=was_paid)
-    await session.flush()
+    target = {"invoice_account": caller.account_id, "invoice_id": invoice.id}
+    await db.execute(
+        (
+            REVERSE_ALLOCATION,
+            {
+                "allocation_account": caller.account_id,
+                "allocation": allocation.id,
+                "reversed": now,
+                "reason": text,
+                "modified": now,
+            },
+        ),
+        payment_change(
+            caller.account_id,
+            payment.id,
+            unapplied=int(payment.unapplied_amount) + amount,
+            refunded=int(payment.refunded_amount),
+        ),
+        (PAY_INVOICE, {**target, "paid": paid, "status": status}),
+    )
+    was_paid = invoice.status == InvoiceStatus.PAID
+    paid_invoice = PaidInvoice(caller.account_id, invoice.id, status, invoice.total)
+    await after_payment_change(db=db, invoice=paid_invoice, was_paid=was_paid)
     return allocation

@@ -99,3 +99,31 @@ class RefundView:
             int(row.amount),
             row,
         )
+
+
+@dataclass(slots=True)
+class CreditApplicationView:
+    id: str
+    credit_note_id: str
+    invoice_id: str
+    at_creation: bool
+    exponent: int
+    amount_minor: int
+    row: Any
+
+    amount = MoneyOf("amount_minor")
+    created_at = FromRow()
+    reversed_at = FromRow()
+    reversal_reason = FromRow()
+
+    @classmethod
+    def from_row(cls, row: Any) -> CreditApplicationView:
+        return cls(
+            row.id,
+            row.credit_note_id,
+            row.invoice_id,
+            bool(row.at_creation),
+            CURRENCY_EXPONENTS[row.currency],
+            int(row.amount),
+            row,
+        )

@@ -1,4 +1,4 @@
-"""createCreditNote, applyCreditNote and voidCreditNote."""
+"""createCreditNote, applyCreditNote, reverseCreditApplication and voidCreditNote."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from schema.errors import UserError, user_errors
 from schema.mutations._shared import IDEMPOTENCY_KEY
 from schema.mutations.record_payments import AllocationInputType, allocation_inputs
 from schema.scalars import Decimal
-from schema.types.credit_notes import CreditNote
+from schema.types.credit_notes import CreditApplication, CreditNote
 
 
 @strawberry.input(description="One line of a credit note.")
@@ -100,3 +100,38 @@ async def apply_credit_note(info: Info[Any, Any], input: ApplyCreditNoteInput) -
 
 async def void_credit_note(info: Info[Any, Any], input: VoidCreditNoteInput) -> CreditNotePayload:
     return _payload(await resolve.void_credit_note(info, credit_note_id=input.credit_note_id))
+
+
+@strawberry.input(description="The credit application to reverse, and why.")
+class ReverseCreditApplicationInput:
+    credit_application_id: strawberry.ID = strawberry.field(
+        description="An application made with applyCreditNote (CreditNote.applications), "
+        "not yet reversed."
+    )
+    reason: str = strawberry.field(description="Why it is reversed, at most 500 chars.")
+    idempotency_key: str | None = IDEMPOTENCY_KEY
+
+
+@strawberry.type(description="The reversed application and its credit note, or why not.")
+class ReverseCreditApplicationPayload:
+    credit_application: CreditApplication | None = strawberry.field(
+        description="Null when refused."
+    )
+    credit_note: CreditNote | None = strawberry.field(
+        description="The note, its credit unapplied again; null when refused."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Empty on success.")
+
+
+async def reverse_credit_application(
+    info: Info[Any, Any], input: ReverseCreditApplicationInput
+) -> ReverseCreditApplicationPayload:
+    outcome = await resolve.reverse_credit_application(
+        info, credit_application_id=input.credit_application_id, reason=input.reason
+    )
+    application, note = outcome.value or (None, None)
+    return ReverseCreditApplicationPayload(
+        credit_application=application,  # type: ignore[arg-type]
+        credit_note=note,  # type: ignore[arg-type]
+        user_errors=user_errors(outcome.errors),
+    )

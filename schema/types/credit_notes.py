@@ -101,6 +101,40 @@ class CreditNote(Node):
     async def refunds(self, info: Info[Any, Any]) -> list[Refund]:
         return await resolve.refunds_of_note(info, self.id)  # type: ignore[return-value]
 
+    @strawberry.field(
+        description="Where this note's credit went, oldest first, reversed ones included: "
+        "its own invoice's credit, and each applyCreditNote allocation."
+    )
+    async def applications(self, info: Info[Any, Any]) -> list[CreditApplication]:
+        return await resolve.applications_of_note(info, self.id)  # type: ignore[return-value]
+
+
+@strawberry.type(description="Credit of a credit note lowering one invoice's balance due.")
+class CreditApplication:
+    id: strawberry.ID = strawberry.field(
+        description="The application's id: reverse it with reverseCreditApplication."
+    )
+    amount: Decimal = strawberry.field(description="The credit applied.")
+    at_creation: bool = strawberry.field(
+        description="True for the credit the note gave its own invoice when it was created "
+        "(undone only by voiding the note); false for applyCreditNote's."
+    )
+    created_at: datetime = strawberry.field(description="When the credit was applied.")
+    reversed_at: datetime | None = strawberry.field(
+        description="When it was reversed (its credit went back to the note), if it was."
+    )
+    reversal_reason: str | None = strawberry.field(description="Why it was reversed.")
+    credit_note_id: strawberry.Private[str]
+    invoice_id: strawberry.Private[str]
+
+    @strawberry.field(description="The invoice whose balance due the credit lowers.")
+    async def invoice(self, info: Info[Any, Any]) -> InvoiceType:
+        return await resolve_invoices.invoice(info, self.invoice_id)  # type: ignore[return-value]
+
+    @strawberry.field(description="The credit note the credit comes from.")
+    async def credit_note(self, info: Info[Any, Any]) -> CreditNote:
+        return await resolve.credit_note(info, self.credit_note_id)  # type: ignore[return-value]
+
 
 @strawberry.type(
     description="Money paid back to a client: unapplied money of a payment, or unapplied "
