@@ -50,7 +50,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db.engine import create_engine
 from db.migrate import upgrade_to_head
 from domain.clock import FixedClock
-from tests.api.billing_helpers import add_milestone, create_invoice, create_project, free_line
+from tests.api.billing_helpers import (
+    USER_ERRORS,
+    add_milestone,
+    create_invoice,
+    create_project,
+    free_line,
+)
 from tests.api.credit_helpers import APPLY_NOTE, CREATE_NOTE, REFUND_NOTE, REFUND_PAYMENT, VOID_NOTE
 from tests.api.test_distribution import DISTRIBUTE
 from tests.api.test_payments import (
@@ -83,6 +89,13 @@ query($id: ID!) {
 }"""
 
 
+NOTE_APPLICATIONS = """
+query($id: ID!) { creditNote(id: $id) { applications {
+  id amount atCreation reversedAt invoice { id } } } }"""
+REVERSE_CREDIT = f"""
+mutation($input: ReverseCreditApplicationInput!) {{
+  reverseCreditApplication(input: $input) {{ creditNote {{ id }} {USER_ERRORS} }}
+}}"""
 CLIENT_STATE = """
 query($id: ID!) {
   client(id: $id) {
@@ -559,6 +572,32 @@ class PaymentMachine(RuleBasedStateMachine):
             note.applied_elsewhere.append((invoice_id, amount))
             invoice.credited += amount
 
+    # --- reversing applied credit (issue 15) --------------------------------------------------
+
+    @precondition(lambda self: any(n.applied_elsewhere for n in self.notes.values()))
+    @rule(data=st.data())
+    def reverse_credit_application(self, data: st.DataObject) -> None:
+        """Reverse one active application (or try a note's own credit: refused)."""
+        notes = [id_ for id_, n in self.notes.items() if n.applied_elsewhere]
+        note_id = data.draw(st.sampled_from(notes), label="note")
+        found = self.harness.run(self.api.gql(NOTE_APPLICATIONS, {"id": note_id}))
+        active = [a for a in found["creditNote"]["applications"] if a["reversedAt"] is None]
+        application = data.draw(st.sampled_from(active), label="application")
+        payload = self.mutate(
+            REVERSE_CREDIT,
+            {"input": {"creditApplicationId": application["id"], "reason": "Machine"}},
+            "reverseCreditApplication",
+        )
+        expected = "INVALID_STATE" if application["atCreation"] else "ok"
+        assert self.code(payload) == expected, payload["userErrors"]
+        if expected == "ok":
+            note = self.notes[note_id]
+            invoice_id, amount = application["invoice"]["id"], cents(application["amount"])
+            assert note.applied_elsewhere is not None
+            note.applied_elsewhere.remove((invoice_id, amount))
+            note.unapplied += amount
+            self.invoices[invoice_id].credited -= amount
+
     @precondition(lambda self: self.notes)
     @rule(data=st.data())
     def void_credit_note(self, data: st.DataObject) -> None:
@@ -753,12 +792,14 @@ def run_machine(url: str) -> None:
         harness.close()
 
 
-@pytest.mark.parametrize("backend", ["sqlite", CITUS])
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql", CITUS])
 def test_payment_invariants_hold_after_every_step(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     if backend == CITUS:
         url = request.getfixturevalue("citus_urls")["api"]  # every machine gets fresh accounts
+    elif backend == "postgresql":
+        url = request.getfixturevalue("postgres_urls")["api"]
     else:
         url = f"sqlite+aiosqlite:///{tmp_path}/invariants.db"
     # Its own thread: hypothesis drives the steps synchronously, each on the harness's loop.
