@@ -41,8 +41,10 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 BALANCES = """query ProjectBalances { projects(first: 50) { nodes { name currency
-  balance { invoicedAmount paidAmount outstandingAmount overdueAmount } } } }"""
-FIELDS = ("invoicedAmount", "paidAmount", "outstandingAmount", "overdueAmount")
+  balance { invoicedAmount paidAmount creditedAmount outstandingAmount overdueAmount } } } }"""
+FIELDS = ("invoicedAmount", "paidAmount", "creditedAmount", "outstandingAmount", "overdueAmount")
+CLIENT_CREDIT = """{ clients(first: 50) { nodes { name
+  balance { currency creditedAmount unappliedCreditAmount refundedAmount } } } }"""
 TIMEOUT_MS = 20_000
 
 # The text of a CodeMirror 5 editor (GraphiQL 3's) inside the element matching a selector.
@@ -151,15 +153,20 @@ def browser(chromium: str, demo: Demo) -> Iterator[Browser]:
             context.close()
 
 
-def api_balances(demo: Demo) -> list[dict[str, Any]]:
+def api_query(demo: Demo, query: str) -> dict[str, Any]:
     response = httpx.post(
         f"{demo.base_url}/graphql",
-        json={"query": BALANCES},
+        json={"query": query},
         headers={"Authorization": f"Bearer {demo.key}"},
         timeout=10,
     )
     assert response.status_code == 200, response.text
-    nodes: list[dict[str, Any]] = response.json()["data"]["projects"]["nodes"]
+    data: dict[str, Any] = response.json()["data"]
+    return data
+
+
+def api_balances(demo: Demo) -> list[dict[str, Any]]:
+    nodes: list[dict[str, Any]] = api_query(demo, BALANCES)["projects"]["nodes"]
     assert nodes
     return nodes
 
@@ -208,7 +215,22 @@ def test_the_balances_page_shows_what_the_api_returns(browser: Browser, demo: De
         {"name": p["name"], "amounts": {f: p["balance"][f] for f in FIELDS}} for p in expected
     ]
     widths = page.eval_on_selector_all(".bar", "bars => bars.map(b => b.style.width)")
-    assert len(widths) == 4 * len(expected) and any(w not in ("0", "0%", "") for w in widths)
+    assert len(widths) == len(FIELDS) * len(expected)
+    assert any(w not in ("0", "0%", "") for w in widths)
+    clients = page.eval_on_selector_all(
+        "tr.client",
+        """rows => rows.map(r => [r.dataset.client,
+          Object.fromEntries([...r.querySelectorAll('.amount')]
+            .map(a => [a.dataset.field, a.textContent]))])""",
+    )
+    # The seed's Northwind Traders: 150.00 of a 300.00 credit note applied, 100.00 refunded.
+    assert [
+        "Northwind Traders",
+        {"creditedAmount": "150.00", "unappliedCreditAmount": "50.00", "refundedAmount": "100.00"},
+    ] in clients
+    assert len(clients) == sum(
+        len(c["balance"]) for c in api_query(demo, CLIENT_CREDIT)["clients"]["nodes"]
+    )
     page.screenshot(path=SCREENSHOTS / "balances.png", full_page=True)
 
     page.fill("#key", "mbk_wrong")
