@@ -94,6 +94,7 @@ class Ids:
     prepayment: str  # a payment with unapplied money
     credit_note: str  # on the paid invoice: all its credit unapplied, part refunded
     refund: str
+    credit_application: str  # 1.00 of the note applied to another invoice
 
     def all(self) -> list[str]:
         return [
@@ -110,6 +111,7 @@ class Ids:
             self.prepayment,
             self.credit_note,
             self.refund,
+            self.credit_application,
         ]
 
 
@@ -217,6 +219,21 @@ async def build_account(api: Api) -> Ids:
             "refund { id }",
         )
     )["refund"]
+    other = (
+        await mutate(
+            api,
+            "createInvoice",
+            {"projectId": project, "lines": [{"description": "Extra", "amount": "5.00"}]},
+            "invoice { id }",
+        )
+    )["invoice"]["id"]
+    applied = await mutate(
+        api,
+        "applyCreditNote",
+        {"creditNoteId": note["id"], "allocations": [{"invoiceId": other, "amount": "1.00"}]},
+        "creditNote { applications { id atCreation } }",
+    )
+    [application] = [a for a in applied["creditNote"]["applications"] if not a["atCreation"]]
     return Ids(
         project=project,
         milestones=milestones[:3],
@@ -228,6 +245,7 @@ async def build_account(api: Api) -> Ids:
         payment=payment["id"],
         allocation=allocation["id"],
         client=client,
+        credit_application=application["id"],
         prepayment=prepayment["id"],
         credit_note=note["id"],
         refund=refund["id"],
@@ -398,6 +416,9 @@ MUTATION_INPUTS: dict[str, Inputs] = {
         {"transactionId": "txn_b", "allocations": [{"invoiceId": a.invoice, "amount": "1.00"}]}
     ],
     "reverseAllocation": lambda a, b: [{"allocationId": a.allocation, "reason": "B was here"}],
+    "reverseCreditApplication": lambda a, b: [
+        {"creditApplicationId": a.credit_application, "reason": "B was here"}
+    ],
     "distributeMilestonePayment": lambda a, b: [
         {"invoiceId": a.invoice, "proportional": True},
         {
