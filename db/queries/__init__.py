@@ -11,3 +11,4 @@ How a write is done (copy this pattern; there is one):
   `await db.execute((STATEMENT, parameters), ...)`. It returns a row or an object with `.id`.
 - The resolver runs it with `run_statements` (resolvers/mutations.py): one transaction, one
   trip on SQLite, idempotency keys and userErrors handled there.
+"""
