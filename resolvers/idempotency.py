@@ -25,9 +25,12 @@ def encode_result(value: Any) -> Any:
     """Return the JSON form of a domain result: objects by id, sequences as lists."""
     if isinstance(value, str | int | float | bool) or value is None:
         return value
-    if isinstance(value, list | tuple) and not hasattr(value, "_fields"):  # a row is one object
+    # Checked before sequences: a prepared statement's row is a tuple that has an id.
+    if hasattr(value, "id"):
+        return {ID_MARK: value.id}
+    if isinstance(value, list | tuple):
         return [encode_result(item) for item in value]
-    return {ID_MARK: value.id}
+    raise TypeError(f"Cannot store a {type(value).__name__} as a mutation's result.")
 
 
 def decode_result(data: Any) -> Any:

@@ -71,6 +71,23 @@ CREDITED_BY_NOTES = PreparedSelect(
         CN.account_id == ACCOUNT, CN.invoice_id == _INVOICE_ID, CN.status == "ISSUED"
     )
 )
+# The project whose billing plan a voided note's milestone lines bill again, read unlocked
+# (a note never moves to another project) and then locked first, as domain/projects/locks.py
+# orders every write that changes what a milestone has left to invoice.
+PROJECT_OF_NOTE = PreparedSelect(
+    select(I.project_id)
+    .join_from(
+        CreditNote.__table__,  # type: ignore[attr-defined]
+        Invoice.__table__,  # type: ignore[attr-defined]
+        and_(I.account_id == CN.account_id, I.id == CN.invoice_id),
+    )
+    .where(CN.account_id == ACCOUNT, CN.id == _NOTE_ID)
+)
+LOCK_PROJECT = PreparedSelect(
+    select(P.id)
+    .where(P.account_id == ACCOUNT, P.id == bindparam("project_id", type_=String))
+    .with_for_update(key_share=True)
+)
 # The credit note whose credit is applied, refunded or voided, locked before any invoice
 # (the order every writer of both follows, so none of them can deadlock).
 NOTE_TO_CHANGE = PreparedSelect(

@@ -9,10 +9,12 @@ from typing import Any
 from db.queries.credit_writes import (
     CHANGE_NOTE,
     INVOICE_TO_CREDIT,
+    LOCK_PROJECT,
     MILESTONES_LEFT_TO_INVOICE,
     NOTE_APPLICATIONS,
     NOTE_MILESTONE_LINES,
     NOTE_TO_CHANGE,
+    PROJECT_OF_NOTE,
     REVERSE_APPLICATION,
     VOID_NOTE,
 )
@@ -21,6 +23,7 @@ from domain.context import Caller
 from domain.credit_notes.create import application
 from domain.credit_notes.settle import settle_invoices
 from domain.errors import DomainError, ErrorCode, ErrorCollector
+from domain.money import currency_exponent, format_amount
 from domain.payments.allocations import (
     AllocationInput,
     Payer,
@@ -81,8 +84,8 @@ async def apply_credit_note(
         raise DomainError(
             ErrorCode.EXCEEDS_UNAPPLIED_AMOUNT,
             "allocations",
-            f"The allocations add up to more than the credit note's unapplied credit "
-            f"({unapplied} minor units).",
+            "The allocations add up to more than the credit note's unapplied credit "
+            f"({format_amount(unapplied, currency_exponent(note.currency))} {note.currency}).",
         )
     writes = [
         note_change(
@@ -110,8 +113,12 @@ async def void_credit_note(*, db: Statements, caller: Caller, credit_note_id: st
     """Return the credit note row, now void: the credit it gave its own invoice is taken back
     and its milestone lines bill their milestones again. Refused once any of its credit was
     applied elsewhere or refunded."""
+    account = {"account_id": caller.account_id, "credit_note_id": credit_note_id}
+    # Its milestone lines bill their milestones again: locked like any write to the plan, so a
+    # new invoice or a lowered milestone cannot claim the same room at the same time.
+    for row in await db.rows(PROJECT_OF_NOTE, account):
+        await db.rows(LOCK_PROJECT, {"account_id": caller.account_id, "project_id": row.project_id})
     note = await locked_note(db=db, caller=caller, credit_note_id=credit_note_id)
-    account = {"account_id": caller.account_id, "credit_note_id": note.id}
     applications = await db.rows(NOTE_APPLICATIONS, account)
     if int(note.refunded_amount) or any(not row.at_creation for row in applications):
         raise DomainError(

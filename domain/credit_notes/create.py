@@ -29,7 +29,7 @@ from domain.credit_notes.settle import settle_invoices
 from domain.errors import DomainError, ErrorCode, ErrorCollector
 from domain.ids import new_id
 from domain.invoices.rules import ISSUED
-from domain.money import checked_total, currency_exponent, parse_amount
+from domain.money import checked_total, currency_exponent, format_amount, parse_amount
 from domain.numbering import CREDIT_NOTE_SERIES
 from domain.payments.allocations import checked
 from domain.validation import clean_text, required_text
@@ -101,7 +101,8 @@ async def create_credit_note(
             ErrorCode.EXCEEDS_CREDITABLE_AMOUNT,
             "lines",
             f"The lines credit more than invoice {invoice.number} still bills "
-            f"({creditable} minor units after its earlier credit notes).",
+            f"({format_amount(creditable, exponent)} {invoice.currency} after its earlier "
+            "credit notes).",
         )
     balance_due = max(invoice.total - invoice.amount_paid - invoice.credited_amount, 0)
     applied = min(amount, balance_due)

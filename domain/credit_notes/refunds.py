@@ -14,7 +14,7 @@ from domain.context import Caller
 from domain.credit_notes.apply_void import locked_note, note_change
 from domain.errors import DomainError, ErrorCode, ErrorCollector
 from domain.ids import new_id
-from domain.money import currency_exponent, parse_amount
+from domain.money import currency_exponent, format_amount, parse_amount
 from domain.payments.allocations import checked
 from domain.payments.apply import locked_payment, payment_change
 from domain.validation import required_text
@@ -35,7 +35,8 @@ def _checked_refund(
         raise DomainError(
             ErrorCode.EXCEEDS_UNAPPLIED_AMOUNT,
             "amount",
-            f"Only the {what}'s unapplied {unapplied} minor units can be refunded; reverse "
+            f"Only the {what}'s unapplied {format_amount(unapplied, currency_exponent(currency))} "
+            f"{currency} can be refunded; reverse "
             "an allocation first to refund applied money.",
         )
     return minor, text

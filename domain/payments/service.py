@@ -70,7 +70,7 @@ async def record_payment(
         problems.add(
             DomainError(
                 ErrorCode.INVALID,
-                "allocations",
+                "clientId",
                 "Allocate the payment to an invoice, or give its clientId and currency to "
                 "record a prepayment.",
             )
@@ -79,6 +79,10 @@ async def record_payment(
         checked(problems, currency_exponent, currency, field="currency")
     elif not allocations and client_id is not None:
         problems.add(DomainError(ErrorCode.INVALID, "currency", "A prepayment needs a currency."))
+    if not allocations and client_id is not None and amount is None:
+        problems.add(
+            DomainError(ErrorCode.INVALID_AMOUNT, "amount", "A prepayment needs an amount.")
+        )
     if txn:
         # Two deliveries of the same processor payment: the second waits, then sees the first.
         await db.lock_name(f"transaction:{caller.account_id}:{txn}")
@@ -105,6 +109,8 @@ async def record_payment(
     exponent = currency_exponent(currency)
     allocated = checked_total(amounts, exponent=exponent, field="allocations") if amounts else 0
     total = allocated if amount is None else parse_amount(amount, exponent=exponent, field="amount")
+    if total <= 0:
+        raise DomainError(ErrorCode.INVALID_AMOUNT, "amount", "A payment's amount is more than 0.")
     if total < allocated:
         raise DomainError(
             ErrorCode.INVALID_AMOUNT,

@@ -17,6 +17,7 @@ from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.invoices.amounts import invoiced_amounts
 from domain.money import currency_exponent, format_amount, parse_amount
+from domain.projects.locks import lock_project_of
 from domain.projects.service import MAX_PAYMENT_TERMS_DAYS, get_milestone, get_project
 from domain.projects.totals import check_project_totals
 from domain.search import search_form
@@ -71,6 +72,20 @@ async def _contract_value(session: AsyncSession, project: Project, value: object
     return minor
 
 
+async def _locked_milestone(session: AsyncSession, caller: Caller, milestone_id: str) -> Milestone:
+    """Return the caller's milestone locked after its project, the lock order of every write to
+    a billing plan (domain/projects/locks.py)."""
+    await lock_project_of(
+        Milestone,
+        session=session,
+        caller=caller,
+        id_=milestone_id,
+        field="milestoneId",
+        noun="milestone",
+    )
+    return await get_milestone(session=session, caller=caller, milestone_id=milestone_id, lock=True)
+
+
 async def update_milestone(
     *,
     session: AsyncSession,
@@ -82,9 +97,7 @@ async def update_milestone(
     planned_on: object = UNSET,
 ) -> Milestone:
     """Return the milestone with the given fields changed."""
-    milestone = await get_milestone(
-        session=session, caller=caller, milestone_id=milestone_id, lock=True
-    )
+    milestone = await _locked_milestone(session, caller, milestone_id)
     if name is not None:
         milestone.name = required_text(name, field="name", max_length=100)
     if trigger is not UNSET:
@@ -135,9 +148,7 @@ async def _schedule_item_of(session: AsyncSession, milestone: Milestone) -> str 
 async def delete_milestone(*, session: AsyncSession, caller: Caller, milestone_id: str) -> str:
     """Return the id of the deleted milestone; refused once invoiced (even on a void or draft
     invoice) or scheduled. The later milestones move up one place."""
-    milestone = await get_milestone(
-        session=session, caller=caller, milestone_id=milestone_id, lock=True
-    )
+    milestone = await _locked_milestone(session, caller, milestone_id)
     if await _schedule_item_of(session, milestone) is not None:
         raise DomainError(
             ErrorCode.INVALID_STATE,

@@ -3,8 +3,9 @@
 A project's billing plan is its milestones, its invoice schedules with their items, and the
 invoices that bill its milestones. Every mutation that checks or changes what a milestone has
 left to invoice, or changes a schedule or its items (addMilestone, completeMilestone,
-createInvoice, issueInvoice, voidInvoice, create/update/delete/pause/resume/run of a schedule,
-processDueInvoiceSchedules), takes its PostgreSQL row locks in this order:
+createInvoice, issueInvoice, voidInvoice, updateMilestone, voidCreditNote (its milestone lines
+bill again), create/update/delete/pause/resume/run of a schedule, processDueInvoiceSchedules),
+takes its PostgreSQL row locks in this order:
 
 1. the project row, `SELECT ... FOR NO KEY UPDATE` (lock_project), before reading anything of
    the plan; a mutation given another id first reads that row's project id, unlocked (a row

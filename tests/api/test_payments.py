@@ -528,7 +528,7 @@ ALLOCATION_RULES: list[tuple[str, AllocationsOf, list[str], str]] = [
         ["allocations", "0", "invoiceId"],
         "NOT_FOUND",
     ),
-    ("no allocation", lambda w: [], ["allocations"], "INVALID"),
+    ("no allocation", lambda w: [], ["clientId"], "INVALID"),
     (
         "over 100 allocations",
         lambda w: [alloc(f"inv_{i}", "1.00") for i in range(101)],

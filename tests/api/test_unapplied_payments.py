@@ -65,8 +65,8 @@ async def test_an_overpayment_leaves_unapplied_money_applied_later(api: Api) -> 
 async def test_a_prepayment_needs_its_client_and_currency(api: Api) -> None:
     project = await create_project(api)
     client = await client_of(api, project)
-    missing = await try_pay(api)
-    assert codes(missing) == [(["allocations"], "INVALID")]
+    missing = await try_pay(api, amount="100.00")
+    assert codes(missing) == [(["clientId"], "INVALID")]
     no_currency = await try_pay(api, clientId=client, amount="100.00")
     assert codes(no_currency) == [(["currency"], "INVALID")]
     bad = await try_pay(api, clientId=client, amount="100.001", currency="USD")
