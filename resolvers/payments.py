@@ -50,10 +50,13 @@ async def distributions_of(info: Info[Any, Any], invoice_id: str) -> list[Distri
 async def suggested_distribution(
     info: Info[Any, Any], invoice: InvoiceView
 ) -> list[DistributionView]:
-    """Return the proportional split of the invoice's payment over its milestone lines."""
+    """Return the proportional split of the invoice's payment over its milestone lines, each
+    less the retainage it withholds."""
     lines = await lines_of(info, invoice.id)
     milestone_lines = [
-        MilestoneLine(line.milestone_id, line.amount.minor) for line in lines if line.milestone_id
+        MilestoneLine(line.milestone_id, line.amount.minor - line.retainage_minor)
+        for line in lines
+        if line.milestone_id
     ]
     free = sum(line.amount.minor for line in lines if not line.milestone_id)
     target = distributable_amount(total=invoice.total.minor, free_lines=free)

@@ -68,6 +68,8 @@ BALANCE_FIELD_PARTS: dict[str, frozenset[str]] = {
             "discountAmount",
             "outstandingAmount",
             "overdueAmount",
+            "retainageHeld",
+            "retainageReleased",
         ],
         frozenset({INVOICED}),
     ),

@@ -14,6 +14,7 @@ from db.queries.balances import UNPAID_STATUSES
 from db.queries.invoices import INVOICE_COLUMNS
 from db.queries.keys import among
 from db.queries.payments import PAYMENT_COLUMNS
+from db.queries.balances import RELEASED
 from db.queries.projects import ACCOUNT, ISSUED_STATUSES, PROJECT_COLUMNS, after_keyset
 from db.queries.rows import PreparedSelect, is_one_of, select_rows
 from db.queries.sums import exact_sum
@@ -166,6 +167,8 @@ _INVOICE_FIGURES = PreparedSelect(
         exact_sum(I.amount_paid).label("paid"),
         exact_sum(I.credited_amount).label("credited"),
         exact_sum(I.discount).label("discount"),
+        exact_sum(I.retainage_amount).label("withheld"),
+        exact_sum(RELEASED).label("released"),
         exact_sum(
             case(
                 (

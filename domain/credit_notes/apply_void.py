@@ -21,6 +21,7 @@ from domain.context import Caller
 from domain.credit_notes.create import application
 from domain.credit_notes.settle import settle_invoices
 from domain.errors import DomainError, ErrorCode, ErrorCollector
+from domain.retainage.credits import retainage_after_credit
 from domain.payments.allocations import (
     AllocationInput,
     Payer,
@@ -142,14 +143,20 @@ async def void_credit_note(*, db: Statements, caller: Caller, credit_note_id: st
             INVOICE_TO_CREDIT, {"account_id": caller.account_id, "invoice_id": note.invoice_id}
         )
     )[0]
+    retainage_writes, invoice = await retainage_after_credit(
+        db=db,
+        account_id=caller.account_id,
+        invoice=invoice,
+        credit_changes={line.milestone_id: -int(line.amount) for line in lines},
+    )
     now = caller.clock.now()
-    writes: list[Write] = [
+    writes: list[Write] = [*retainage_writes, *[
         (
             REVERSE_APPLICATION,
             {"application_account": caller.account_id, "application": row.id, "reversed": now},
         )
         for row in applications
-    ]
+    ]]
     writes.append(
         (VOID_NOTE, {"note_account": caller.account_id, "note_id": note.id, "voided": now})
     )
