@@ -10,11 +10,10 @@ from typing import Any
 from sqlalchemy import Integer, and_, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from db.queries.balances import UNPAID_STATUSES
+from db.queries.balances import RELEASED, UNPAID_STATUSES
 from db.queries.invoices import INVOICE_COLUMNS
 from db.queries.keys import among
 from db.queries.payments import PAYMENT_COLUMNS
-from db.queries.balances import RELEASED
 from db.queries.projects import ACCOUNT, ISSUED_STATUSES, PROJECT_COLUMNS, after_keyset
 from db.queries.rows import PreparedSelect, is_one_of, select_rows
 from db.queries.sums import exact_sum

@@ -10,7 +10,7 @@ from db.queries.keys import among
 from db.queries.projects import ACCOUNT
 from db.queries.rows import PreparedSelect, PreparedWrite
 from db.tables import Invoice, InvoiceLine, Milestone
-from db.tables.columns import I, L, M
+from db.tables.columns import I, L, M, P
 
 _INVOICE_ID = bindparam("invoice_id", type_=String)
 
@@ -27,6 +27,13 @@ RETAINAGE_LINES = PreparedSelect(
     )
     .where(L.account_id == ACCOUNT, L.invoice_id == _INVOICE_ID)
     .order_by(L.position)
+)
+# The project whose retainage is released, locked like every write to its billing plan
+# (domain/projects/locks.py).
+PROJECT_TO_RELEASE = PreparedSelect(
+    select(P.id, P.currency, P.payment_terms_days)
+    .where(P.account_id == ACCOUNT, P.id == bindparam("project_id", type_=String))
+    .with_for_update(key_share=True)
 )
 # Milestones whose held retainage is checked and changed, locked in id order (step 3 of
 # domain/projects/locks.py's order).

@@ -21,13 +21,13 @@ from domain.context import Caller
 from domain.credit_notes.create import application
 from domain.credit_notes.settle import settle_invoices
 from domain.errors import DomainError, ErrorCode, ErrorCollector
-from domain.retainage.credits import retainage_after_credit
 from domain.payments.allocations import (
     AllocationInput,
     Payer,
     check_allocations,
     locked_invoices,
 )
+from domain.retainage.credits import retainage_after_credit
 
 
 async def locked_note(*, db: Statements, caller: Caller, credit_note_id: str) -> Any:
@@ -150,13 +150,16 @@ async def void_credit_note(*, db: Statements, caller: Caller, credit_note_id: st
         credit_changes={line.milestone_id: -int(line.amount) for line in lines},
     )
     now = caller.clock.now()
-    writes: list[Write] = [*retainage_writes, *[
-        (
-            REVERSE_APPLICATION,
-            {"application_account": caller.account_id, "application": row.id, "reversed": now},
-        )
-        for row in applications
-    ]]
+    writes: list[Write] = [
+        *retainage_writes,
+        *[
+            (
+                REVERSE_APPLICATION,
+                {"application_account": caller.account_id, "application": row.id, "reversed": now},
+            )
+            for row in applications
+        ],
+    ]
     writes.append(
         (VOID_NOTE, {"note_account": caller.account_id, "note_id": note.id, "voided": now})
     )

@@ -45,9 +45,12 @@ class CreditLineInput:
     milestone_id: str | None = None
 
 
-async def next_credit_note_number(*, db: Statements, account_id: str) -> str:
-    """Return the account's next CN- number; gapless, as domain/numbering.py explains."""
-    name, prefix, width = CREDIT_NOTE_SERIES
+async def next_credit_note_number(
+    *, db: Statements, account_id: str, series: tuple[str, str, int] = CREDIT_NOTE_SERIES
+) -> str:
+    """Return the account's next number of `series` (CN- by default; a retainage release
+    takes the next INV- this way); gapless, as domain/numbering.py explains."""
+    name, prefix, width = series
     parameters = {"account_id": account_id, "series": name}
     await db.execute((NEXT_NUMBER, {"counter_account": account_id, "counter_series": name}))
     rows = await db.rows(CURRENT_NUMBER, parameters)

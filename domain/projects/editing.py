@@ -18,9 +18,9 @@ from domain.errors import DomainError, ErrorCode
 from domain.invoices.amounts import invoiced_amounts
 from domain.money import currency_exponent, format_amount, parse_amount
 from domain.projects.locks import lock_project
-from domain.retainage.percentage import changed_retainage
 from domain.projects.service import MAX_PAYMENT_TERMS_DAYS, get_milestone, get_project
 from domain.projects.totals import check_project_totals
+from domain.retainage.percentage import changed_retainage
 from domain.search import search_form
 from domain.validation import UNSET, clean_text, int_in_range, required_text
 

@@ -28,8 +28,10 @@ async def retainage_after_credit(
     before the credit note itself is written or voided.
 
     Refused (EXCEEDS_RETAINAGE_HELD) when the retainage a credit takes off was released."""
-    if not credit_changes or not int(invoice.retainage_amount) and all(
-        change > 0 for change in credit_changes.values()
+    if (
+        not credit_changes
+        or not int(invoice.retainage_amount)
+        and all(change > 0 for change in credit_changes.values())
     ):
         return [], invoice
     lines = await db.rows(RETAINAGE_LINES, {"account_id": account_id, "invoice_id": invoice.id})

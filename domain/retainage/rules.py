@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from domain.errors import DomainError, ErrorCode
+
 # _scaled is money.py's exact decimal reader, shared so a percentage is refused like an amount.
 from domain.money import _scaled, split_by_weights
 

@@ -20,7 +20,11 @@ RELEASE_KIND = "RETAINAGE_RELEASE"
 
 def held_change(account_id: str, milestone_id: str, change: int) -> Write:
     """Return the write that adds `change` (negative to take away) to a milestone's held."""
-    return CHANGE_HELD, {"milestone_account": account_id, "milestone": milestone_id, "change": change}
+    return CHANGE_HELD, {
+        "milestone_account": account_id,
+        "milestone": milestone_id,
+        "change": change,
+    }
 
 
 async def withhold_retainage(
@@ -56,7 +60,10 @@ async def withhold_retainage(
     for row, share in zip(lines, shares, strict=True):
         if share:
             writes.append(
-                (WITHHOLD_ON_LINE, {"line_account": invoice.account_id, "line": row.id, "share": share})
+                (
+                    WITHHOLD_ON_LINE,
+                    {"line_account": invoice.account_id, "line": row.id, "share": share},
+                )
             )
             writes.append(held_change(invoice.account_id, row.milestone_id, share))
     await db.execute(*writes)
@@ -89,5 +96,8 @@ async def return_on_void(*, db: Statements, invoice: Any) -> None:
                 "void the retainage release invoice first.",
             )
     await db.execute(
-        *(held_change(invoice.account_id, milestone_id, change) for milestone_id, change in changes.items())
+        *(
+            held_change(invoice.account_id, milestone_id, change)
+            for milestone_id, change in changes.items()
+        )
     )
