@@ -136,9 +136,21 @@ async def test_a_retried_release_with_the_same_key_is_issued_once(api: Api) -> N
 async def test_another_accounts_project_is_not_found(api: Api, other_api: Api) -> None:
     project, stages = await retainage_project(api, "10", ["1000.00"])
     await progress_invoice(api, project, stages)
-    payload = (await other_api.gql(RELEASE, {"input": {"projectId": project}}))[
-        "releaseRetainage"
-    ]
+    payload = (await other_api.gql(RELEASE, {"input": {"projectId": project}}))["releaseRetainage"]
     assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
         ("NOT_FOUND", ["projectId"])
     ]
+
+
+async def test_another_accounts_milestone_on_ones_own_project_is_not_found(
+    api: Api, other_api: Api
+) -> None:
+    project, stages = await retainage_project(api, "10", ["1000.00"])
+    own, _ = await retainage_project(other_api, "10", ["1000.00"])
+    payload = (await other_api.gql(RELEASE, {"input": {"projectId": own, "milestoneIds": stages}}))[
+        "releaseRetainage"
+    ]
+    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
+        ("NOT_FOUND", ["milestoneIds", "0"])
+    ]
+    assert (await project_retainage(api, project))["balance"]["retainageReleased"] == "0.00"
