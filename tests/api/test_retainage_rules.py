@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.billing_helpers import USER_ERRORS, CREATE_PROJECT, create_invoice
+from tests.api.billing_helpers import CREATE_PROJECT, USER_ERRORS, create_invoice
 from tests.api.credit_helpers import credit, line, try_credit, try_void_note
 from tests.api.retainage_helpers import (
     RELEASE,
