@@ -17,8 +17,10 @@ from domain.clock import Clock, FixedClock
 from domain.context import Caller, Role
 from domain.invoices.lines import LineInput
 from domain.invoices.service import create_invoice
+from domain.money import format_amount
 from domain.payments.service import AllocationInput, record_payment
 from domain.projects.service import add_milestone, create_project
+from domain.retainage.release import release_retainage
 from domain.schedules.rules import ItemInput
 from domain.schedules.runner import complete_milestone
 from domain.schedules.service import create_invoice_schedule, schedule_items
@@ -111,6 +113,7 @@ async def populate(*, session: AsyncSession, caller: Caller) -> None:
     invoices = await _create_planned_projects(session=session, caller=caller)
     await _record_demo_payments(session=session, caller=caller, invoices=invoices)
     await _create_discounted_invoice(session=session, caller=caller)
+    await _create_retainage_project(session=session, caller=caller)
 
 
 async def _create_planned_projects(*, session: AsyncSession, caller: Caller) -> dict[str, str]:
@@ -206,4 +209,40 @@ async def _create_discounted_invoice(*, session: AsyncSession, caller: Caller) -
         method="WIRE",
         reference="Wire 88-2026",
         allocations=[AllocationInput(invoice.id, "2850.00")],
+    )
+
+
+async def _create_retainage_project(*, session: AsyncSession, caller: Caller) -> None:
+    """A construction project withholding 10%: three progress invoices paid (each less its
+    retainage), and the retainage released on an invoice not yet paid."""
+    project = await create_project(
+        session=session,
+        caller=caller,
+        name="Warehouse fit-out",
+        client_name="Northwind Builders",
+        currency="USD",
+        contract_value="100000.00",
+        retainage_percentage="10",
+    )
+    stages = (("Foundations", "40000.00"), ("Frame and roof", "35000.00"), ("Fit-out", "25000.00"))
+    for name, amount in stages:
+        milestone = await add_milestone(
+            session=session, caller=caller, project_id=project.id, name=name, amount=amount
+        )
+        invoice = await create_invoice(
+            session=session,
+            caller=caller,
+            project_id=project.id,
+            lines=[LineInput(milestone_id=milestone.id)],
+        )
+        await record_payment(
+            db=await session_statements(session),
+            caller=caller,
+            external=True,
+            method="ACH",
+            reference=f"Progress payment: {name}",
+            allocations=[AllocationInput(invoice.id, format_amount(invoice.total, 2))],
+        )
+    await release_retainage(
+        db=await session_statements(session), caller=caller, project_id=project.id
     )

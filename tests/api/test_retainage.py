@@ -167,3 +167,29 @@ async def test_voiding_a_release_returns_the_amount_to_held(api: Api) -> None:
     found = await project_retainage(api, project)
     assert found["milestones"][0]["retainageHeld"] == "0.00"
     assert found["balance"]["retainageHeld"] == "0.00"
+
+
+async def test_the_demo_has_a_construction_project_with_a_pending_release(demo_api: Api) -> None:
+    query = """{ projects(first: 100) { nodes { id name invoices(first: 10) {
+        nodes { kind status total retainageAmount } } } } }"""
+    projects = (await demo_api.gql(query))["projects"]["nodes"]
+    [project] = [p for p in projects if p["name"] == "Warehouse fit-out"]
+    invoices = project["invoices"]["nodes"]
+    progress = [i for i in invoices if i["kind"] == "STANDARD"]
+    assert sorted((i["status"], i["retainageAmount"]) for i in progress) == [
+        ("PAID", "2500.00"),
+        ("PAID", "3500.00"),
+        ("PAID", "4000.00"),
+    ]
+    [pending] = [i for i in invoices if i["kind"] == "RETAINAGE_RELEASE"]
+    assert pending == {
+        "kind": "RETAINAGE_RELEASE",
+        "status": "OPEN",
+        "total": "10000.00",
+        "retainageAmount": "0.00",
+    }
+    found = await project_retainage(demo_api, project["id"])
+    assert found["retainagePercentage"] == "10.00"
+    assert found["balance"]["retainageHeld"] == "0.00"
+    assert found["balance"]["retainageReleased"] == "10000.00"
+    assert [m["paid"] for m in found["milestones"]] == [False, False, False]
