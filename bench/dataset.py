@@ -61,6 +61,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "created_at",
         "client_id",
         "search_text",
+        "retainage_basis_points",
     ),
     "milestone": (
         "account_id",
@@ -73,6 +74,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "planned_on",
         "completed_at",
         "created_at",
+        "retainage_held",
     ),
     "invoice": (
         "account_id",
@@ -92,6 +94,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "voided_at",
         "search_text",
         "credited_amount",
+        "kind",
+        "retainage_amount",
     ),
     "invoice_line": (
         "account_id",
@@ -101,6 +105,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "milestone_id",
         "description",
         "amount",
+        "retainage_share",
+        "retainage_amount",
+        "released_milestone_id",
     ),
     "payment": (
         "account_id",
@@ -401,6 +408,9 @@ class Generator:
                         None if line_ms is None else ms_ids[line_ms],
                         description,
                         amount,
+                        0,  # no retainage in the bench data
+                        0,
+                        None,
                     )
                 )
             number: str | None = None
@@ -441,6 +451,8 @@ class Generator:
                     voided_at,
                     search_form(number),
                     0,  # no credit notes in the bench data
+                    "STANDARD",
+                    0,
                 )
             )
 
@@ -459,6 +471,7 @@ class Generator:
                     (created + timedelta(days=30 * (m + 1))).date(),
                     None if done is None else done - timedelta(hours=1),
                     created,
+                    0,
                 )
             )
         project_name = f"{client.split()[0]} {KINDS[index % len(KINDS)]} #{index + 1}"
@@ -474,6 +487,7 @@ class Generator:
                 created,
                 self.client_id,
                 search_form(project_name, client),
+                0,
             )
         )
 

@@ -44,6 +44,7 @@ async def update_project(
             client_name=sent(fields.client_name),
             payment_terms_days=sent(fields.payment_terms_days),
             contract_value=given(fields.contract_value),
+            retainage_percentage=sent(fields.retainage_percentage),
         ),
     )
     return await resolve_projects.then_load(info, outcome, resolve_projects.project)

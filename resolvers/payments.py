@@ -51,11 +51,15 @@ async def suggested_distribution(
     info: Info[Any, Any], invoice: InvoiceView
 ) -> list[DistributionView]:
     """Return the proportional split of the invoice's payment over its milestone lines, each
-    line less what its credit notes credited on it, as distributeMilestonePayment counts."""
+    line less what its credit notes credited on it and the retainage it withholds, as
+    distributeMilestonePayment counts."""
     lines = await lines_of(info, invoice.id)
     credited_on, credited = await _credit_of(info, invoice.id)
     milestone_lines = [
-        MilestoneLine(line.milestone_id, line.amount.minor - credited_on.get(line.milestone_id, 0))
+        MilestoneLine(
+            line.milestone_id,
+            line.amount.minor - credited_on.get(line.milestone_id, 0) - line.retainage_minor,
+        )
         for line in lines
         if line.milestone_id
     ]

@@ -68,6 +68,8 @@ BALANCE_FIELD_PARTS: dict[str, frozenset[str]] = {
             "discountAmount",
             "outstandingAmount",
             "overdueAmount",
+            "retainageHeld",
+            "retainageReleased",
         ],
         frozenset({INVOICED}),
     ),
@@ -111,6 +113,7 @@ async def create_project(
     currency: str,
     contract_value: str | None,
     payment_terms_days: int,
+    retainage_percentage: str | None = None,
 ) -> Outcome[ProjectView]:
     """Return the created project, or the userErrors that refused it."""
     outcome = await run_write(
@@ -124,6 +127,7 @@ async def create_project(
             currency=currency,
             contract_value=contract_value,
             payment_terms_days=payment_terms_days,
+            retainage_percentage=retainage_percentage,
         ),
     )
     return await then_load(info, outcome, project)

@@ -30,6 +30,7 @@ from schema.mutations.pause_resume_invoice_schedule import (
 from schema.mutations.process_due_invoice_schedules import process_due_invoice_schedules
 from schema.mutations.record_payments import record_external_payment, record_payment
 from schema.mutations.refunds import refund_credit_note, refund_payment
+from schema.mutations.release_retainage import release_retainage
 from schema.mutations.reverse_allocation import reverse_allocation
 from schema.mutations.run_invoice_schedule import run_invoice_schedule
 from schema.mutations.update_client import update_client
@@ -148,4 +149,11 @@ class Mutation:
         resolver=refund_credit_note,
         extensions=[Idempotent()],
         description="Pay back unapplied credit of a credit note.",
+    )
+    release_retainage = strawberry.mutation(
+        resolver=release_retainage,
+        extensions=[Idempotent()],
+        description="Bill retainage held (all, or the named milestones') on an issued "
+        "RETAINAGE_RELEASE invoice; once paid, its money goes to those milestones in "
+        "proportion to what each held.",
     )

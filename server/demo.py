@@ -15,17 +15,14 @@ from db.tables import Account
 from domain.accounts.service import create_account, create_api_key
 from domain.clock import Clock, FixedClock
 from domain.context import Caller, Role
-from domain.credit_notes.apply_void import apply_credit_note
-from domain.credit_notes.create import CreditLineInput, create_credit_note
-from domain.credit_notes.refunds import refund_credit_note
 from domain.invoices.lines import LineInput
 from domain.invoices.service import create_invoice
-from domain.payments.apply import apply_payment
 from domain.payments.service import AllocationInput, record_payment
 from domain.projects.service import add_milestone, create_project
 from domain.schedules.rules import ItemInput
 from domain.schedules.runner import complete_milestone
 from domain.schedules.service import create_invoice_schedule, schedule_items
+from server.demo_money import create_retainage_project, credit_demo
 
 DEMO_ACCOUNT_NAME = "Demo Studio"
 
@@ -115,7 +112,8 @@ async def populate(*, session: AsyncSession, caller: Caller) -> None:
     invoices = await _create_planned_projects(session=session, caller=caller)
     await _record_demo_payments(session=session, caller=caller, invoices=invoices)
     await _create_discounted_invoice(session=session, caller=caller)
-    await _credit_demo(session=session, caller=caller, invoices=invoices)
+    await credit_demo(session=session, caller=caller, invoices=invoices)
+    await create_retainage_project(session=session, caller=caller)
 
 
 async def _create_planned_projects(*, session: AsyncSession, caller: Caller) -> dict[str, str]:
@@ -211,60 +209,4 @@ async def _create_discounted_invoice(*, session: AsyncSession, caller: Caller) -
         method="WIRE",
         reference="Wire 88-2026",
         allocations=[AllocationInput(invoice.id, "2850.00")],
-    )
-
-
-async def _credit_demo(*, session: AsyncSession, caller: Caller, invoices: dict[str, str]) -> None:
-    """Northwind's second project: a cheque of 5,000.00 for a 4,800.00 invoice, its 200.00
-    applied later to the first project's open invoice; a 300.00 credit note on the paid
-    invoice (unapplied credit): 150.00 applied to the open invoice, 100.00 refunded, 50.00
-    left for the client."""
-    project = await create_project(
-        session=session,
-        caller=caller,
-        name="Website care plan",
-        client_name="Northwind Traders",  # the Brand refresh client: one client, two projects
-        currency="USD",
-        contract_value="4800.00",
-    )
-    invoice = await create_invoice(
-        session=session,
-        caller=caller,
-        project_id=project.id,
-        lines=[LineInput(description="Care plan, 12 months", amount="4800.00")],
-    )
-    payment = await record_payment(
-        db=await session_statements(session),
-        caller=caller,
-        external=True,
-        method="CHECK",
-        reference="Cheque 1107",
-        amount="5000.00",
-        allocations=[AllocationInput(invoice.id, "4800.00")],
-    )
-    await apply_payment(
-        db=await session_statements(session),
-        caller=caller,
-        payment_id=payment.id,
-        allocations=[AllocationInput(invoices["Brand refresh / Designs approved"], "200.00")],
-    )
-    note = await create_credit_note(
-        db=await session_statements(session),
-        caller=caller,
-        invoice_id=invoice.id,
-        lines=[CreditLineInput(description="Two months of care not delivered", amount="300.00")],
-        reason="Service started late",
-    )
-    await apply_credit_note(
-        db=await session_statements(session),
-        caller=caller,
-        credit_note_id=note.id,
-        allocations=[AllocationInput(invoices["Brand refresh / Designs approved"], "150.00")],
-    )
-    await refund_credit_note(
-        db=await session_statements(session),
-        caller=caller,
-        credit_note_id=note.id,
-        amount="100.00",
-        reason="Client asked for part of the credit back",
     )

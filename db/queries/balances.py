@@ -19,6 +19,8 @@ from db.tables import Invoice, InvoiceLine, Project
 from db.tables.columns import I, L, M, P
 
 UNPAID_STATUSES = ("OPEN", "PARTIALLY_PAID")
+# What retainage release invoices bill: the retainage they took out of held.
+RELEASED = case((I.kind == "RETAINAGE_RELEASE", I.subtotal), else_=0)
 
 
 # The three aggregates a balance is made of; a screen that shows only what was invoiced and
@@ -65,6 +67,8 @@ def _balances(parts: frozenset[str]) -> PreparedSelect:
             exact_sum(I.amount_paid).label("paid"),
             exact_sum(I.credited_amount).label("credited"),
             exact_sum(I.discount).label("discount"),
+            exact_sum(I.retainage_amount).label("withheld"),
+            exact_sum(RELEASED).label("released"),
             exact_sum(
                 case(
                     (and_(is_one_of(I.status, UNPAID_STATUSES), I.due_on < today), open_balance),
@@ -112,6 +116,8 @@ def _balances(parts: frozenset[str]) -> PreparedSelect:
         figure(INVOICED, invoiced.c.credited, "credited"),
         figure(INVOICED, invoiced.c.discount, "discount"),
         figure(INVOICED, invoiced.c.overdue, "overdue"),
+        figure(INVOICED, invoiced.c.withheld, "withheld"),
+        figure(INVOICED, invoiced.c.released, "released"),
         figure(BILLED, billed_milestones.c.billed, "billed_milestones"),
         figure(BILLED, credited_milestones.c.credited, "credited_milestones"),
     ).select_from(Project.__table__)  # type: ignore[attr-defined]

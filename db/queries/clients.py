@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Integer, and_, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from db.queries.balances import UNPAID_STATUSES
+from db.queries.balances import RELEASED, UNPAID_STATUSES
 from db.queries.invoices import INVOICE_COLUMNS
 from db.queries.keys import among
 from db.queries.payments import PAYMENT_COLUMNS
@@ -166,6 +166,8 @@ _INVOICE_FIGURES = PreparedSelect(
         exact_sum(I.amount_paid).label("paid"),
         exact_sum(I.credited_amount).label("credited"),
         exact_sum(I.discount).label("discount"),
+        exact_sum(I.retainage_amount).label("withheld"),
+        exact_sum(RELEASED).label("released"),
         exact_sum(
             case(
                 (

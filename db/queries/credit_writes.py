@@ -34,6 +34,7 @@ INVOICE_TO_CREDIT = PreparedSelect(
         I.total,
         I.amount_paid,
         I.credited_amount,
+        I.retainage_amount,
         P.client_id,
     )
     .join_from(

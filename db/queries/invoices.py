@@ -31,11 +31,23 @@ INVOICE_COLUMNS = (
     I.total,
     I.amount_paid,
     I.credited_amount,
+    I.kind,
+    I.retainage_amount,
     I.created_at,
     I.voided_at,
 )
 
-LINE_COLUMNS = (L.id, L.invoice_id, L.position, L.milestone_id, L.description, L.amount, I.currency)
+LINE_COLUMNS = (
+    L.id,
+    L.invoice_id,
+    L.position,
+    L.milestone_id,
+    L.description,
+    L.amount,
+    L.retainage_amount,
+    L.released_milestone_id,
+    I.currency,
+)
 
 
 async def invoices_by_ids(

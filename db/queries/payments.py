@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.keys import among
@@ -127,7 +127,8 @@ async def distributions_by_invoice_ids(
             and_(
                 L.account_id == D.account_id,
                 L.invoice_id == D.invoice_id,
-                L.milestone_id == D.milestone_id,
+                # A release line stands for the milestone whose retainage it bills.
+                func.coalesce(L.milestone_id, L.released_milestone_id) == D.milestone_id,
             ),
         )
         .where(D.account_id == account_id, among(D.invoice_id, "ids"))

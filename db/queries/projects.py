@@ -27,6 +27,7 @@ PROJECT_COLUMNS = (
     P.currency,
     P.contract_value,
     P.payment_terms_days,
+    P.retainage_basis_points,
     P.created_at,
 )
 
@@ -100,6 +101,7 @@ def _milestone_columns() -> tuple[Any, ...]:
         M.amount,
         M.planned_on,
         M.completed_at,
+        M.retainage_held,
         # Read as the driver's 0/1 (or bool): a Boolean column converts every row on read.
         type_coerce(M.completed_at.is_not(None), Integer).label("completed"),
         # A credit note line naming the milestone takes its amount off what was invoiced.

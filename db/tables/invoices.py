@@ -42,6 +42,10 @@ class Invoice(SQLModel, table=True):
     amount_paid: int = money_field(default=0)
     # Credit of credit notes applied to this invoice: balanceDue = total - paid - credited.
     credited_amount: int = money_field(default=0)
+    # STANDARD, or RETAINAGE_RELEASE: an invoice billing retainage held (domain/retainage).
+    kind: str = Field(default="STANDARD", max_length=20)
+    # Withheld now from the milestone lines: total = subtotal - discount - retainage_amount.
+    retainage_amount: int = money_field(default=0)
     created_at: datetime = timestamp_field()
     voided_at: datetime | None = timestamp_field(nullable=True)
     search_text: str = Field(default="", max_length=20, description="number folded")
@@ -56,6 +60,7 @@ class InvoiceLine(SQLModel, table=True):
         ),
         Index("ix_invoice_line_invoice", "account_id", "invoice_id", "position"),
         Index("ix_invoice_line_milestone", "account_id", "milestone_id"),
+        Index("ix_invoice_line_released", "account_id", "released_milestone_id"),
     )
 
     account_id: str = Field(primary_key=True, foreign_key="account.id", max_length=40)
@@ -65,6 +70,12 @@ class InvoiceLine(SQLModel, table=True):
     milestone_id: str | None = id_field(nullable=True)
     description: str = Field(max_length=500)
     amount: int = money_field()
+    # A milestone line's share of the invoice's retainage when issued, and what of it is
+    # still withheld after credit notes on the line (domain/retainage/rules.py).
+    retainage_share: int = money_field(default=0)
+    retainage_amount: int = money_field(default=0)
+    # On a RETAINAGE_RELEASE invoice: the milestone whose held retainage this line bills.
+    released_milestone_id: str | None = id_field(nullable=True)
 
 
 class MilestoneDistribution(SQLModel, table=True):

@@ -27,6 +27,8 @@ class Project(SQLModel, table=True):
     currency: str = Field(max_length=3)
     contract_value: int | None = money_field(nullable=True)
     payment_terms_days: int = Field(default=14)
+    # Retainage withheld from each progress invoice, in hundredths of a percent (1000 = 10%).
+    retainage_basis_points: int = Field(default=0)
     created_at: datetime = timestamp_field()
     search_text: str = Field(
         default="", max_length=410, description="name and client name folded (domain/search.py)"
@@ -50,3 +52,6 @@ class Milestone(SQLModel, table=True):
     planned_on: date | None = date_field()
     completed_at: datetime | None = timestamp_field(nullable=True)
     created_at: datetime = timestamp_field()
+    # Retainage withheld on its lines of issued invoices, not yet on a release invoice (kept
+    # in step by domain/retainage; withheld = held + released is a tested invariant).
+    retainage_held: int = money_field(default=0)

@@ -30,6 +30,7 @@ from domain.payments.allocations import (
     check_allocations,
     locked_invoices,
 )
+from domain.retainage.credits import retainage_after_credit
 
 
 async def locked_note(*, db: Statements, caller: Caller, credit_note_id: str) -> Any:
@@ -149,18 +150,27 @@ async def void_credit_note(*, db: Statements, caller: Caller, credit_note_id: st
             INVOICE_TO_CREDIT, {"account_id": caller.account_id, "invoice_id": note.invoice_id}
         )
     )[0]
+    retainage_writes, invoice = await retainage_after_credit(
+        db=db,
+        account_id=caller.account_id,
+        invoice=invoice,
+        credit_changes={line.milestone_id: -int(line.amount) for line in lines},
+    )
     now = caller.clock.now()
     writes: list[Write] = [
-        (
-            REVERSE_APPLICATION,
-            {
-                "application_account": caller.account_id,
-                "application": row.id,
-                "reversed": now,
-                "reason": "Credit note voided",
-            },
-        )
-        for row in applications
+        *retainage_writes,
+        *[
+            (
+                REVERSE_APPLICATION,
+                {
+                    "application_account": caller.account_id,
+                    "application": row.id,
+                    "reversed": now,
+                    "reason": "Credit note voided",
+                },
+            )
+            for row in applications
+        ],
     ]
     writes.append(
         (VOID_NOTE, {"note_account": caller.account_id, "note_id": note.id, "voided": now})

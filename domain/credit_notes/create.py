@@ -32,6 +32,7 @@ from domain.invoices.rules import ISSUED
 from domain.money import checked_total, currency_exponent, format_amount, parse_amount
 from domain.numbering import CREDIT_NOTE_SERIES
 from domain.payments.allocations import checked
+from domain.retainage.credits import retainage_after_credit
 from domain.validation import clean_text, required_text
 
 MAX_LINES = 100
@@ -44,9 +45,12 @@ class CreditLineInput:
     milestone_id: str | None = None
 
 
-async def next_credit_note_number(*, db: Statements, account_id: str) -> str:
-    """Return the account's next CN- number; gapless, as domain/numbering.py explains."""
-    name, prefix, width = CREDIT_NOTE_SERIES
+async def next_credit_note_number(
+    *, db: Statements, account_id: str, series: tuple[str, str, int] = CREDIT_NOTE_SERIES
+) -> str:
+    """Return the account's next number of `series` (CN- by default; a retainage release
+    takes the next INV- this way); gapless, as domain/numbering.py explains."""
+    name, prefix, width = series
     parameters = {"account_id": account_id, "series": name}
     await db.execute((NEXT_NUMBER, {"counter_account": account_id, "counter_series": name}))
     rows = await db.rows(CURRENT_NUMBER, parameters)
@@ -95,7 +99,8 @@ async def create_credit_note(
     specs = [spec for spec in checked_lines if spec is not None]
     amount = checked_total((spec[1] for spec in specs), exponent=exponent, field="lines")
     credited_before = int((await db.rows(CREDITED_BY_NOTES, account))[0].credited)
-    creditable = invoice.total - credited_before
+    # What the invoice bills includes the retainage it withholds (due later, not never).
+    creditable = invoice.total + invoice.retainage_amount - credited_before
     if amount > creditable:
         raise DomainError(
             ErrorCode.EXCEEDS_CREDITABLE_AMOUNT,
@@ -104,6 +109,12 @@ async def create_credit_note(
             f"({format_amount(creditable, exponent)} {invoice.currency} after its earlier "
             "credit notes).",
         )
+    retainage_writes, invoice = await retainage_after_credit(
+        db=db,
+        account_id=caller.account_id,
+        invoice=invoice,
+        credit_changes={spec[2]: spec[1] for spec in specs if spec[2]},
+    )
     balance_due = max(invoice.total - invoice.amount_paid - invoice.credited_amount, 0)
     applied = min(amount, balance_due)
     now = caller.clock.now()
@@ -123,7 +134,7 @@ async def create_credit_note(
         "created_at": now,
         "voided_at": None,
     }
-    writes: list[Write] = [(INSERT_NOTE, note)]
+    writes: list[Write] = [*retainage_writes, (INSERT_NOTE, note)]
     for position, (description, line_amount, milestone_id) in enumerate(specs, start=1):
         row = {
             "account_id": caller.account_id,

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.statements import session_statements
 from db.tables import Invoice, InvoiceLine, InvoiceScheduleItem, Project
 from db.tables.columns import CA, CN, SI, A
 from domain.context import Caller
@@ -21,6 +22,7 @@ from domain.numbering import INVOICE_SERIES, next_number
 from domain.projects.locks import lock_project, lock_project_of
 from domain.projects.service import get_project
 from domain.projects.totals import check_project_totals
+from domain.retainage.withhold import RELEASE_KIND, return_on_void, withhold_retainage
 from domain.search import search_form
 from domain.validation import clean_text
 
@@ -178,6 +180,15 @@ async def issue_draft(
         issued_on=issued, payment_terms_days=project.payment_terms_days
     )
     invoice.status = InvoiceStatus.OPEN
+    if project.retainage_basis_points:
+        retainage = await withhold_retainage(
+            db=await session_statements(session),
+            invoice=invoice,
+            basis_points=project.retainage_basis_points,
+            discount=invoice.discount,
+        )
+        invoice.retainage_amount = retainage
+        invoice.total = invoice.subtotal - invoice.discount - retainage
     await session.flush()
     return invoice
 
@@ -249,6 +260,8 @@ async def void_invoice(*, session: AsyncSession, caller: Caller, invoice_id: str
             "invoiceId",
             "The invoice has credit notes or credit applied to it; void those notes first.",
         )
+    if invoice.retainage_amount or invoice.kind == RELEASE_KIND:
+        await return_on_void(db=await session_statements(session), invoice=invoice)
     invoice.status = InvoiceStatus.VOID
     invoice.voided_at = caller.clock.now()
     # A schedule item billed by this invoice is pending again: the schedule's figures leave

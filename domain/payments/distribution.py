@@ -47,21 +47,33 @@ class DistributionInput:
     amount: str | int
 
 
-async def _lines(
-    *, db: Statements, invoice: PaidInvoice | _Distributed
-) -> tuple[list[MilestoneLine], int]:
-    """Return the invoice's milestone lines, less what credit notes credited on each, and what
-    the milestone lines do not share: the free lines and everything its credit notes credit."""
+class _Lines(NamedTuple):
+    """What an invoice's payment is distributed over."""
+
+    milestone_lines: list[MilestoneLine]
+    free: int  # what the milestone lines do not share
+    release: bool  # a retainage release: its lines are the milestones' released retainage
+
+
+async def _lines(*, db: Statements, invoice: PaidInvoice | _Distributed) -> _Lines:
+    """Return the invoice's milestone lines, each less what credit notes credited on it and
+    the retainage it still withholds (never a discount), and what the milestone lines do not
+    share: the free lines and everything its credit notes credit. A retainage release
+    invoice's lines stand for the milestones whose retainage they release."""
     parameters = {"account_id": invoice.account_id, "invoice_id": invoice.id}
     rows = await db.rows(_LINES, parameters)
     milestone_lines, free = [], int((await db.rows(CREDITED_BY_NOTES, parameters))[0].credited)
+    release = False
     for row in rows:
-        if row.milestone_id is None:
+        if row.released_milestone_id is not None:
+            release = True
+            milestone_lines.append(MilestoneLine(row.released_milestone_id, int(row.amount)))
+        elif row.milestone_id is None:
             free += int(row.amount)
         else:
-            amount = int(row.amount) - int(row.credited)
+            amount = int(row.amount) - int(row.credited) - int(row.retainage_amount)
             milestone_lines.append(MilestoneLine(row.milestone_id, amount))
-    return milestone_lines, free
+    return _Lines(milestone_lines, free, release)
 
 
 async def _replace(
@@ -91,7 +103,13 @@ def withdrawal(invoice: PaidInvoice | _Distributed) -> Write:
 
 _INVOICE_ID = bindparam("invoice_id", type_=String)
 _LINES = PreparedSelect(
-    select(L.milestone_id, L.amount, CREDITED_ON_LINE.label("credited"))
+    select(
+        L.milestone_id,
+        L.released_milestone_id,
+        L.amount,
+        L.retainage_amount,
+        CREDITED_ON_LINE.label("credited"),
+    )
     .where(L.account_id == ACCOUNT, L.invoice_id == _INVOICE_ID)
     .order_by(L.position)
 )
@@ -110,9 +128,13 @@ async def after_payment_change(
         if was_paid:
             await db.execute(withdrawal(invoice))
         return
-    lines, free = await _lines(db=db, invoice=invoice)
-    if len(lines) == 1:
-        target = distributable_amount(total=invoice.total, free_lines=free)
+    lines, free, release = await _lines(db=db, invoice=invoice)
+    target = distributable_amount(total=invoice.total, free_lines=free)
+    if release:
+        # Released retainage goes back to the milestones in proportion to what each held.
+        shares = proportional_distribution(total=target, lines=lines)
+        await _replace(db=db, invoice=invoice, lines=lines, shares=shares)
+    elif len(lines) == 1:
         share = min(max(target, 0), lines[0].amount)
         await _replace(db=db, invoice=invoice, lines=lines, shares={lines[0].milestone_id: share})
 
@@ -136,7 +158,14 @@ async def distribute_milestone_payment(
             ErrorCode.INVALID_STATE, "invoiceId", "Only a paid invoice can be distributed."
         )
     invoice = _Distributed(caller.account_id, found.id, found.status, found.total, found.currency)
-    lines, free = await _lines(db=db, invoice=invoice)
+    lines, free, release = await _lines(db=db, invoice=invoice)
+    if release:
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            "invoiceId",
+            "A retainage release invoice is distributed automatically, in proportion to what "
+            "each milestone held.",
+        )
     if not lines:
         raise DomainError(
             ErrorCode.INVALID, "invoiceId", "This invoice has no milestone lines to distribute to."

@@ -17,9 +17,10 @@ from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.invoices.amounts import invoiced_amounts
 from domain.money import currency_exponent, format_amount, parse_amount
-from domain.projects.locks import lock_project_of
+from domain.projects.locks import lock_project, lock_project_of
 from domain.projects.service import MAX_PAYMENT_TERMS_DAYS, get_milestone, get_project
 from domain.projects.totals import check_project_totals
+from domain.retainage.percentage import changed_retainage
 from domain.search import search_form
 from domain.validation import UNSET, clean_text, int_in_range, required_text
 
@@ -33,9 +34,16 @@ async def update_project(
     client_name: str | None = None,
     payment_terms_days: int | None = None,
     contract_value: object = UNSET,
+    retainage_percentage: str | None = None,
 ) -> Project:
     """Return the project with the given fields changed."""
     project = await get_project(session=session, caller=caller, project_id=project_id)
+    if retainage_percentage is not None:
+        # Locked, so no invoice of the project is issued while the percentage changes.
+        await lock_project(session=session, caller=caller, project_id=project_id)
+        project.retainage_basis_points = await changed_retainage(
+            session=session, project=project, percentage=retainage_percentage
+        )
     if name is not None:
         project.name = required_text(name, field="name", max_length=200)
     if client_name is not None:

@@ -16,6 +16,7 @@ from domain.lookup import get_owned
 from domain.money import currency_exponent, parse_amount
 from domain.projects.locks import lock_project
 from domain.projects.totals import check_project_totals
+from domain.retainage.rules import parse_retainage_percentage
 from domain.search import search_form
 from domain.validation import clean_text, int_in_range, required_text
 
@@ -32,6 +33,7 @@ async def create_project(
     client_id: str | None = None,
     contract_value: str | None = None,
     payment_terms_days: int = 14,
+    retainage_percentage: str | None = None,
 ) -> Project:
     """Return the new project, validated field by field."""
     exponent = currency_exponent(currency, field="currency")
@@ -51,6 +53,9 @@ async def create_project(
         payment_terms_days=int_in_range(
             payment_terms_days, field="paymentTermsDays", low=0, high=MAX_PAYMENT_TERMS_DAYS
         ),
+        retainage_basis_points=0
+        if retainage_percentage is None
+        else parse_retainage_percentage(retainage_percentage),
         created_at=caller.clock.now(),
     )
     project.search_text = search_form(project.name, project.client_name)

@@ -36,6 +36,8 @@ class ClientBalanceView:
     refunded: int = 0
     unapplied_notes: int = 0
     refunded_notes: int = 0
+    withheld: int = 0
+    released: int = 0
 
     def _money(self, minor: int) -> Money:
         return Money(minor, CURRENCY_EXPONENTS[self.currency])
@@ -63,6 +65,14 @@ class ClientBalanceView:
     @property
     def overdue_amount(self) -> Money:
         return self._money(self.overdue)
+
+    @property
+    def retainage_held(self) -> Money:
+        return self._money(self.withheld - self.released)
+
+    @property
+    def retainage_released(self) -> Money:
+        return self._money(self.released)
 
     @property
     def received_amount(self) -> Money:
@@ -114,6 +124,7 @@ def client_balances(
         view.invoiced, view.paid = int(row.invoiced), int(row.paid)
         view.credited = int(row.credited)
         view.discount, view.overdue = int(row.discount), int(row.overdue)
+        view.withheld, view.released = int(row.withheld), int(row.released)
     for row in payment_rows:
         view = entry(row)
         view.received, view.unapplied = int(row.received), int(row.unapplied)

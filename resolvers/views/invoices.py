@@ -31,6 +31,7 @@ class InvoiceView:
     today: date
     row: Any
     credited_minor: int = 0
+    retainage_minor: int = 0
 
     subtotal = MoneyOf("subtotal_minor")
     discount = MoneyOf("discount_minor")
@@ -38,6 +39,8 @@ class InvoiceView:
     amount_paid = MoneyOf("paid_minor")
     credited_amount = MoneyOf("credited_minor")
     balance_due = MoneyOf("balance_due_minor")
+    retainage_amount = MoneyOf("retainage_minor")
+    kind = FromRow()
 
     # Dates are read from the row when asked for: lists of invoices rarely show them all.
     issued_on = FromRow()
@@ -69,6 +72,7 @@ class InvoiceView:
             today,
             row,
             credited,
+            int(row.retainage_amount),
         )
 
 
@@ -81,8 +85,11 @@ class InvoiceLineView:
     description: str
     exponent: int
     amount_minor: int
+    retainage_minor: int = 0
+    released_milestone_id: str | None = None
 
     amount = MoneyOf("amount_minor")
+    retainage_amount = MoneyOf("retainage_minor")
 
     @classmethod
     def from_row(cls, row: Any) -> InvoiceLineView:
@@ -94,6 +101,8 @@ class InvoiceLineView:
             row.description,
             CURRENCY_EXPONENTS[row.currency],
             int(row.amount),
+            int(row.retainage_amount),
+            row.released_milestone_id,
         )
 
 

@@ -21,6 +21,7 @@ class ProjectView:
     contract_value: Money | None
     payment_terms_days: int
     created_at: datetime
+    retainage_basis_points: int = 0
 
     @classmethod
     def from_row(cls, row: Any) -> ProjectView:
@@ -36,6 +37,7 @@ class ProjectView:
             else Money(row.contract_value, exponent),
             payment_terms_days=row.payment_terms_days,
             created_at=row.created_at,
+            retainage_basis_points=row.retainage_basis_points,
         )
 
 
@@ -54,8 +56,10 @@ class MilestoneView:
     paid: bool
     status: MilestoneStatus
     row: Any
+    retainage_held_minor: int = 0
 
     amount = MoneyOf("amount_minor")
+    retainage_held = MoneyOf("retainage_held_minor")
     amount_invoiced = MoneyOf("invoiced_minor")
     amount_paid = MoneyOf("paid_minor")
     discount = MoneyOf("discount_minor")
@@ -94,6 +98,7 @@ class MilestoneView:
             status is MilestoneStatus.PAID,
             status,
             row,
+            int(row.retainage_held),
         )
 
 
@@ -113,6 +118,8 @@ class BalanceView:
     billed_milestones_minor: int | None
     credited_minor: int | None = None
     credited_milestones_minor: int | None = None
+    withheld_minor: int | None = None
+    released_minor: int | None = None
 
     contract_value = OptionalMoneyOf("contract_minor")
     scheduled_amount = MoneyOf("scheduled_minor")
@@ -121,6 +128,11 @@ class BalanceView:
     discount_amount = MoneyOf("discount_minor")
     overdue_amount = MoneyOf("overdue_minor")
     credited_amount = MoneyOf("credited_minor")
+    retainage_released = MoneyOf("released_minor")
+
+    @property
+    def retainage_held(self) -> Money:
+        return Money(_loaded(self.withheld_minor) - _loaded(self.released_minor), self.exponent)
 
     @property
     def outstanding_amount(self) -> Money:
@@ -154,6 +166,8 @@ class BalanceView:
             _figure(row.billed_milestones),
             _figure(row.credited),
             _figure(row.credited_milestones),
+            _figure(row.withheld),
+            _figure(row.released),
         )
 
 

@@ -10,7 +10,7 @@ from strawberry.types import Info
 from resolvers import projects as resolve
 from schema.errors import UserError, user_errors
 from schema.mutations._shared import IDEMPOTENCY_KEY
-from schema.scalars import Decimal
+from schema.scalars import Decimal, Percentage
 from schema.types.projects import Project
 
 
@@ -30,6 +30,12 @@ class CreateProjectInput:
     payment_terms_days: int = strawberry.field(
         default=14, description="Days from issue to due date."
     )
+    retainage_percentage: Percentage | None = strawberry.field(
+        default=None,
+        description="The percentage withheld from the milestone lines of each issued invoice "
+        'until released with releaseRetainage: 0 to 50, at most two decimals ("10", '
+        '"7.50"); 0 by default.',
+    )
     idempotency_key: str | None = IDEMPOTENCY_KEY
 
 
@@ -48,6 +54,7 @@ async def create_project(info: Info[Any, Any], input: CreateProjectInput) -> Cre
         currency=input.currency,
         contract_value=input.contract_value,
         payment_terms_days=input.payment_terms_days,
+        retainage_percentage=input.retainage_percentage,
     )
     return CreateProjectPayload(
         project=outcome.value,  # type: ignore[arg-type]

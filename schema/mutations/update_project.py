@@ -10,7 +10,7 @@ from strawberry.types import Info
 from resolvers import editing as resolve
 from schema.errors import UserError, user_errors
 from schema.mutations._shared import IDEMPOTENCY_KEY
-from schema.scalars import Decimal
+from schema.scalars import Decimal, Percentage
 from schema.types.projects import Project
 
 
@@ -29,6 +29,12 @@ class UpdateProjectInput:
         default=strawberry.UNSET,
         description="In the project's currency (a decimal string with its minor digits); "
         "null removes it. Not below the total of any of its billing plans.",
+    )
+    retainage_percentage: Percentage | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The percentage withheld from the milestone lines of each issued invoice "
+        'until released with releaseRetainage: 0 to 50, at most two decimals ("10", '
+        '"7.50"). Only while the project has no issued invoice (INVALID_STATE after).',
     )
     idempotency_key: str | None = IDEMPOTENCY_KEY
 

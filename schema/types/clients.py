@@ -67,6 +67,14 @@ class ClientBalance:
         description="Money paid back to the client: refundedPaymentAmount + "
         "refundedCreditNoteAmount."
     )
+    retainage_held: Decimal = strawberry.field(
+        description="Retainage withheld by the client's issued invoices in this currency and "
+        "not yet released (a decimal string in the currency's minor digits)."
+    )
+    retainage_released: Decimal = strawberry.field(
+        description="Retainage billed by the client's issued, non-void RETAINAGE_RELEASE "
+        "invoices in this currency (a decimal string in the currency's minor digits)."
+    )
     unapplied_payment_amount: Decimal = strawberry.field(
         description="Received money not applied to any invoice, ready to apply or refund."
     )

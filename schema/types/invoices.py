@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -24,6 +25,18 @@ if TYPE_CHECKING:
 
 InvoiceStatus = strawberry.enum(DomainInvoiceStatus, name="InvoiceStatus")
 
+
+@strawberry.enum(description="What an invoice bills.")
+class InvoiceKind(Enum):
+    STANDARD = strawberry.enum_value(
+        "STANDARD", description="Milestone and free lines; withholds the project's retainage."
+    )
+    RETAINAGE_RELEASE = strawberry.enum_value(
+        "RETAINAGE_RELEASE",
+        description="Retainage held on the project's milestones, billed by releaseRetainage.",
+    )
+
+
 MilestoneType = Annotated["Milestone", strawberry.lazy("schema.types.projects")]
 CreditNoteType = Annotated["CreditNote", strawberry.lazy("schema.types.credit_notes")]
 ProjectType = Annotated["Project", strawberry.lazy("schema.types.projects")]
@@ -38,10 +51,25 @@ class InvoiceLine(Node):
     description: str
     amount: Decimal
     milestone_id: strawberry.Private[str | None]
+    retainage_amount: Decimal = strawberry.field(
+        description="The retainage this milestone line still withholds (a decimal string in "
+        "the currency's minor digits): its largest-remainder share of the invoice's "
+        "retainageAmount, lowered in proportion by credit notes on the line; 0 on free lines."
+    )
+    released_milestone_id: strawberry.Private[str | None]
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Info[Any, Any]) -> bool:
         return isinstance(obj, InvoiceLineView | cls)
+
+    @strawberry.field(
+        description="On a RETAINAGE_RELEASE invoice, the milestone whose held retainage this "
+        "line bills; null on other lines."
+    )
+    async def released_milestone(self, info: Info[Any, Any]) -> MilestoneType | None:
+        if self.released_milestone_id is None:
+            return None
+        return await resolve_projects.milestone(info, self.released_milestone_id)  # type: ignore[return-value]
 
     @strawberry.field(description="The milestone this line bills; null for a free line.")
     async def milestone(self, info: Info[Any, Any]) -> MilestoneType | None:
@@ -89,6 +117,16 @@ class Invoice(Node):
         "nothing."
     )
     overdue: bool = strawberry.field(description="Open or partially paid, and past its due date.")
+    kind: InvoiceKind = strawberry.field(
+        description="STANDARD, or RETAINAGE_RELEASE for an invoice billing retainage held."
+    )
+    retainage_amount: Decimal = strawberry.field(
+        description="Retainage withheld from the milestone lines (a decimal string in the "
+        "currency's minor digits): the project's retainagePercentage of them, rounded "
+        "half-even, set when issued; total = subtotal - discount - retainageAmount is what is "
+        "due now. Credit notes on milestone lines lower it in proportion (the part no longer "
+        "withheld becomes due now). 0 on drafts and release invoices."
+    )
     created_at: datetime
     voided_at: datetime | None
     project_id: strawberry.Private[str]

@@ -9,12 +9,13 @@ import strawberry
 from strawberry.types import Info
 
 from domain.projects.rules import MilestoneStatus as DomainMilestoneStatus
+from domain.retainage.rules import format_percentage
 from resolvers import clients as resolve_clients
 from resolvers import invoices as resolve_invoices
 from resolvers import projects as resolve
 from resolvers import schedules as resolve_schedules
 from resolvers.views import BalanceView, MilestoneView, ProjectView
-from schema.scalars import Decimal
+from schema.scalars import Decimal, Percentage
 from schema.types.invoices import Invoice, InvoiceStatus
 from schema.types.node import Node
 from schema.types.pagination import Connection
@@ -50,6 +51,15 @@ class ProjectBalance:
         description="How far the milestones (scheduled) exceed the contract value, 0 within "
         "it; null without a contract value. Each schedule is at most the contract value."
     )
+    retainage_held: Decimal = strawberry.field(
+        description="Retainage withheld by issued invoices and not yet on a release invoice "
+        "(a decimal string in the currency's minor digits); the sum of the milestones' "
+        "retainageHeld."
+    )
+    retainage_released: Decimal = strawberry.field(
+        description="Retainage billed by issued, non-void RETAINAGE_RELEASE invoices (a "
+        "decimal string in the currency's minor digits); withheld = held + released."
+    )
 
 
 @strawberry.type(description="A project whose contract is billed in stages.")
@@ -60,10 +70,19 @@ class Project(Node):
     currency: str
     contract_value: Decimal | None
     payment_terms_days: int
+    retainage_basis_points: strawberry.Private[int]
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Info[Any, Any]) -> bool:
         return isinstance(obj, ProjectView | cls)
+
+    @strawberry.field(
+        description="The percentage withheld from the milestone lines of each issued invoice "
+        'until released (0 to 50, two decimals, e.g. "10.00"); set while the project has '
+        "no issued invoice."
+    )
+    def retainage_percentage(self) -> Percentage:
+        return Percentage(format_percentage(self.retainage_basis_points))
 
     @strawberry.field(description="Who the project is billed to.")
     async def client(self, info: Info[Any, Any]) -> ClientType:
@@ -109,7 +128,14 @@ class Milestone(Node):
     amount_invoiced: Decimal
     amount_paid: Decimal
     discount: Decimal
-    paid: bool = strawberry.field(description="amountPaid + discount covers the amount.")
+    paid: bool = strawberry.field(
+        description="amountPaid + discount covers the amount; retainage withheld counts only "
+        "once it is released and paid."
+    )
+    retainage_held: Decimal = strawberry.field(
+        description="Retainage withheld on this milestone's lines of issued invoices and not "
+        "yet released (a decimal string in the currency's minor digits); never negative."
+    )
     project_id: strawberry.Private[str]
 
     @classmethod

@@ -17,7 +17,9 @@ and after every step it checks, from what the API reports:
 - credit notes (created, applied, voided, refunded) and refunds of payments: per invoice
   amountPaid + creditedAmount <= total and balanceDue = total - amountPaid - creditedAmount;
   per credit note amount = applied + unapplied + refunded (all 0 once void); a distribution
-  adds up to total - free lines - the invoice's credit notes; nothing is negative.
+  adds up to total - free lines - the invoice's credit notes; nothing is negative;
+- retainage (tests/api/retainage_machine.py): per project withheld = held + released, and no
+  milestone's held is negative.
 
 Hypothesis drives its examples synchronously, so the machine runs in a worker thread with its
 own event loop, engine and app: on a fresh SQLite file, and on the Citus cluster's distributed
@@ -58,6 +60,7 @@ from tests.api.billing_helpers import (
     free_line,
 )
 from tests.api.credit_helpers import APPLY_NOTE, CREATE_NOTE, REFUND_NOTE, REFUND_PAYMENT, VOID_NOTE
+from tests.api.retainage_machine import RetainageModel, RetainageRules
 from tests.api.test_distribution import DISTRIBUTE
 from tests.api.test_payments import (
     RECORD_EXTERNAL_PAYMENT,
@@ -201,7 +204,7 @@ class Harness:
         self.loop.close()
 
 
-class PaymentMachine(RuleBasedStateMachine):
+class PaymentMachine(RetainageRules, RuleBasedStateMachine):
     harness: Harness  # set before the machine runs
 
     def __init__(self) -> None:
@@ -213,6 +216,7 @@ class PaymentMachine(RuleBasedStateMachine):
         self.payments: dict[str, ModelPayment] = {}
         self.notes: dict[str, ModelNote] = {}
         self.milestone_count = 0
+        self.retainage = RetainageModel()
         self.client_id = self.harness.run(
             self.api.gql(
                 "query($id: ID!) { project(id: $id) { client { id } } }", {"id": self.project_id}

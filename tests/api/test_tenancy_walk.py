@@ -95,6 +95,9 @@ class Ids:
     credit_note: str  # on the paid invoice: all its credit unapplied, part refunded
     refund: str
     credit_application: str  # 1.00 of the note applied to another invoice
+    retainage_project: str  # 10% retainage, one invoice issued, its retainage partly released
+    retainage_milestone: str
+    release: str  # a RETAINAGE_RELEASE invoice, issued and unpaid
 
     def all(self) -> list[str]:
         return [
@@ -112,6 +115,9 @@ class Ids:
             self.credit_note,
             self.refund,
             self.credit_application,
+            self.retainage_project,
+            self.retainage_milestone,
+            self.release,
         ]
 
 
@@ -234,6 +240,31 @@ async def build_account(api: Api) -> Ids:
         "creditNote { applications { id atCreation } }",
     )
     [application] = [a for a in applied["creditNote"]["applications"] if not a["atCreation"]]
+    held = (
+        await mutate(
+            api,
+            "createProject",
+            {"name": "Depot", "clientId": client, "currency": "USD", "retainagePercentage": "10"},
+            "project { id }",
+        )
+    )["project"]["id"]
+    held_milestone = (
+        await mutate(
+            api,
+            "addMilestone",
+            {"projectId": held, "name": "Frame", "amount": "800.00"},
+            "milestone { id }",
+        )
+    )["milestone"]["id"]
+    await mutate(
+        api, "createInvoice", {"projectId": held, "lines": [{"milestoneId": held_milestone}]}, ""
+    )
+    release = (
+        await mutate(
+            api, "releaseRetainage", {"projectId": held, "amount": "30.00"}, "invoice { id kind }"
+        )
+    )["invoice"]
+    assert release["kind"] == "RETAINAGE_RELEASE"
     return Ids(
         project=project,
         milestones=milestones[:3],
@@ -249,6 +280,9 @@ async def build_account(api: Api) -> Ids:
         prepayment=prepayment["id"],
         credit_note=note["id"],
         refund=refund["id"],
+        retainage_project=held,
+        retainage_milestone=held_milestone,
+        release=release["id"],
     )
 
 
@@ -261,17 +295,18 @@ query($payment: ID!, $prepayment: ID!, $note: ID!) {
   projects(first: 10) {
     totalCount
     nodes {
-      id name clientName currency contractValue paymentTermsDays
+      id name clientName currency contractValue paymentTermsDays retainagePercentage
       milestones {
         id name trigger position amount plannedOn completedAt status amountInvoiced amountPaid
-        discount paid scheduleItem { id }
+        discount paid scheduleItem { id } retainageHeld
       }
       invoices(first: 10) {
         totalCount
         nodes {
           id number status currency memo issuedOn dueOn subtotal discount total amountPaid
           creditedAmount balanceDue overdue voidedAt distributionRequired creditNotes { id }
-          lines { id description amount milestone { id } }
+          kind retainageAmount
+          lines { id description amount milestone { id } retainageAmount releasedMilestone { id } }
           allocations { id amount reversedAt reversalReason modifiedAt }
           milestoneDistributions { amount discount milestone { id } }
         }
@@ -283,7 +318,7 @@ query($payment: ID!, $prepayment: ID!, $note: ID!) {
       }
       balance {
         contractValue scheduledAmount invoicedAmount paidAmount discountAmount
-        outstandingAmount overdueAmount unbilledAmount
+        outstandingAmount overdueAmount unbilledAmount retainageHeld retainageReleased
       }
     }
   }
@@ -300,7 +335,7 @@ query($payment: ID!, $prepayment: ID!, $note: ID!) {
       payments { totalCount nodes { id } }
       balance {
         currency invoicedAmount paidAmount creditedAmount receivedAmount unappliedCreditAmount
-        refundedAmount
+        refundedAmount retainageHeld retainageReleased
       }
     }
   }
@@ -377,7 +412,18 @@ MUTATION_INPUTS: dict[str, Inputs] = {
         {"invoiceId": a.draft},
         {"invoiceId": a.draft, "issuedOn": "2026-03-01"},
     ],
-    "updateProject": lambda a, b: [{"projectId": a.project, "name": "B was here"}],
+    "updateProject": lambda a, b: [
+        {"projectId": a.project, "name": "B was here"},
+        {"projectId": a.retainage_project, "retainagePercentage": "5"},
+    ],
+    "releaseRetainage": lambda a, b: [
+        {"projectId": a.retainage_project},
+        {
+            "projectId": a.retainage_project,
+            "amount": "1.00",
+            "milestoneIds": [a.retainage_milestone],
+        },
+    ],
     "updateMilestone": lambda a, b: [
         {"milestoneId": m, "name": "B was here"} for m in (*a.milestones, a.unscheduled)
     ],
@@ -387,7 +433,7 @@ MUTATION_INPUTS: dict[str, Inputs] = {
         {"invoiceId": a.draft, "lines": [{"milestoneId": a.unscheduled}]},
     ],
     "deleteInvoice": lambda a, b: [{"invoiceId": a.draft}],
-    "voidInvoice": lambda a, b: [{"invoiceId": i} for i in (a.invoice, a.draft)],
+    "voidInvoice": lambda a, b: [{"invoiceId": i} for i in (a.invoice, a.draft, a.release)],
     "recordExternalPayment": lambda a, b: [
         {"method": "CASH", "allocations": [{"invoiceId": a.invoice, "amount": "1.00"}]},
         {"method": "CASH", "allocations": [{"invoiceId": a.draft, "amount": "1.00"}]},
@@ -579,5 +625,6 @@ async def test_every_operation_with_another_accounts_ids(api: Api, other_api: Ap
     after = await snapshot(api, a_ids)
     assert after == before
     # And A's due schedule item is still there for A to run: B's processDue did not touch it.
-    schedules = after["data"]["projects"]["nodes"][0]["invoiceSchedules"]
+    [a_project] = [p for p in after["data"]["projects"]["nodes"] if p["id"] == a_ids.project]
+    schedules = a_project["invoiceSchedules"]
     assert [item["status"] for item in schedules[0]["items"]] == ["PENDING", "PENDING"]

@@ -445,3 +445,67 @@ def test_0003_makes_one_client_per_account_and_name_and_links_projects_and_payme
     command.downgrade(alembic_config(url), "0002")
     assert asyncio.run(revision_of(url)) == "0002"
     assert "client" not in asyncio.run(table_names(url))
+
+
+async def _fill_0006(url: str) -> None:
+    """A milestone of prj_1 billed by a line of its invoice, on the 0006 schema."""
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                typed(
+                    "INSERT INTO milestone (account_id, id, project_id, name, position, amount, "
+                    "created_at) VALUES ('acct_m', 'ms_1', 'prj_1', 'Frame', 1, 1000, :t)"
+                ),
+                {"t": _at(9)},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO invoice_line (account_id, id, invoice_id, position, milestone_id, "
+                    "description, amount) VALUES ('acct_m', 'lin_1', 'inv_1', 1, 'ms_1', 'F', 1000)"
+                )
+            )
+    finally:
+        await engine.dispose()
+
+
+async def _retainage_columns(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    engine = create_engine(url)
+    queries = {
+        "project": "SELECT id, retainage_basis_points FROM project ORDER BY id",
+        "milestone": "SELECT id, retainage_held FROM milestone",
+        "invoice": "SELECT id, kind, retainage_amount, total FROM invoice ORDER BY id",
+        "line": "SELECT id, retainage_share, retainage_amount, released_milestone_id, amount "
+        "FROM invoice_line",
+    }
+    try:
+        async with engine.connect() as connection:
+            return {
+                name: [tuple(row) for row in await connection.execute(text(sql))]
+                for name, sql in queries.items()
+            }
+    finally:
+        await engine.dispose()
+
+
+def test_0008_gives_existing_rows_no_retainage_and_downgrades_keeping_them(
+    empty_database_url: str,
+) -> None:
+    url = empty_database_url
+    command.upgrade(alembic_config(url), "0002")
+    asyncio.run(_seed_before_0003(url))
+    command.upgrade(alembic_config(url), "0006")
+    asyncio.run(_fill_0006(url))
+    command.upgrade(alembic_config(url), "0008")
+    found = asyncio.run(_retainage_columns(url))
+    assert found["project"] == [(p, 0) for p in ("prj_1", "prj_2", "prj_3", "prj_4")]
+    assert found["milestone"] == [("ms_1", 0)]
+    assert found["invoice"] == [(i, "STANDARD", 0, 1000) for i in ("inv_1", "inv_2", "inv_3")]
+    assert found["line"] == [("lin_1", 0, 0, None, 1000)]
+    upgrade_to_head(url)
+    assert asyncio.run(schema_differences(url)) == []
+    command.downgrade(alembic_config(url), "0006")
+    assert asyncio.run(revision_of(url)) == "0006"
+    assert "invoice_line" in asyncio.run(table_names(url))
+    upgrade_to_head(url)
+    assert asyncio.run(_retainage_columns(url)) == found
