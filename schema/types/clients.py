@@ -35,7 +35,7 @@ class ClientOrder(Enum):
 class ClientFilter:
     search: str | None = strawberry.field(
         default=None,
-        description="Clients whose name or email contains this text, ignoring case.",
+        description="Clients whose name or email contains this text, ignoring case and accents.",
     )
 
 
