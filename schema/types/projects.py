@@ -86,9 +86,26 @@ class Project(Node):
         first: int | None = 20,
         after: str | None = None,
         status: InvoiceStatus | None = None,  # type: ignore[valid-type]
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Page size from the end (or before `before`): 0..100; "
+                "when given, `first` is ignored."
+            ),
+        ] = None,
+        before: Annotated[
+            str | None,
+            strawberry.argument(description="A cursor from this list: the page before it."),
+        ] = None,
     ) -> Connection[Invoice]:
         page = await resolve_invoices.invoices_page(
-            info, self.id, first=first, after=after, status=str(status) if status else None
+            info,
+            self.id,
+            first=first,
+            after=after,
+            status=str(status) if status else None,
+            last=last,
+            before=before,
         )
         return page  # type: ignore[return-value]
 
