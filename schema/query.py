@@ -15,6 +15,7 @@ from resolvers import payments as resolve_payments
 from resolvers import projects as resolve_projects
 from resolvers import schedules as resolve_schedules
 from schema.query_lists import ListQueries
+from schema.query_reports import ReportQueries
 from schema.types.clients import Client
 from schema.types.credit_notes import CreditNote, Refund
 from schema.types.invoices import Invoice
@@ -25,7 +26,7 @@ from schema.types.schedules import InvoiceSchedule
 
 
 @strawberry.type
-class Query(ListQueries):
+class Query(ListQueries, ReportQueries):
     @strawberry.field(description="Any object by its id; null when unknown.")
     async def node(self, info: Info[Any, Any], id: strawberry.ID) -> Node | None:
         return await resolve_node.node(info, id)

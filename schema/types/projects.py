@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.projects.rules import MilestoneStatus as DomainMilestoneStatus
+from resolvers import as_of as resolve_as_of
 from resolvers import clients as resolve_clients
 from resolvers import invoices as resolve_invoices
 from resolvers import projects as resolve
@@ -74,9 +75,23 @@ class Project(Node):
         found = await resolve.milestones_of(info, self.id, self.currency)
         return found  # type: ignore[return-value]
 
-    @strawberry.field
-    async def balance(self, info: Info[Any, Any]) -> ProjectBalance:
-        found: BalanceView | None = await resolve.balance_of(info, self.id)
+    @strawberry.field(description="The project's money figures, now or at the end of a day.")
+    async def balance(
+        self,
+        info: Info[Any, Any],
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(
+                description="The figures as they stood at the end of this day (UTC): issued, "
+                "voided, paid, reversed, credited by then. Now when not given."
+            ),
+        ] = None,
+    ) -> ProjectBalance:
+        found: BalanceView | None
+        if as_of is None:
+            found = await resolve.balance_of(info, self.id)
+        else:
+            found = await resolve_as_of.project_balance(info, self.id, as_of)
         return found  # type: ignore[return-value]
 
     @strawberry.field(description="The project's invoices in creation order.")
