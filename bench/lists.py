@@ -69,7 +69,9 @@ async def client_of(engine: AsyncEngine, account_id: str, project_id: str) -> st
     return str(found)
 
 
-LIST_TABLES = (*explain.BIG_TABLES, "credit_note", "client")
+# The bench dataset has no credit notes and 16 clients: a Seq Scan of those is right there
+# (tests/db/test_list_indexes.py checks their indexes with sequential scans off).
+LIST_TABLES = explain.BIG_TABLES
 
 
 def sqlite_full_scans(lines: list[str]) -> list[str]:
