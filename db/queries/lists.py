@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, exists, literal_column, not_, select
+from sqlalchemy import Boolean, and_, case, exists, literal_column, not_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
 
 from db.queries.clients import CLIENT_COLUMNS
@@ -88,9 +89,31 @@ def _searched(column: Any, search: str | None) -> list[ColumnElement[bool]]:
     return [contains_folded(column, like_pattern(search))] if search else []
 
 
-def _projects_of_client(account_id: str, client_id: str) -> Any:
-    """The client's project ids (ix_project_client): uncorrelated, so it becomes a join."""
-    return select(P.id).where(P.account_id == account_id, P.client_id == client_id)
+class InClientProjects(ColumnElement[bool]):
+    """`invoice.project_id` among the client's projects (read on ix_project_client).
+
+    PostgreSQL: `= ANY(ARRAY(subquery))`, so the invoices are read on ix_invoice_project_page
+    project by project (a plain IN becomes a hash join over a Seq Scan of every invoice of the
+    account once the client has many); SQLite plans `IN (subquery)` that way already.
+    """
+
+    inherit_cache = True
+    type = Boolean()
+
+    def __init__(self, account_id: str, client_id: str) -> None:
+        self.projects = select(P.id).where(P.account_id == account_id, P.client_id == client_id)
+
+
+@compiles(InClientProjects)
+def _in_client_projects(element: InClientProjects, compiler: Any, **kw: Any) -> str:
+    subquery = compiler.process(element.projects, **kw)
+    return f"{compiler.process(I.project_id, **kw)} IN ({subquery})"
+
+
+@compiles(InClientProjects, "postgresql")
+def _in_client_projects_pg(element: InClientProjects, compiler: Any, **kw: Any) -> str:
+    subquery = compiler.process(element.projects, **kw)
+    return f"{compiler.process(I.project_id, **kw)} = ANY(ARRAY({subquery}))"
 
 
 def invoice_conditions(
@@ -117,7 +140,7 @@ def invoice_conditions(
     if project_id is not None:
         conditions.append(I.project_id == project_id)
     if client_id is not None:
-        conditions.append(I.project_id.in_(_projects_of_client(account_id, client_id)))
+        conditions.append(InClientProjects(account_id, client_id))
     conditions += _date_range(I.due_on, due_after, due_before)
     conditions += _date_range(I.issued_on, issued_after, issued_before)
     return conditions + _searched(I.search_text, search)
