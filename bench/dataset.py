@@ -49,7 +49,7 @@ CURRENCY = "USD"
 COLUMNS: dict[str, tuple[str, ...]] = {
     "account": ("id", "name", "created_at"),
     "account_counter": ("account_id", "series", "value"),
-    "client": ("account_id", "id", "name", "email", "created_at"),
+    "client": ("account_id", "id", "name", "email", "created_at", "search_text"),
     "project": (
         "account_id",
         "id",
@@ -309,7 +309,8 @@ class Generator:
             "account": [(self.account_id, "Bench Studio", self.start)],
             "account_counter": [],
             "client": [
-                (self.account_id, self.client_ids[name], name, None, self.start) for name in CLIENTS
+                (self.account_id, self.client_ids[name], name, None, self.start, search_form(name))
+                for name in CLIENTS
             ],
         }
         self.counts["client"] = len(CLIENTS)

@@ -30,7 +30,7 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench import dataset, explain, peer, servers
+from bench import dataset, explain, lists, peer, servers
 from bench.asgi import InProcessClient
 from bench.dataset import LARGE, SMALL, BuildInfo, Size
 from bench.floor import Floor, open_floor
@@ -628,6 +628,36 @@ async def race(
 # --- scenario 4 --------------------------------------------------------------------------
 
 
+async def check_lists(
+    db: Database, engine: AsyncEngine, client: InProcessClient, report: Report
+) -> None:
+    """EXPLAIN every root list's order and id filter (bench/lists.py): no full scan."""
+
+    async def post(query: str, variables: dict[str, Any]) -> int:
+        status, _raw = await client.post(graphql_body(query, variables))
+        return status
+
+    results = await lists.explain_lists(
+        backend=db.backend,
+        dsn=db.dsn,
+        engine=engine,
+        account_id=db.account_id,
+        project_id=await middle_project(engine, db.account_id),
+        post=post,
+    )
+    failed = [f"{label}: {scans[0]}" for label, judged, scans in results if judged and scans]
+    report.check(
+        f"lists {db.backend} {db.size.name}: EXPLAIN of {len(results)} list requests (every "
+        "order both ways, every id filter), no full scan",
+        not failed,
+        "; ".join(failed[:4]),
+        warning=db.size is not LARGE,  # the small dataset: PostgreSQL may rightly Seq Scan
+    )
+    for label, judged, scans in results:
+        if scans and not judged:
+            say(f"      {label}: {scans[0][:100]}")
+
+
 async def middle_project(engine: AsyncEngine, account_id: str) -> str:
     async with engine.connect() as connection:
         count = int(
@@ -699,6 +729,8 @@ async def scale(dbs: list[Database], report: Report) -> None:
                         "full_scans": plan.full_scans,
                     }
                 )
+
+            await check_lists(db, engine, client, report)
 
             async def call(client: InProcessClient = client, body: bytes = body) -> None:
                 status, raw = await client.post(body)

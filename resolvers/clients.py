@@ -2,117 +2,20 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLError
 from strawberry.types import Info
 
-from db.engine import read_connection
-from db.queries import clients as queries
 from domain.clients import service
 from resolvers.context import context_of
 from resolvers.mutations import Outcome, run_write
-from resolvers.pagination import Edge, Page, PageInfo, decode_cursor, make_page, page_size
+from resolvers.pagination import Page, decode_cursor, make_page, page_size
 from resolvers.views import ClientBalanceView, ClientView
-
-MAX_SEARCH = 200
 
 
 async def client(info: Info[Any, Any], id_: str) -> ClientView | None:
     """Return the caller's client with this id, or None."""
     return await context_of(info).loaders.client.load(id_)
-
-
-@dataclass(slots=True)
-class NameEdge(Edge[ClientView]):
-    """An edge of a list ordered by name: its cursor is the (name, id) keyset."""
-
-    @property
-    def cursor(self) -> str:
-        keyset = json.dumps(["NAME", self.node.name, self.node.id])
-        return base64.urlsafe_b64encode(keyset.encode()).decode()
-
-
-def _decode(cursor: str, order: str, field: str) -> tuple[Any, str]:
-    if order == "CREATED_AT":
-        return decode_cursor(cursor)
-    try:
-        kind, name, id_ = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
-        if kind != "NAME" or not isinstance(name, str) or not isinstance(id_, str):
-            raise ValueError(kind)
-        return name, id_
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as error:
-        raise GraphQLError(
-            f"Invalid cursor for `{field}` with this orderBy.",
-            extensions={"code": "INVALID", "field": [field]},
-        ) from error
-
-
-async def clients_page(
-    info: Info[Any, Any],
-    *,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-    search: str | None,
-    order: str,
-) -> Page[ClientView]:
-    """Return one page of the caller's clients matching `search`, in `order`."""
-    if (last is not None or before is not None) and (first is not None or after is not None):
-        raise GraphQLError(
-            "Page forward (first, after) or backward (last, before), not both.",
-            extensions={"code": "INVALID", "field": ["last"]},
-        )
-    if search is not None and len(search) > MAX_SEARCH:
-        raise GraphQLError(
-            f"`filter.search` is at most {MAX_SEARCH} characters.",
-            extensions={"code": "INVALID", "field": ["filter", "search"]},
-        )
-    backward = last is not None or before is not None
-    size = page_size(last if backward else first)
-    cursor, field = (before, "before") if backward else (after, "after")
-    keyset = _decode(cursor, order, field) if cursor else None
-    context = context_of(info)
-    account_id = context.caller.account_id
-    async with read_connection(context.engine) as connection:
-        rows = await queries.client_page(
-            connection,
-            account_id=account_id,
-            search=search or None,
-            order=order,
-            keyset=keyset,
-            backward=backward,
-            limit=size + 1,
-        )
-
-    async def count_total() -> int:
-        async with read_connection(context.engine) as connection:
-            return await queries.count_clients(
-                connection, account_id=account_id, search=search or None
-            )
-
-    views = [ClientView.from_row(row) for row in rows]
-    more = len(views) > size
-    views = views[:size]
-    if backward:
-        views.reverse()
-    edge = NameEdge if order == "NAME" else Edge
-    edges = [edge(view) for view in views]
-    return Page(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=before is not None if backward else more,
-            has_previous_page=more if backward else after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        count_total=count_total,
-    )
 
 
 async def nested_page(

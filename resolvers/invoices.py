@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from strawberry.types import Info
@@ -44,8 +45,25 @@ async def invoices_page(
     first: int | None,
     after: str | None,
     status: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page[InvoiceView]:
-    """Return one page of a project's invoices in creation order, batched across projects."""
+    """Return one page of a project's invoices in creation order, batched across projects
+    when read forward; a backward page (last/before) is read as the root list reads it."""
+    if last is not None or before is not None:
+        from resolvers import lists  # the root lists import this module's views
+
+        return await lists.root_page(
+            info,
+            lists.INVOICES,
+            filter=ProjectInvoices(project_id, [status] if status else None),
+            order_by=None,
+            # `first` has a default here (20): `last` wins over it.
+            first=None if last is not None else first,
+            after=after,
+            last=last,
+            before=before,
+        )
     loaders = context_of(info).loaders
     size = page_size(first)
     keyset = decode_cursor(after) if after else None
@@ -55,6 +73,14 @@ async def invoices_page(
         return await loaders.invoice_count.load((project_id, status))
 
     return make_page(views, size=size, after=after, count_total=count_total)
+
+
+@dataclass(frozen=True)
+class ProjectInvoices:
+    """The root invoice list's filter that `Project.invoices` stands for."""
+
+    project_id: str
+    status: list[str] | None
 
 
 async def create_invoice(

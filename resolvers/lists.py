@@ -2,91 +2,110 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
 from typing import Any
 
+from graphql import GraphQLError
+from sqlalchemy.sql import ColumnElement
 from strawberry.types import Info
 
 from db.engine import read_connection
 from db.queries import lists as queries
+from db.queries.listing import Listing
 from resolvers.context import context_of
 from resolvers.listing import list_page
 from resolvers.pagination import Page
-from resolvers.views import InvoiceView, PaymentView, ProjectView
+from resolvers.views import ClientView, InvoiceView, PaymentView, ProjectView
+from resolvers.views.credit_notes import CreditNoteView
+
+MAX_SEARCH = 200
+
+
+@dataclass(frozen=True)
+class RootList:
+    """One root list: what it selects, its filter's conditions, how a row becomes a view."""
+
+    listing: Listing
+    conditions: Callable[..., list[ColumnElement[bool]]]
+    view: Callable[[Any, date], Any]
+
+
+INVOICES = RootList(
+    queries.INVOICES,
+    queries.invoice_conditions,
+    lambda row, today: InvoiceView.from_row(row, today=today),
+)
+PAYMENTS = RootList(
+    queries.PAYMENTS, queries.payment_conditions, lambda row, _: PaymentView.from_row(row)
+)
+PROJECTS = RootList(
+    queries.PROJECTS, queries.project_conditions, lambda row, _: ProjectView.from_row(row)
+)
+CLIENTS = RootList(
+    queries.CLIENTS, queries.client_conditions, lambda row, _: ClientView.from_row(row)
+)
+CREDIT_NOTES = RootList(
+    queries.CREDIT_NOTES,
+    queries.credit_note_conditions,
+    lambda row, _: CreditNoteView.from_row(row),
+)
+
+
+def _plain(value: Any) -> Any:
+    """An enum (or a list of them) as the stored text; ids and dates as they are."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def filter_values(given: Any) -> dict[str, Any]:
+    """Return the fields of a filter input that were given, by their Python names."""
+    if given is None:
+        return {}
+    values = {field.name: _plain(getattr(given, field.name)) for field in dataclasses.fields(given)}
+    search = values.get("search")
+    if search is not None and len(search) > MAX_SEARCH:
+        raise GraphQLError(
+            f"`filter.search` is at most {MAX_SEARCH} characters.",
+            extensions={"code": "INVALID", "field": ["filter", "search"]},
+        )
+    return {name: value for name, value in values.items() if value is not None}
 
 
 def _order(order_by: Any) -> tuple[str, bool]:
-    """Return (order field, descending); creation order, oldest first, by default."""
+    """Return (order field, descending); creation order, oldest first, by default.
+
+    `order_by` is an order input ({field direction}) or, for `clients`, an order enum."""
     if order_by is None:
         return "CREATED_AT", False
+    if isinstance(order_by, Enum):
+        return order_by.value, False
     return order_by.field.value, order_by.direction.value == "DESC"
 
 
-async def invoices(
-    info: Info[Any, Any], *, filter: Any, order_by: Any, **window: Any
-) -> Page[InvoiceView]:
-    """Return a page of the caller's invoices matching the filter, in the order asked for."""
-    today = context_of(info).loaders.today
-    given = filter or None
-    conditions = queries.invoice_conditions(
-        today=today,
-        statuses=None if given is None or given.status is None else [s.value for s in given.status],
-        overdue=getattr(given, "overdue", None),
-        project_id=getattr(given, "project_id", None),
-        due_after=getattr(given, "due_after", None),
-        due_before=getattr(given, "due_before", None),
-        issued_after=getattr(given, "issued_after", None),
-        issued_before=getattr(given, "issued_before", None),
-        search=getattr(given, "search", None),
+async def root_page(
+    info: Info[Any, Any], kind: RootList, *, filter: Any, order_by: Any, **window: Any
+) -> Page[Any]:
+    """Return a page of the caller's rows of one root list matching the filter, in order."""
+    context = context_of(info)
+    today = context.loaders.today
+    conditions = kind.conditions(
+        account_id=context.caller.account_id, today=today, **filter_values(filter)
     )
     order, descending = _order(order_by)
     return await list_page(
         info,
-        queries.INVOICES,
+        kind.listing,
         conditions=conditions,
         order=order,
         descending=descending,
-        make_view=lambda row: InvoiceView.from_row(row, today=today),
-        **window,
-    )
-
-
-async def payments(
-    info: Info[Any, Any], *, filter: Any, order_by: Any, **window: Any
-) -> Page[PaymentView]:
-    """Return a page of the caller's payments matching the filter, in the order asked for."""
-    method = getattr(filter, "method", None)
-    conditions = queries.payment_conditions(
-        project_id=getattr(filter, "project_id", None),
-        method=None if method is None else method.value,
-        received_after=getattr(filter, "received_after", None),
-        received_before=getattr(filter, "received_before", None),
-        search=getattr(filter, "search", None),
-    )
-    order, descending = _order(order_by)
-    return await list_page(
-        info,
-        queries.PAYMENTS,
-        conditions=conditions,
-        order=order,
-        descending=descending,
-        make_view=PaymentView.from_row,
-        **window,
-    )
-
-
-async def projects(
-    info: Info[Any, Any], *, filter: Any, order_by: Any, **window: Any
-) -> Page[ProjectView]:
-    """Return a page of the caller's projects matching the filter, in the order asked for."""
-    conditions = queries.project_conditions(search=getattr(filter, "search", None))
-    order, descending = _order(order_by)
-    return await list_page(
-        info,
-        queries.PROJECTS,
-        conditions=conditions,
-        order=order,
-        descending=descending,
-        make_view=ProjectView.from_row,
+        make_view=lambda row: kind.view(row, today),
         **window,
     )
 

@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from db.engine import read_connection
 from db.queries import balances, invoices, payments, projects, schedules
 from domain.context import Caller
+from resolvers.as_of_loaders import AsOfLoaders
 from resolvers.client_loaders import ClientLoaders
 from resolvers.credit_loaders import CreditLoaders
 from resolvers.grouping import by_attr as _by_attr
@@ -39,7 +40,7 @@ BalanceKey = tuple[str, frozenset[str]]  # project id, the balance parts asked f
 ProjectKey = tuple[str, str]  # project id, its currency (known to the caller, not read again)
 
 
-class Loaders(ClientLoaders, CreditLoaders):
+class Loaders(ClientLoaders, CreditLoaders, AsOfLoaders):
     """The loaders of one request, all scoped to the caller's account.
 
     Each loader is made on first use: a request reads a few of them, and a mutation starts

@@ -146,7 +146,9 @@ class FastExecutor:
         if field_def is None or plan is None or plan.plain_only:
             raise StepAside  # introspection (__schema, __type) and the like
         selections = [node.selection_set for node in nodes if node.selection_set is not None]
-        if plan.batched:
+        # A batched relation's loader takes no arguments: one given (balance(asOf:)) is resolved
+        # by the field's own resolver.
+        if plan.batched and not nodes[0].arguments:
             selected = self.selected_names(field_def.type, selections) if plan.keyed else ()
             raw = await load_for_parents(self.context, object_type.name, name, objects, selected)
         elif plan.resolver is None:

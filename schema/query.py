@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -15,18 +15,18 @@ from resolvers import payments as resolve_payments
 from resolvers import projects as resolve_projects
 from resolvers import schedules as resolve_schedules
 from schema.query_lists import ListQueries
-from schema.types.clients import Client, ClientFilter, ClientOrder
+from schema.query_reports import ReportQueries
+from schema.types.clients import Client
 from schema.types.credit_notes import CreditNote, Refund
 from schema.types.invoices import Invoice
 from schema.types.node import Node
-from schema.types.pagination import Connection
 from schema.types.payments import Payment
 from schema.types.projects import Project
 from schema.types.schedules import InvoiceSchedule
 
 
 @strawberry.type
-class Query(ListQueries):
+class Query(ListQueries, ReportQueries):
     @strawberry.field(description="Any object by its id; null when unknown.")
     async def node(self, info: Info[Any, Any], id: strawberry.ID) -> Node | None:
         return await resolve_node.node(info, id)
@@ -60,35 +60,3 @@ class Query(ListQueries):
     @strawberry.field(description="The caller's client with this id; null when unknown.")
     async def client(self, info: Info[Any, Any], id: strawberry.ID) -> Client | None:
         return await resolve_clients.client(info, id)  # type: ignore[return-value]
-
-    @strawberry.field(
-        description="The account's clients; page forward (first, after) or backward (last, before)."
-    )
-    async def clients(
-        self,
-        info: Info[Any, Any],
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size forward, at most 100.")
-        ] = None,
-        after: Annotated[str | None, strawberry.argument(description="A cursor.")] = None,
-        last: Annotated[
-            int | None, strawberry.argument(description="Page size backward, at most 100.")
-        ] = None,
-        before: Annotated[str | None, strawberry.argument(description="A cursor.")] = None,
-        filter: Annotated[
-            ClientFilter | None, strawberry.argument(description="Which clients to list.")
-        ] = None,
-        order_by: Annotated[
-            ClientOrder, strawberry.argument(description="The order of the list.")
-        ] = ClientOrder.CREATED_AT,
-    ) -> Connection[Client]:
-        page = await resolve_clients.clients_page(
-            info,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            search=filter.search if filter else None,
-            order=order_by.name,
-        )
-        return page  # type: ignore[return-value]

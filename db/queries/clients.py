@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, case, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.queries.balances import RELEASED, UNPAID_STATUSES
@@ -21,7 +21,6 @@ from db.tables import Invoice, Project
 from db.tables.columns import CL, CN, PAY, I, P
 
 CLIENT_COLUMNS = (CL.id, CL.name, CL.email, CL.created_at)
-ORDERS = {"CREATED_AT": (CL.created_at, CL.id), "NAME": (CL.name, CL.id)}
 
 
 async def clients_by_ids(
@@ -29,50 +28,6 @@ async def clients_by_ids(
 ) -> list[Any]:
     """Return the account's clients among `ids`."""
     return await select_rows(connection, _CLIENTS_BY_IDS, {"account_id": account_id, "ids": ids})
-
-
-def _search(statement: Any, search: str | None) -> Any:
-    if not search:
-        return statement
-    # Case-insensitive substring of the name or email; LIKE's wildcards are taken literally.
-    escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    return statement.where(
-        or_(
-            func.lower(CL.name).like(pattern, escape="\\"),
-            func.lower(func.coalesce(CL.email, "")).like(pattern, escape="\\"),
-        )
-    )
-
-
-async def client_page(
-    connection: AsyncConnection,
-    *,
-    account_id: str,
-    search: str | None,
-    order: str,
-    keyset: tuple[Any, str] | None,
-    backward: bool,
-    limit: int,
-) -> list[Any]:
-    """Return up to `limit` clients in `order` after the keyset (before it, nearest first,
-    when `backward`)."""
-    first, second = ORDERS[order]
-    statement = _search(select(*CLIENT_COLUMNS).where(CL.account_id == account_id), search)
-    if keyset is not None:
-        value, id_ = keyset
-        if backward:
-            statement = statement.where(or_(first < value, and_(first == value, second < id_)))
-        else:
-            statement = statement.where(or_(first > value, and_(first == value, second > id_)))
-    ordering = (first.desc(), second.desc()) if backward else (first, second)
-    return await select_rows(connection, statement.order_by(*ordering).limit(limit))
-
-
-async def count_clients(connection: AsyncConnection, *, account_id: str, search: str | None) -> int:
-    """Return how many of the account's clients match the search."""
-    statement = _search(select(func.count()).where(CL.account_id == account_id), search)
-    return int((await connection.execute(statement)).scalar_one())
 
 
 def _joined_invoices() -> Any:

@@ -80,6 +80,29 @@ def _order(sort: SortKey, id_: Any, *, descending: bool) -> tuple[Any, ...]:
     return first, id_.asc()
 
 
+def window_statement(
+    listing: Listing,
+    *,
+    account_id: str,
+    conditions: Sequence[ColumnElement[bool]],
+    window: Window,
+) -> Any:
+    """Return the SELECT of one window: read in the order asked for (reversed when backward)."""
+    sort = listing.sorts[window.sort]
+    where = [listing.account == account_id, *conditions]
+    if window.after is not None:
+        where.append(_beyond(sort, listing.id, window.after, later=not window.descending))
+    if window.before is not None:
+        where.append(_beyond(sort, listing.id, window.before, later=window.descending))
+    reading_descending = window.descending != window.backward
+    return (
+        listing.select_from(select(*listing.columns, sort.column.label("sort_value")))
+        .where(*where)
+        .order_by(*_order(sort, listing.id, descending=reading_descending))
+        .limit(window.limit)
+    )
+
+
 async def window_rows(
     connection: AsyncConnection,
     listing: Listing,
@@ -89,21 +112,20 @@ async def window_rows(
     window: Window,
 ) -> list[Any]:
     """Return up to `window.limit` rows in list order (the extra one of a backward read first)."""
-    sort = listing.sorts[window.sort]
-    where = [listing.account == account_id, *conditions]
-    if window.after is not None:
-        where.append(_beyond(sort, listing.id, window.after, later=not window.descending))
-    if window.before is not None:
-        where.append(_beyond(sort, listing.id, window.before, later=window.descending))
-    reading_descending = window.descending != window.backward
-    statement = (
-        listing.select_from(select(*listing.columns, sort.column.label("sort_value")))
-        .where(*where)
-        .order_by(*_order(sort, listing.id, descending=reading_descending))
-        .limit(window.limit)
+    statement = window_statement(
+        listing, account_id=account_id, conditions=conditions, window=window
     )
     rows = await select_rows(connection, statement)
     return rows[::-1] if window.backward else rows
+
+
+def count_statement(
+    listing: Listing, *, account_id: str, conditions: Sequence[ColumnElement[bool]]
+) -> Any:
+    """Return the SELECT counting the rows that match, across every page."""
+    return listing.select_from(select(func.count())).where(
+        listing.account == account_id, *conditions
+    )
 
 
 async def count_rows(
@@ -114,9 +136,7 @@ async def count_rows(
     conditions: Sequence[ColumnElement[bool]],
 ) -> int:
     """Return how many rows match, across every page."""
-    statement = listing.select_from(select(func.count())).where(
-        listing.account == account_id, *conditions
-    )
+    statement = count_statement(listing, account_id=account_id, conditions=conditions)
     return int((await connection.execute(statement)).scalar_one())
 
 

@@ -14,6 +14,7 @@ class Client(SQLModel, table=True):
         # One client per exact name in an account: createProject(clientName) finds it by name.
         Index("uq_client_name", "account_id", "name", unique=True),
         Index("ix_client_page", "account_id", "created_at", "id"),
+        Index("ix_client_name_id", "account_id", "name", "id"),
     )
 
     account_id: str = Field(primary_key=True, foreign_key="account.id", max_length=40)
@@ -21,3 +22,6 @@ class Client(SQLModel, table=True):
     name: str = Field(max_length=200)
     email: str | None = Field(default=None, max_length=320)
     created_at: datetime = timestamp_field()
+    search_text: str = Field(
+        default="", max_length=521, description="name and email folded (domain/search.py)"
+    )

@@ -16,6 +16,11 @@ class CreditNote(SQLModel, table=True):
         Index("uq_credit_note_number", "account_id", "number", unique=True),
         Index("ix_credit_note_invoice", "account_id", "invoice_id"),
         Index("ix_credit_note_client", "account_id", "client_id", "created_at", "id"),
+        # The root list's orders and filters (db/queries/lists.py), each led by account.
+        Index("ix_credit_note_created", "account_id", "created_at", "id"),
+        Index("ix_credit_note_number_id", "account_id", "number", "id"),
+        Index("ix_credit_note_amount", "account_id", "amount", "id"),
+        Index("ix_credit_note_status", "account_id", "status", "created_at"),
     )
 
     account_id: str = Field(primary_key=True, foreign_key="account.id", max_length=40)
@@ -33,6 +38,7 @@ class CreditNote(SQLModel, table=True):
     status: str = Field(default="ISSUED", max_length=20)
     created_at: datetime = timestamp_field()
     voided_at: datetime | None = timestamp_field(nullable=True)
+    search_text: str = Field(default="", max_length=20, description="number folded")
 
 
 class CreditNoteLine(SQLModel, table=True):

@@ -18,6 +18,7 @@ class Payment(SQLModel, table=True):
         Index("ix_payment_received", "account_id", "received_on", "id"),
         Index("ix_payment_amount", "account_id", "amount", "id"),
         Index("ix_payment_method", "account_id", "method", "received_on"),
+        Index("ix_payment_unapplied", "account_id", "unapplied_amount"),
     )
 
     account_id: str = Field(primary_key=True, foreign_key="account.id", max_length=40)

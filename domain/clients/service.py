@@ -11,6 +11,7 @@ from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.ids import new_id
 from domain.lookup import get_owned
+from domain.search import search_form
 from domain.validation import clean_text, required_text
 
 MAX_NAME = 200
@@ -74,6 +75,7 @@ async def create_client(
         name=clean_name,
         email=clean_email,
         created_at=caller.clock.now(),
+        search_text=search_form(clean_name, clean_email),
     )
     session.add(client)
     await session.flush()
@@ -96,18 +98,28 @@ async def update_client(
         if clean_name != client.name:
             await _check_name_free(session, caller, clean_name, field="name", client_id=client.id)
             client.name = clean_name
-            await session.execute(
-                update(Project)
-                .where(P.account_id == caller.account_id, P.client_id == client.id)
-                .values(client_name=clean_name)
-                .execution_options(synchronize_session=False)
-            )
+            await _rename_in_projects(session, caller, client)
     if clear_email:
         client.email = None
     elif email is not None:
         client.email = _email(email)
+    client.search_text = search_form(client.name, client.email)
     await session.flush()
     return client
+
+
+async def _rename_in_projects(session: AsyncSession, caller: Caller, client: Client) -> None:
+    """Keep the client's projects' clientName, and the search text folded from it, in step."""
+    projects = await session.execute(
+        select(P.id, P.name).where(P.account_id == caller.account_id, P.client_id == client.id)
+    )
+    for project_id, project_name in projects.all():
+        await session.execute(
+            update(Project)
+            .where(P.account_id == caller.account_id, P.id == project_id)
+            .values(client_name=client.name, search_text=search_form(project_name, client.name))
+            .execution_options(synchronize_session=False)
+        )
 
 
 async def client_for_project(
@@ -134,7 +146,11 @@ async def client_for_project(
     if existing is not None:
         return existing
     client = Client(
-        account_id=caller.account_id, id=new_id("cli"), name=name, created_at=caller.clock.now()
+        account_id=caller.account_id,
+        id=new_id("cli"),
+        name=name,
+        created_at=caller.clock.now(),
+        search_text=search_form(name),
     )
     session.add(client)
     await session.flush()

@@ -33,6 +33,7 @@ from domain.money import checked_total, currency_exponent, format_amount, parse_
 from domain.numbering import CREDIT_NOTE_SERIES
 from domain.payments.allocations import checked
 from domain.retainage.credits import retainage_after_credit
+from domain.search import search_form
 from domain.validation import clean_text, required_text
 
 MAX_LINES = 100
@@ -118,10 +119,11 @@ async def create_credit_note(
     balance_due = max(invoice.total - invoice.amount_paid - invoice.credited_amount, 0)
     applied = min(amount, balance_due)
     now = caller.clock.now()
+    number = await next_credit_note_number(db=db, account_id=caller.account_id)
     note = {
         "account_id": caller.account_id,
         "id": new_id("cn"),
-        "number": await next_credit_note_number(db=db, account_id=caller.account_id),
+        "number": number,
         "invoice_id": invoice.id,
         "client_id": invoice.client_id,
         "currency": invoice.currency,
@@ -133,6 +135,7 @@ async def create_credit_note(
         "status": "ISSUED",
         "created_at": now,
         "voided_at": None,
+        "search_text": search_form(number),
     }
     writes: list[Write] = [*retainage_writes, (INSERT_NOTE, note)]
     for position, (description, line_amount, milestone_id) in enumerate(specs, start=1):

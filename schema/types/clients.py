@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
+from resolvers import as_of as resolve_as_of
 from resolvers import clients as resolve
 from resolvers.views import ClientView
 from schema.scalars import Decimal
@@ -35,7 +36,7 @@ class ClientOrder(Enum):
 class ClientFilter:
     search: str | None = strawberry.field(
         default=None,
-        description="Clients whose name or email contains this text, ignoring case.",
+        description="Clients whose name or email contains this text, ignoring case and accents.",
     )
 
 
@@ -124,5 +125,17 @@ class Client(Node):
         description="The client's figures, one entry per currency it is billed or paid in "
         "(projects may differ in currency), ordered by currency; empty before any invoice."
     )
-    async def balance(self, info: Info[Any, Any]) -> list[ClientBalance]:
+    async def balance(
+        self,
+        info: Info[Any, Any],
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(
+                description="The figures as they stood at the end of this day (UTC): issued, "
+                "voided, paid, reversed, credited and refunded by then. Now when not given."
+            ),
+        ] = None,
+    ) -> list[ClientBalance]:
+        if as_of is not None:
+            return await resolve_as_of.client_balance(info, self.id, as_of)
         return await resolve.balances_of(info, self.id)  # type: ignore[return-value]

@@ -1,4 +1,5 @@
-"""Filters and orders of the account-wide lists (`invoices`, `payments`, `projects`)."""
+"""Filters and orders of the account-wide lists (`invoices`, `payments`, `projects`,
+`creditNotes`; `clients` has its own in schema/types/clients.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from enum import Enum
 
 import strawberry
 
+from schema.types.credit_notes import CreditNoteStatus
 from schema.types.invoices import InvoiceStatus
 from schema.types.payments import PaymentMethod
 
@@ -42,6 +44,13 @@ class ProjectOrderField(Enum):
     NAME = strawberry.enum_value("NAME", description="The name, as stored (binary order).")
 
 
+@strawberry.enum(description="What the credit notes are ordered by; ties are broken by id.")
+class CreditNoteOrderField(Enum):
+    CREATED_AT = strawberry.enum_value("CREATED_AT", description="When it was issued.")
+    NUMBER = strawberry.enum_value("NUMBER", description="The number (`CN-000001`).")
+    AMOUNT = strawberry.enum_value("AMOUNT", description="The amount credited, in minor units.")
+
+
 DIRECTION = strawberry.field(default=OrderDirection.ASC, description="ASC unless given.")
 
 
@@ -63,6 +72,16 @@ class ProjectOrder:
     direction: OrderDirection = DIRECTION
 
 
+@strawberry.input(description="The order of `creditNotes`; the default is CREATED_AT ASC.")
+class CreditNoteOrder:
+    field: CreditNoteOrderField = strawberry.field(description="The value to order by.")
+    direction: OrderDirection = DIRECTION
+
+
+def _of_client(what: str) -> strawberry.ID | None:
+    return strawberry.field(default=None, description=f"{what} of this client (`cli_...`).")
+
+
 def _search(what: str) -> str | None:
     return strawberry.field(
         default=None, description=f"Text that {what} contains, ignoring case and accents."
@@ -81,6 +100,7 @@ class InvoiceFilter:
     project_id: strawberry.ID | None = strawberry.field(
         default=None, description="Invoices of this project."
     )
+    client_id: strawberry.ID | None = _of_client("Invoices of the projects")
     due_after: date | None = strawberry.field(default=None, description="Due on or after.")
     due_before: date | None = strawberry.field(default=None, description="Due on or before.")
     issued_after: date | None = strawberry.field(default=None, description="Issued on or after.")
@@ -90,6 +110,7 @@ class InvoiceFilter:
 
 @strawberry.input(description="Which payments to list; every condition given must hold.")
 class PaymentFilter:
+    client_id: strawberry.ID | None = _of_client("Payments")
     project_id: strawberry.ID | None = strawberry.field(
         default=None, description="Payments with an allocation to an invoice of this project."
     )
@@ -102,9 +123,27 @@ class PaymentFilter:
     received_before: date | None = strawberry.field(
         default=None, description="Received on or before."
     )
+    has_unapplied: bool | None = strawberry.field(
+        default=None,
+        description="true: some of the money is not applied to an invoice nor refunded "
+        "(unappliedAmount > 0); false: all of it is.",
+    )
     search: str | None = _search("the payment's reference")
 
 
-@strawberry.input(description="Which projects to list.")
+@strawberry.input(description="Which projects to list; every condition given must hold.")
 class ProjectFilter:
+    client_id: strawberry.ID | None = _of_client("Projects")
     search: str | None = _search("the project's name or client name")
+
+
+@strawberry.input(description="Which credit notes to list; every condition given must hold.")
+class CreditNoteFilter:
+    client_id: strawberry.ID | None = _of_client("Credit notes")
+    invoice_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Credit notes of this invoice."
+    )
+    status: list[CreditNoteStatus] | None = strawberry.field(
+        default=None, description="Any of these statuses."
+    )
+    search: str | None = _search("the credit note number")

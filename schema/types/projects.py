@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from domain.projects.rules import MilestoneStatus as DomainMilestoneStatus
 from domain.retainage.rules import format_percentage
+from resolvers import as_of as resolve_as_of
 from resolvers import clients as resolve_clients
 from resolvers import invoices as resolve_invoices
 from resolvers import projects as resolve
@@ -93,9 +94,23 @@ class Project(Node):
         found = await resolve.milestones_of(info, self.id, self.currency)
         return found  # type: ignore[return-value]
 
-    @strawberry.field
-    async def balance(self, info: Info[Any, Any]) -> ProjectBalance:
-        found: BalanceView | None = await resolve.balance_of(info, self.id)
+    @strawberry.field(description="The project's money figures, now or at the end of a day.")
+    async def balance(
+        self,
+        info: Info[Any, Any],
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(
+                description="The figures as they stood at the end of this day (UTC): issued, "
+                "voided, paid, reversed, credited by then. Now when not given."
+            ),
+        ] = None,
+    ) -> ProjectBalance:
+        found: BalanceView | None
+        if as_of is None:
+            found = await resolve.balance_of(info, self.id)
+        else:
+            found = await resolve_as_of.project_balance(info, self.id, as_of)
         return found  # type: ignore[return-value]
 
     @strawberry.field(description="The project's invoices in creation order.")
@@ -105,9 +120,26 @@ class Project(Node):
         first: int | None = 20,
         after: str | None = None,
         status: InvoiceStatus | None = None,  # type: ignore[valid-type]
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Page size from the end (or before `before`): 0..100; "
+                "when given, `first` is ignored."
+            ),
+        ] = None,
+        before: Annotated[
+            str | None,
+            strawberry.argument(description="A cursor from this list: the page before it."),
+        ] = None,
     ) -> Connection[Invoice]:
         page = await resolve_invoices.invoices_page(
-            info, self.id, first=first, after=after, status=str(status) if status else None
+            info,
+            self.id,
+            first=first,
+            after=after,
+            status=str(status) if status else None,
+            last=last,
+            before=before,
         )
         return page  # type: ignore[return-value]
 

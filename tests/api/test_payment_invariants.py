@@ -778,6 +778,60 @@ class PaymentMachine(RetainageRules, RuleBasedStateMachine):
         assert cents(balance["outstandingAmount"]) == invoiced - paid - credited_total
         assert cents(balance["discountAmount"]) == discounts
 
+    # --- the root lists and as-of balances (issue 17) ---------------------------------------
+
+    @invariant()
+    def root_lists_match_the_project(self) -> None:
+        """The root lists, filtered to this project or client and read two at a time both
+        ways, hold exactly the machine's invoices, payments and credit notes."""
+        filters = {
+            "invoices": ("InvoiceFilter", {"projectId": self.project_id}, set(self.invoices)),
+            "payments": ("PaymentFilter", {"clientId": self.client_id}, set(self.payments)),
+            "creditNotes": ("CreditNoteFilter", {"clientId": self.client_id}, set(self.notes)),
+        }
+        for root, (filter_type, given, expected) in filters.items():
+            query = f"""query($f: {filter_type}, $first: Int, $after: String, $last: Int,
+              $before: String) {{ {root}(filter: $f, first: $first, after: $after, last: $last,
+              before: $before) {{ totalCount nodes {{ id }}
+              pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }} }} }}"""
+            forward: list[str] = []
+            backward: list[str] = []
+            for read, size_key, cursor_key, more_key, edge_key in (
+                (forward, "first", "after", "hasNextPage", "endCursor"),
+                (backward, "last", "before", "hasPreviousPage", "startCursor"),
+            ):
+                cursor = None
+                while True:
+                    variables = {"f": given, size_key: 2, cursor_key: cursor}
+                    page = self.harness.run(self.api.gql(query, variables))[root]
+                    assert page["totalCount"] == len(expected)
+                    ids = [node["id"] for node in page["nodes"]]
+                    read[:] = read + ids if size_key == "first" else ids + read
+                    if not page["pageInfo"][more_key]:
+                        break
+                    cursor = page["pageInfo"][edge_key]
+            assert (
+                forward == backward and set(forward) == expected and len(forward) == len(expected)
+            )
+
+    @invariant()
+    def balance_as_of_today_is_the_balance(self) -> None:
+        """balance(asOf: today) of the project and the client equals their balance now."""
+        today = self.api.clock.today().isoformat()
+        query = """query($p: ID!, $c: ID!, $d: Date) {
+          project(id: $p) { asOf: balance(asOf: $d) { ...P } now: balance { ...P } }
+          client(id: $c) { asOf: balance(asOf: $d) { ...C } now: balance { ...C } } }
+        fragment P on ProjectBalance { invoicedAmount paidAmount creditedAmount discountAmount
+          outstandingAmount overdueAmount scheduledAmount unbilledAmount }
+        fragment C on ClientBalance { currency invoicedAmount paidAmount creditedAmount
+          outstandingAmount overdueAmount receivedAmount appliedAmount unappliedCreditAmount
+          refundedAmount unappliedPaymentAmount refundedPaymentAmount unappliedCreditNoteAmount
+          refundedCreditNoteAmount }"""
+        variables = {"p": self.project_id, "c": self.client_id, "d": today}
+        found = self.harness.run(self.api.gql(query, variables))
+        assert found["project"]["asOf"] == found["project"]["now"]
+        assert found["client"]["asOf"] == found["client"]["now"]
+
 
 def run_machine(url: str) -> None:
     harness = Harness(url)

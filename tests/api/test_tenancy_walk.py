@@ -492,6 +492,15 @@ LIST_QUERIES = {
     "payments": "{ payments(first: 100) { totalCount nodes { id } } }",
     "invoiceByNumber": '{ invoiceByNumber(number: "INV-000001") { id } }',
     "paymentByTransactionId": '{ paymentByTransactionId(transactionId: "txn_a1") { id } }',
+    "creditNotes": "{ creditNotes(last: 100) { totalCount nodes { id } } }",
+    "agingReport": "{ agingReport { rows { client { id } total } total { total } } }",
+}
+# Every root list's filter with one of A's ids in it (B sees none of A's rows through them).
+FILTERS_WITH_A_IDS = {
+    "invoices": ("InvoiceFilter", ("projectId", "project"), ("clientId", "client")),
+    "payments": ("PaymentFilter", ("projectId", "project"), ("clientId", "client")),
+    "projects": ("ProjectFilter", ("clientId", "client")),
+    "creditNotes": ("CreditNoteFilter", ("clientId", "client"), ("invoiceId", "invoice")),
 }
 
 
@@ -590,6 +599,7 @@ async def test_every_operation_with_another_accounts_ids(api: Api, other_api: Ap
     }
     for name in ("invoiceByNumber", "paymentByTransactionId"):
         assert (await b.gql(LIST_QUERIES[name]))[name] is None
+    await lists_filtered_by_a_ids(b, a_ids)
 
     # Mutations with A's ids: NOT_FOUND, and nothing else in the payload.
     calls = 0
@@ -628,3 +638,19 @@ async def test_every_operation_with_another_accounts_ids(api: Api, other_api: Ap
     [a_project] = [p for p in after["data"]["projects"]["nodes"] if p["id"] == a_ids.project]
     schedules = a_project["invoiceSchedules"]
     assert [item["status"] for item in schedules[0]["items"]] == ["PENDING", "PENDING"]
+
+
+async def lists_filtered_by_a_ids(b: Api, a_ids: Ids) -> None:
+    """B's root lists and aging report, filtered by A's ids, show none of A's rows."""
+    assert (await b.gql(LIST_QUERIES["creditNotes"]))["creditNotes"] == {
+        "totalCount": 0,
+        "nodes": [],
+    }
+    for root, (filter_type, *fields) in FILTERS_WITH_A_IDS.items():
+        query = f"query($f: {filter_type}) {{ {root}(filter: $f) {{ totalCount nodes {{ id }} }} }}"
+        for field, kind in fields:
+            found = (await b.gql(query, {"f": {field: getattr(a_ids, kind)}}))[root]
+            assert found == {"totalCount": 0, "nodes": []}, (root, field)
+    aging = "query($c: ID, $p: ID) { agingReport(clientId: $c, projectId: $p) { rows { total } } }"
+    for variables in ({"c": a_ids.client}, {"p": a_ids.project}, {}):
+        assert (await b.gql(aging, variables))["agingReport"]["rows"] == [], variables

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from db.distribute import place_new_table
-from domain.search import search_form
+from db.search_columns import backfill_search_text
 
 revision: str = "0005"
 down_revision: str | None = "0003"
@@ -48,19 +48,6 @@ INDEXES: dict[str, list[tuple[str, list[Any]]]] = {
 }
 
 
-def _backfill(table: str, sources: tuple[str, ...]) -> None:
-    """Fold the existing rows' texts in Python: SQLite has no unaccent."""
-    connection = op.get_bind()
-    rows = connection.execute(
-        sa.text(f"SELECT account_id, id, {', '.join(sources)} FROM {table}")  # noqa: S608
-    ).all()
-    update = sa.text(
-        f"UPDATE {table} SET search_text = :text WHERE account_id = :account AND id = :id"  # noqa: S608
-    )
-    for row in rows:
-        connection.execute(update, {"text": search_form(*row[2:]), "account": row[0], "id": row[1]})
-
-
 def upgrade() -> None:
     for table, length in SEARCH_COLUMNS.items():
         # A plain ADD COLUMN (SQLite supports it with a default): recreating the table, as a
@@ -68,7 +55,7 @@ def upgrade() -> None:
         op.add_column(
             table, sa.Column("search_text", sa.String(length), nullable=False, server_default="")
         )
-        _backfill(table, SEARCH_SOURCES[table])
+        backfill_search_text(op.get_bind(), table, SEARCH_SOURCES[table])
     for table, indexes in INDEXES.items():
         for name, columns in indexes:
             op.create_index(name, table, columns, unique=False)
