@@ -49,7 +49,7 @@ class Server:
                 stderr=subprocess.STDOUT,
             )
 
-    async def start(self, wait_s: float = 60) -> None:
+    async def start(self, wait_s: float = 60, poll_s: float = 0.2) -> None:
         self.process = self._spawn()
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
@@ -64,7 +64,7 @@ class Server:
                 pass
             finally:
                 await connection.close()
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(poll_s)
         self.stop()
         raise RuntimeError(f"{self.name} did not answer within {wait_s:.0f} s: {self.tail()}")
 

@@ -7,6 +7,7 @@ is faster) with both p95s. Environment:
 - BENCH_QUICK=1      fewer requests, one round (for development on a shared machine)
 - BENCH_ROUNDS       blocks per shape and client count for each server (default 3; quick 1)
 - BENCH_RSS_REQUESTS requests between the two RSS readings (default 100,000; quick 5,000)
+- BENCH_SHAPES       comma-separated shape names to measure (default: all)
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bench import dataset, peer, servers
+from bench import cold_start, dataset, peer, servers
 from bench.httpclient import HttpConnection, post_request
 from bench.load import Load, closed_loop, rss_kib
 from bench.pg import Cluster, postgres_bindir
@@ -36,6 +37,7 @@ QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS") or (1 if QUICK else 3))
 REQUESTS = {1: 60, 8: 200, 32: 320} if QUICK else {1: 300, 8: 1000, 32: 1600}
 BLOCK_S = 4.0 if QUICK else 10.0
+ONLY = {name for name in os.environ.get("BENCH_SHAPES", "").split(",") if name}
 RSS_REQUESTS = int(os.environ.get("BENCH_RSS_REQUESTS") or (5_000 if QUICK else 100_000))
 
 
@@ -224,8 +226,17 @@ async def main_async() -> dict[str, Any]:
         if theirs is not None:
             ids = await peer_node_ids(theirs.port, ids)
         for shape in SHAPES:
+            if ONLY and shape.name not in ONLY:
+                continue
             say(f"  {shape.name}")
             results["shapes"].append(await measure_shape(shape, ids, ours, theirs, db.key))
+        say("  cold start")
+        results["cold_start"] = await cold_start.measure(
+            lambda: servers.ours(db.url, LOGS, "cold"),
+            (lambda: peer.server(cli, db.dsn, LOGS, "cold")) if cli else None,
+            db.key,
+            rounds=ROUNDS + 2,
+        )
         if theirs is not None:
             theirs.stop()
         say("  RSS")
@@ -255,6 +266,10 @@ def table(results: dict[str, Any]) -> str:
                          f"{row['payments_per_s']:.0f}/s, p95 {row['p95_ms']:.0f} ms")  # fmt: skip
         else:
             lines.append(f"books balance on {row['backend']}: {row['books_balance']}")
+    if "cold_start" in results:
+        c = results["cold_start"]
+        lines.append(f"cold start to first answer: {c['ours_s']:.2f} s, "
+                     f"{c.get('ratio', float('nan')):.2f}x PostGraphile's")  # fmt: skip
     if "rss" in results:
         r = results["rss"]
         lines.append(f"RSS over {r['requests']:,} requests: {r['rss_before_kib'] / 1024:.1f} MiB "
