@@ -100,8 +100,8 @@ def base_env() -> dict[str, str]:
     return env
 
 
-def ours(database_url: str, logs: Path, tag: str) -> Server:
-    """`milestone-billing serve`: one uvicorn worker (uvloop and httptools when installed).
+def ours(database_url: str, logs: Path, tag: str, workers: int = 1) -> Server:
+    """`milestone-billing serve`: `workers` uvicorn workers (uvloop and httptools when installed).
 
     LOG_LEVEL=WARNING: no per-request log line, as PostGraphile runs with --disable-query-log.
     """
@@ -114,6 +114,7 @@ def ours(database_url: str, logs: Path, tag: str) -> Server:
     }
     executable = Path(sys.executable).parent / "milestone-billing"
     command = [str(executable), "serve", "--host", HOST, "--port", str(port)]
+    command += ["--workers", str(workers)] if workers > 1 else []
     return Server(
         "milestone-billing", command, env=env, port=port, log=logs / f"ours-{tag}.log",
         ready=_get(port, "/healthz"),
