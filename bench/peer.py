@@ -167,11 +167,13 @@ def version(cli: Path) -> str:
     return str(json.loads((cli.parent / "package.json").read_text())["version"])
 
 
-def server(cli: Path, dsn: str, logs: Path, tag: str) -> Server:
+def server(cli: Path, dsn: str, logs: Path, tag: str, workers: int = 1) -> Server:
+    """PostGraphile's CLI; `workers` > 1 runs its cluster mode, one process per worker."""
     port = free_port()
     command = ["node", str(cli), "--connection", dsn, "--schema", "pgl"]
     command += ["--host", HOST, "--port", str(port), "--disable-query-log"]
     command += ["--simple-collections", "both", "--disable-default-mutations"]
+    command += ["--cluster-workers", str(workers)] if workers > 1 else []
     env = {**base_env(), "NODE_ENV": "production"}
     env.pop("PGPASSWORD", None)
     if os.environ.get("BENCH_PEER_POOL"):

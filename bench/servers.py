@@ -49,7 +49,7 @@ class Server:
                 stderr=subprocess.STDOUT,
             )
 
-    async def start(self, wait_s: float = 60) -> None:
+    async def start(self, wait_s: float = 60, poll_s: float = 0.2) -> None:
         self.process = self._spawn()
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
@@ -64,7 +64,7 @@ class Server:
                 pass
             finally:
                 await connection.close()
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(poll_s)
         self.stop()
         raise RuntimeError(f"{self.name} did not answer within {wait_s:.0f} s: {self.tail()}")
 
@@ -100,8 +100,8 @@ def base_env() -> dict[str, str]:
     return env
 
 
-def ours(database_url: str, logs: Path, tag: str) -> Server:
-    """`milestone-billing serve`: one uvicorn worker (uvloop and httptools when installed).
+def ours(database_url: str, logs: Path, tag: str, workers: int = 1) -> Server:
+    """`milestone-billing serve`: `workers` uvicorn workers (uvloop and httptools when installed).
 
     LOG_LEVEL=WARNING: no per-request log line, as PostGraphile runs with --disable-query-log.
     """
@@ -114,6 +114,7 @@ def ours(database_url: str, logs: Path, tag: str) -> Server:
     }
     executable = Path(sys.executable).parent / "milestone-billing"
     command = [str(executable), "serve", "--host", HOST, "--port", str(port)]
+    command += ["--workers", str(workers)] if workers > 1 else []
     return Server(
         "milestone-billing", command, env=env, port=port, log=logs / f"ours-{tag}.log",
         ready=_get(port, "/healthz"),

@@ -7,11 +7,15 @@ is faster) with both p95s. Environment:
 - BENCH_QUICK=1      fewer requests, one round (for development on a shared machine)
 - BENCH_ROUNDS       blocks per shape and client count for each server (default 3; quick 1)
 - BENCH_RSS_REQUESTS requests between the two RSS readings (default 100,000; quick 5,000)
+- BENCH_SHAPES       comma-separated shape names to measure (default: all)
+- BENCH_WORKERS      comma-separated worker counts (default: 1 and one per core); ours runs
+                     `serve --workers N`, PostGraphile `--cluster-workers N`, on the same cores
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import statistics
@@ -21,21 +25,25 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bench import dataset, peer, servers
+from bench import cold_start, dataset, peer, servers
 from bench.httpclient import HttpConnection, post_request
 from bench.load import Load, closed_loop, rss_kib
 from bench.pg import Cluster, postgres_bindir
 from bench.queries import PAY
 from bench.run import CACHE, LOGS, Options, Report, graphql_body, middle_project, prepare_small
+from bench.shape_table import CLIENT_COUNTS, table
 from bench.shapes import SHAPES, Ids, Shape
 from db.engine import create_engine
 
 RESULTS = Path(__file__).resolve().parent / "shapes_results.json"
-CLIENT_COUNTS = (1, 8, 32)
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS") or (1 if QUICK else 3))
 REQUESTS = {1: 60, 8: 200, 32: 320} if QUICK else {1: 300, 8: 1000, 32: 1600}
 BLOCK_S = 4.0 if QUICK else 10.0
+WORKER_COUNTS = tuple(
+    int(n) for n in (os.environ.get("BENCH_WORKERS") or f"1,{os.cpu_count() or 1}").split(",")
+)
+ONLY = {name for name in os.environ.get("BENCH_SHAPES", "").split(",") if name}
 RSS_REQUESTS = int(os.environ.get("BENCH_RSS_REQUESTS") or (5_000 if QUICK else 100_000))
 
 
@@ -116,8 +124,8 @@ async def measure_shape(
                 raw = post_request(servers.HOST, port, "/graphql", body, headers)
                 loads[name].append(
                     await closed_loop(
-                        port, lambda raw=raw: raw, total=REQUESTS[clients], clients=clients,
-                        max_s=BLOCK_S, check=no_errors,
+                        port, itertools.repeat(raw).__next__, total=REQUESTS[clients],
+                        clients=clients, max_s=BLOCK_S, check=no_errors,
                     )
                 )  # fmt: skip
         for name, measured in loads.items():
@@ -128,10 +136,12 @@ async def measure_shape(
     return row
 
 
-async def payments(url: str, account_id: str, key: str, backend: str) -> list[dict[str, Any]]:
+async def payments(
+    url: str, account_id: str, key: str, backend: str, workers: int
+) -> list[dict[str, Any]]:
     """Return payments/s and p95 at 8 and 32 clients (1.00 to open invoices), then the books."""
     engine = create_engine(url)
-    ours = servers.ours(url, LOGS, f"shapes-pay-{backend}")
+    ours = servers.ours(url, LOGS, f"shapes-pay-{backend}-{workers}", workers=workers)
     await ours.start()
     rows = []
     try:
@@ -168,10 +178,12 @@ async def payments(url: str, account_id: str, key: str, backend: str) -> list[di
                 ours.port, request, total=REQUESTS[32] * 2, clients=clients, max_s=BLOCK_S * 2,
                 check=accepted,
             )  # fmt: skip
-            rows.append({"backend": backend, "clients": clients, "payments_per_s": load.rps,
+            rows.append({"backend": backend, "workers": workers, "clients": clients,
+                         "payments_per_s": load.rps,
                          "p95_ms": load.latencies.p95_ms, "n": load.latencies.n})  # fmt: skip
         problems = await dataset.consistency_problems(engine, account_id)
-        rows.append({"backend": backend, "books_balance": not problems, "problems": problems[:3]})
+        rows.append({"backend": backend, "workers": workers, "books_balance": not problems,
+                     "problems": problems[:3]})  # fmt: skip
     finally:
         ours.stop()
         await engine.dispose()
@@ -215,51 +227,47 @@ async def main_async() -> dict[str, Any]:
         cli = None if reason else await asyncio.to_thread(peer.install, CACHE / "postgraphile")
         db = await prepare_small("postgresql", report, cluster, cli is not None)
         ids = await dataset_ids(db.url, db.account_id)
-        ours = servers.ours(db.url, LOGS, "shapes")
-        theirs = peer.server(cli, db.dsn, LOGS, "shapes") if cli else None
-        for server in (ours, theirs):
-            if server is not None:
-                await server.start()
-                started.append(server)
-        if theirs is not None:
-            ids = await peer_node_ids(theirs.port, ids)
-        for shape in SHAPES:
-            say(f"  {shape.name}")
-            results["shapes"].append(await measure_shape(shape, ids, ours, theirs, db.key))
-        if theirs is not None:
-            theirs.stop()
-        say("  RSS")
-        results["rss"] = await rss(ours, ids, db.key)
-        ours.stop()
+        for workers in WORKER_COUNTS:
+            ours = servers.ours(db.url, LOGS, f"shapes-{workers}", workers=workers)
+            theirs = peer.server(cli, db.dsn, LOGS, f"shapes-{workers}", workers) if cli else None
+            for server in (ours, theirs):
+                if server is not None:
+                    await server.start()
+                    started.append(server)
+            if theirs is not None:
+                ids = await peer_node_ids(theirs.port, ids)
+            for shape in SHAPES:
+                if ONLY and shape.name not in ONLY:
+                    continue
+                say(f"  {shape.name}, {workers} worker(s)")
+                row = await measure_shape(shape, ids, ours, theirs, db.key)
+                results["shapes"].append({"workers": workers, **row})
+            if theirs is not None:
+                theirs.stop()
+            if workers == 1:  # the measured process is the worker itself
+                say("  RSS")
+                results["rss"] = await rss(ours, ids, db.key)
+            ours.stop()
+        say("  cold start")
+        results["cold_start"] = await cold_start.measure(
+            lambda: servers.ours(db.url, LOGS, "cold"),
+            (lambda: peer.server(cli, db.dsn, LOGS, "cold")) if cli else None,
+            db.key,
+            rounds=ROUNDS + 2,
+        )
         say("  payments")
-        results["payments"] += await payments(db.url, db.account_id, db.key, "postgresql")
         lite = await prepare_small("sqlite", report, None, False)
-        results["payments"] += await payments(lite.url, lite.account_id, lite.key, "sqlite")
+        for workers in WORKER_COUNTS:
+            for url, account, key, backend in (
+                (db.url, db.account_id, db.key, "postgresql"),
+                (lite.url, lite.account_id, lite.key, "sqlite"),
+            ):
+                results["payments"] += await payments(url, account, key, backend, workers)
     finally:
         for server in started:
             server.stop()
         cluster.stop()
     return results
-
-
-def table(results: dict[str, Any]) -> str:
-    lines = ["| shape | " + " | ".join(f"{c} client{'s' * (c > 1)}" for c in CLIENT_COUNTS)
-             + " | p95 ms at 32 (ours / PostGraphile) |", "|---|---|---|---|---|"]  # fmt: skip
-    for row in results["shapes"]:
-        ratios = [f"{row[f'ratio_{c}']:.2f}" if f"ratio_{c}" in row else "-" for c in CLIENT_COUNTS]
-        p95 = f"{row['ours_p95_32']:.1f} / {row.get('peer_p95_32', float('nan')):.1f}"
-        lines.append(f"| {row['shape']} | " + " | ".join(ratios) + f" | {p95} |")
-    for row in results["payments"]:
-        if "clients" in row:
-            lines.append(f"payments {row['backend']} {row['clients']} clients: "
-                         f"{row['payments_per_s']:.0f}/s, p95 {row['p95_ms']:.0f} ms")  # fmt: skip
-        else:
-            lines.append(f"books balance on {row['backend']}: {row['books_balance']}")
-    if "rss" in results:
-        r = results["rss"]
-        lines.append(f"RSS over {r['requests']:,} requests: {r['rss_before_kib'] / 1024:.1f} MiB "
-                     f"-> {r['rss_after_kib'] / 1024:.1f} MiB")  # fmt: skip
-    return "\n".join(lines)
 
 
 def main() -> int:

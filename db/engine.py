@@ -147,7 +147,16 @@ def sqlite_writer_lock(engine: AsyncEngine) -> asyncio.Lock:
 
 @asynccontextmanager
 async def read_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """Yield a connection for Core selects; nothing it does is committed."""
+    """Yield a connection for Core selects; nothing it does is committed.
+
+    On PostgreSQL it runs in autocommit: each SELECT is its own transaction, as at READ
+    COMMITTED each statement of a transaction sees its own snapshot anyway, and a read skips
+    the BEGIN and ROLLBACK round trips (two of a one-statement read's three). SQLite's
+    read-only connections skip BEGIN in _configure_sqlite.
+    """
     async with engine.connect() as connection:
-        await connection.execution_options(read_only=True)
+        if is_sqlite(engine):
+            await connection.execution_options(read_only=True)
+        else:
+            await connection.execution_options(read_only=True, isolation_level="AUTOCOMMIT")
         yield connection

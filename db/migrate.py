@@ -6,9 +6,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db.revision import current_revision, head_revision
+
+__all__ = ["alembic_config", "current_revision", "head_revision", "upgrade_to_head"]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -24,17 +25,3 @@ def alembic_config(database_url: str) -> Config:
 def upgrade_to_head(database_url: str) -> None:
     """Apply every migration that is not yet applied (blocking; runs its own event loop)."""
     command.upgrade(alembic_config(database_url), "head")
-
-
-def head_revision() -> str | None:
-    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
-
-
-async def current_revision(engine: AsyncEngine) -> str | None:
-    """Return the revision the database is at, or None when it was never migrated."""
-    async with engine.connect() as connection:
-        return await connection.run_sync(
-            lambda sync_connection: MigrationContext.configure(
-                sync_connection
-            ).get_current_revision()
-        )

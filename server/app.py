@@ -23,7 +23,7 @@ from starlette.types import Message, Send
 
 from db.engine import create_engine
 from db.errors import is_unavailable
-from db.migrate import current_revision, head_revision
+from db.revision import current_revision, head_revision
 from domain.clock import Clock, SystemClock
 from server.bodies import http_error_response
 from server.graphiql import GraphiQLPage

@@ -54,8 +54,7 @@ async def invoices_by_ids(
     connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
 ) -> list[Any]:
     """Return the account's invoices among `ids`."""
-    statement = select(*INVOICE_COLUMNS).where(I.account_id == account_id, among(I.id, "ids"))
-    return await select_rows(connection, statement, {"ids": ids})
+    return await select_rows(connection, _INVOICES_BY_IDS, {"account_id": account_id, "ids": ids})
 
 
 async def invoice_pages(
@@ -124,6 +123,12 @@ _LINES_BY_INVOICE = PreparedSelect(
     .where(L.account_id == ACCOUNT, among(L.invoice_id, "ids"))
     .order_by(L.invoice_id, L.position)
 )
+_INVOICES_BY_IDS = PreparedSelect(
+    select(*INVOICE_COLUMNS).where(I.account_id == ACCOUNT, among(I.id, "ids"))
+)
+_LINES_BY_IDS = PreparedSelect(
+    _lines_with_their_invoice(*LINE_COLUMNS).where(L.account_id == ACCOUNT, among(L.id, "ids"))
+)
 _INVOICES_BY_MILESTONE = PreparedSelect(
     _lines_with_their_invoice(L.milestone_id.label("milestone_id"), *INVOICE_COLUMNS)
     .where(L.account_id == ACCOUNT, among(L.milestone_id, "ids"))
@@ -143,10 +148,7 @@ async def lines_by_ids(
     connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
 ) -> list[Any]:
     """Return the account's invoice lines among `ids` (for node(id:))."""
-    statement = _lines_with_their_invoice(*LINE_COLUMNS).where(
-        L.account_id == account_id, among(L.id, "ids")
-    )
-    return await select_rows(connection, statement, {"ids": ids})
+    return await select_rows(connection, _LINES_BY_IDS, {"account_id": account_id, "ids": ids})
 
 
 async def invoices_by_milestone_ids(

@@ -91,7 +91,25 @@ def test_there_is_exactly_one_head() -> None:
     from db.migrate import MIGRATIONS_DIR
 
     assert len(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads()) == 1
+    # The server's own reading of the versions folder (db/revision.py) agrees with Alembic's.
+    assert head_revision() == ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
     assert head_revision() is not None
+
+
+def test_the_server_reads_the_revision_alembic_wrote(database_url: str) -> None:
+    async def both() -> tuple[str | None, str | None]:
+        engine = create_engine(database_url)
+        try:
+            async with engine.connect() as connection:
+                theirs = await connection.run_sync(
+                    lambda sync: MigrationContext.configure(sync).get_current_revision()
+                )
+            return await current_revision(engine), theirs
+        finally:
+            await engine.dispose()
+
+    ours, theirs = asyncio.run(both())
+    assert ours == theirs == head_revision()
 
 
 def test_migrated_database_matches_the_table_definitions(database_url: str) -> None:
