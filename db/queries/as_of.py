@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db.queries.balances import RELEASED
 from db.queries.rows import select_rows
 from db.queries.sums import exact_sum
 from db.tables import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Project
@@ -62,6 +63,8 @@ def invoices_as_of(account_id: str, day: date, *conditions: Any) -> Any:
             I.currency,
             I.total,
             I.discount,
+            I.retainage_amount,
+            RELEASED.label("released"),
             I.due_on,
             func.coalesce(paid.c.paid, 0).label("paid"),
             func.coalesce(credited.c.credited, 0).label("credited"),
@@ -96,6 +99,8 @@ def _invoice_sums(invoices: Any, day: date) -> tuple[Any, ...]:
         exact_sum(invoices.c.credited).label("credited"),
         exact_sum(invoices.c.discount).label("discount"),
         exact_sum(overdue).label("overdue"),
+        exact_sum(invoices.c.retainage_amount).label("withheld"),
+        exact_sum(invoices.c.released).label("released"),
     )
 
 
@@ -171,7 +176,7 @@ async def project_balances_as_of(
     return await select_rows(connection, statement)
 
 
-_INVOICE_FIGURES = ("invoiced", "paid", "credited", "discount", "overdue")
+_INVOICE_FIGURES = ("invoiced", "paid", "credited", "discount", "overdue", "withheld", "released")
 
 
 async def client_figures_as_of(

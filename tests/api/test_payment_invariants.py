@@ -816,21 +816,23 @@ class PaymentMachine(RetainageRules, RuleBasedStateMachine):
 
     @invariant()
     def balance_as_of_today_is_the_balance(self) -> None:
-        """balance(asOf: today) of the project and the client equals their balance now."""
+        """balance(asOf: today) of every project and the client equals their balance now."""
         today = self.api.clock.today().isoformat()
         query = """query($p: ID!, $c: ID!, $d: Date) {
           project(id: $p) { asOf: balance(asOf: $d) { ...P } now: balance { ...P } }
           client(id: $c) { asOf: balance(asOf: $d) { ...C } now: balance { ...C } } }
         fragment P on ProjectBalance { invoicedAmount paidAmount creditedAmount discountAmount
-          outstandingAmount overdueAmount scheduledAmount unbilledAmount }
+          outstandingAmount overdueAmount scheduledAmount unbilledAmount retainageHeld
+          retainageReleased }
         fragment C on ClientBalance { currency invoicedAmount paidAmount creditedAmount
           outstandingAmount overdueAmount receivedAmount appliedAmount unappliedCreditAmount
           refundedAmount unappliedPaymentAmount refundedPaymentAmount unappliedCreditNoteAmount
-          refundedCreditNoteAmount }"""
-        variables = {"p": self.project_id, "c": self.client_id, "d": today}
-        found = self.harness.run(self.api.gql(query, variables))
-        assert found["project"]["asOf"] == found["project"]["now"]
-        assert found["client"]["asOf"] == found["client"]["now"]
+          refundedCreditNoteAmount retainageHeld retainageReleased }"""
+        for project_id in [self.project_id, *self.retainage.projects]:
+            variables = {"p": project_id, "c": self.client_id, "d": today}
+            found = self.harness.run(self.api.gql(query, variables))
+            assert found["project"]["asOf"] == found["project"]["now"], project_id
+            assert found["client"]["asOf"] == found["client"]["now"]
 
 
 def run_machine(url: str) -> None:
