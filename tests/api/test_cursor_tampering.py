@@ -112,9 +112,9 @@ async def test_an_empty_value_only_where_the_order_has_empty_values(api: Api) ->
     await two_clients(api)
     query = root_query("invoices", "TOTAL", "after")
     assert await refusal(api, query, {"c": cursor("TOTAL", None, "inv_x")}, "after") is None
-    due = await page(api, "invoices", first=3, after=cursor("DUE_ON", None, "inv_x"),
-                     orderBy={"field": "DUE_ON"})  # fmt: skip
-    assert due["edges"] == []  # after the last draft (no due date): nothing
+    after_drafts = cursor("DUE_ON", None, "inv_x")
+    due = await page(api, "invoices", first=3, after=after_drafts, orderBy={"field": "DUE_ON"})
+    assert due["edges"] == []  # every invoice here is issued: dated ones sort before empty
 
 
 async def test_nested_lists_refuse_tampered_creation_cursors(api: Api) -> None:
@@ -125,14 +125,16 @@ async def test_nested_lists_refuse_tampered_creation_cursors(api: Api) -> None:
     tampered += [cursor("CREATED_AT", TIMESTAMP, id_) for id_ in BAD_IDS]
     tampered += [cursor("CREATED_AT", stamp, "inv_x") for stamp in BAD_VALUES["timestamp"]]
     tampered += MALFORMED
+    on_project = "query($c: String, $id: ID!) {{ project(id: $id) {{ {} }} }}"
+    on_client = "query($c: String, $id: ID!) {{ client(id: $id) {{ {} }} }}"
     queries = [
-        ("query($c: String, $id: ID!) { project(id: $id) { invoices(after: $c) { totalCount } } }",
-         project, "after"),
-        ("query($c: String, $id: ID!) { project(id: $id) { invoices(last: 2, before: $c) "
-         "{ totalCount } } }", project, "before"),
-        *[(f"query($c: String, $id: ID!) {{ client(id: $id) {{ {field}(after: $c) "
-           "{ totalCount } } }", client, "after") for field in ("projects", "invoices", "payments")],
-    ]  # fmt: skip
+        (on_project.format("invoices(after: $c) { totalCount }"), project, "after"),
+        (on_project.format("invoices(last: 2, before: $c) { totalCount }"), project, "before"),
+        *[
+            (on_client.format(f"{field}(after: $c) {{ totalCount }}"), client, "after")
+            for field in ("projects", "invoices", "payments")
+        ],
+    ]
     wrong = []
     for query, id_, argument in queries:
         for bad in tampered:
