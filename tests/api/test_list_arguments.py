@@ -13,6 +13,7 @@ from tests.api.test_root_lists import ids, two_clients
 from tests.conftest import Api
 
 ROOTS = ("projects", "invoices", "payments", "creditNotes", "clients")
+ON_ONE = "query($n: Int, $id: ID!) {{ {} }}"
 
 
 async def named_field(api: Api, query: str, variables: dict[str, Any]) -> Any:
@@ -30,11 +31,11 @@ async def test_a_page_size_out_of_range_names_the_argument_given(api: Api, size:
         for root in ROOTS:
             query = f"query($n: Int) {{ {root}({argument}: $n) {{ totalCount }} }}"
             wrong.append((root, argument, await named_field(api, query, {"n": size})))
-        query = f"query($n: Int, $id: ID!) {{ project(id: $id) {{ invoices({argument}: $n) {{ totalCount }} }} }}"
+        query = ON_ONE.format(f"project(id: $id) {{ invoices({argument}: $n) {{ totalCount }} }}")
         found = await named_field(api, query, {"n": size, "id": project})
         wrong.append(("Project.invoices", argument, found))
     for field in ("projects", "invoices", "payments"):
-        query = f"query($n: Int, $id: ID!) {{ client(id: $id) {{ {field}(first: $n) {{ totalCount }} }} }}"
+        query = ON_ONE.format(f"client(id: $id) {{ {field}(first: $n) {{ totalCount }} }}")
         found = await named_field(api, query, {"n": size, "id": client})
         wrong.append((f"Client.{field}", "first", found))
     assert [case for case in wrong if case[2] != [case[1]]] == []
