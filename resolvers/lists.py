@@ -16,6 +16,7 @@ from strawberry.types import Info
 from db.engine import read_connection
 from db.queries import lists as queries
 from db.queries.listing import Listing
+from domain.search import search_form
 from resolvers.context import context_of
 from resolvers.listing import list_page
 from resolvers.pagination import Page
@@ -75,6 +76,8 @@ def filter_values(given: Any) -> dict[str, Any]:
             f"`filter.search` is at most {MAX_SEARCH} characters.",
             extensions={"code": "INVALID", "field": ["filter", "search"]},
         )
+    if search is not None and not search_form(search):
+        values["search"] = None  # blank, or accents alone: no filter, as an empty search box
     return {name: value for name, value in values.items() if value is not None}
 
 

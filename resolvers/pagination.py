@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import base64
-import binascii
-import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from graphql import GraphQLError
+
+from resolvers.cursor_values import (
+    CursorProblem,
+    checked_id,
+    checked_timestamp,
+    cursor_parts,
+    cursor_text,
+)
 
 T = TypeVar("T")
 
@@ -25,31 +31,32 @@ def encode_cursor(created_at: datetime, id_: str) -> str:
 def is_creation_cursor(cursor: str) -> bool:
     """Whether a cursor is of the creation-order form (`Project.invoices`, older lists)."""
     try:
-        return "|" in base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return "|" in cursor_text(cursor)
+    except CursorProblem:
         return False
+
+
+def invalid_cursor(argument: str, hint: str = "") -> GraphQLError:
+    """Return the INVALID error of a cursor this server did not make, naming the argument."""
+    return GraphQLError(
+        f"Invalid cursor for `{argument}`{hint}.",
+        extensions={"code": "INVALID", "field": [argument]},
+    )
 
 
 def decode_cursor(cursor: str, *, argument: str = "after") -> tuple[datetime, str]:
     """Return the keyset a cursor stands for; refuse one this server did not make."""
     try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
         if not is_creation_cursor(cursor):
             # A root list's cursor in creation order (resolvers/listing.py) means the same.
-            order, created_at, id_ = json.loads(text)
+            order, created_at, id_ = cursor_parts(cursor)
             if order != "CREATED_AT":
-                raise ValueError("a cursor of another order")
-            text = f"{created_at}|{id_}"
-        created_at, id_ = text.split("|", 1)
-        parsed = datetime.fromisoformat(created_at)
-        if parsed.tzinfo is None:
-            raise ValueError("a cursor's timestamp carries its time zone")
-        return parsed, id_
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as error:
-        raise GraphQLError(
-            f"Invalid cursor for `{argument}`.",
-            extensions={"code": "INVALID", "field": [argument]},
-        ) from error
+                raise CursorProblem("a cursor of another order")
+        else:
+            created_at, id_ = cursor_text(cursor).split("|", 1)
+        return checked_timestamp(created_at), checked_id(id_)
+    except (ValueError, TypeError) as error:
+        raise invalid_cursor(argument) from error
 
 
 def page_size(first: int | None) -> int:

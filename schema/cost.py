@@ -1,8 +1,9 @@
 """A static cost computed from the query before anything runs.
 
-Each field costs 1. A connection with `first: N` multiplies what is under its edges/nodes by N
-(20 when `first` is not given); a plain list (a project's milestones, an invoice's lines)
-multiplies what is under it by a fixed estimate of 10. Fragments count as if inlined, but
+Each field costs 1. A connection with `first: N` or `last: N` multiplies what is under its
+edges/nodes by N (the larger when both are given, 20 when neither is); a plain list (a
+project's milestones, an invoice's lines) multiplies what is under it by a fixed estimate of
+10. Fragments count as if inlined, but
 each fragment is costed once per page size and remembered: a chain of fragments that spread
 the previous one twice would otherwise take 2**n steps to cost.
 
@@ -113,18 +114,20 @@ class _Walker:
         in_connection = parent is not None and parent.name.endswith("Connection")
         multiplier, child_page = 1, page
         if named.name.endswith("Connection"):
-            child_page = self._first(node)
+            child_page = self._page_size(node)
         elif isinstance(get_nullable_type(field.type), GraphQLList):
             multiplier = page if in_connection else self.list_sizes.get(name, LIST_ESTIMATE)
         return 1 + multiplier * self.selection_cost(node.selection_set, named, child_page)
 
-    def _first(self, node: FieldNode) -> int:
+    def _page_size(self, node: FieldNode) -> int:
+        """The most rows a connection can return: the larger of `first` and `last` given."""
+        sizes = []
         for argument in node.arguments or ():
-            if argument.name.value == "first":
+            if argument.name.value in ("first", "last"):
                 value = value_from_ast_untyped(argument.value, dict(self.variables))
                 if isinstance(value, int) and value >= 0:
-                    return value
-        return DEFAULT_PAGE
+                    sizes.append(value)
+        return max(sizes, default=DEFAULT_PAGE)
 
 
 def query_cost(

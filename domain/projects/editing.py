@@ -1,7 +1,8 @@
 """Changing a project or a milestone, and deleting a milestone nothing refers to (§3, §7.6).
 
-What may change: a project's name, client name, payment terms (for invoices issued from now
-on) and contract value (not below any of its schedules' totals); never its currency. A
+What may change: a project's name, its client (by name, while none of its invoices was
+issued), payment terms (for invoices issued from now on) and contract value (not below any
+of its schedules' totals); never its currency. A
 milestone's name, trigger and planned date always; its amount only while no schedule item
 prices it and not below what its invoices already bill.
 """
@@ -12,10 +13,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.tables import Milestone, Project
-from db.tables.columns import SI, L, M, S
+from db.tables.columns import SI, I, L, M, S
+from domain.clients.service import MAX_NAME, client_for_project
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.invoices.amounts import invoiced_amounts
+from domain.invoices.rules import InvoiceStatus
 from domain.money import currency_exponent, format_amount, parse_amount
 from domain.projects.locks import lock_project, lock_project_of
 from domain.projects.service import MAX_PAYMENT_TERMS_DAYS, get_milestone, get_project
@@ -38,6 +41,9 @@ async def update_project(
 ) -> Project:
     """Return the project with the given fields changed."""
     project = await get_project(session=session, caller=caller, project_id=project_id)
+    if client_name is not None:
+        # First: the client name's lock comes before the project's, as in updateClient.
+        await _move_to_client(session, caller, project, client_name)
     if retainage_percentage is not None:
         # Locked, so no invoice of the project is issued while the percentage changes.
         await lock_project(session=session, caller=caller, project_id=project_id)
@@ -46,8 +52,6 @@ async def update_project(
         )
     if name is not None:
         project.name = required_text(name, field="name", max_length=200)
-    if client_name is not None:
-        project.client_name = required_text(client_name, field="clientName", max_length=200)
     if payment_terms_days is not None:
         project.payment_terms_days = int_in_range(
             payment_terms_days, field="paymentTermsDays", low=0, high=MAX_PAYMENT_TERMS_DAYS
@@ -57,6 +61,36 @@ async def update_project(
     project.search_text = search_form(project.name, project.client_name)
     await session.flush()
     return project
+
+
+async def _move_to_client(
+    session: AsyncSession, caller: Caller, project: Project, client_name: str
+) -> None:
+    """Bill the project to the account's client of exactly that name (found or created, as
+    createProject does); refused once the project has an invoice that is not a draft, since
+    that invoice, its payments and its credit were billed to the client it has."""
+    name = required_text(client_name, field="clientName", max_length=MAX_NAME)
+    if name == project.client_name:
+        return
+    client = await client_for_project(
+        session=session, caller=caller, client_id=None, client_name=name
+    )
+    await lock_project(session=session, caller=caller, project_id=project.id)
+    billed = await session.scalar(
+        select(I.id)
+        .where(I.account_id == project.account_id, I.project_id == project.id)
+        .where(I.status != InvoiceStatus.DRAFT)
+        .limit(1)
+    )
+    if billed is not None:
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            "clientName",
+            f"Invoice {billed} of this project was issued to {project.client_name!r}, so the "
+            "project stays with that client; rename the client with updateClient instead.",
+        )
+    project.client_id = client.id
+    project.client_name = client.name
 
 
 async def _contract_value(session: AsyncSession, project: Project, value: object) -> int | None:

@@ -19,7 +19,11 @@ class UpdateProjectInput:
     project_id: strawberry.ID = strawberry.field(description="The project to change.")
     name: str | None = strawberry.field(default=strawberry.UNSET, description="1..200 characters.")
     client_name: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Who is billed; 1..200 characters."
+        default=strawberry.UNSET,
+        description="Who is billed, 1..200 characters: the project moves to the account's "
+        "client of exactly this name (created when there is none, as in createProject). "
+        "Refused (INVALID_STATE) once an invoice of the project was issued; rename the "
+        "client itself with updateClient.",
     )
     payment_terms_days: int | None = strawberry.field(
         default=strawberry.UNSET,

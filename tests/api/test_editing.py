@@ -182,3 +182,59 @@ async def test_delete_a_draft_frees_its_milestone(api: Api) -> None:
     assert again["total"] == "300.00"
     gone = await mutate(api, "deleteMilestone", "deletedId", milestoneId=milestone["id"])
     assert errors(gone) == [(["milestoneId"], "INVALID_STATE")]
+
+
+PROJECT_CLIENT = "project { clientName client { id name } }"
+CLIENTS = "{ clients(first: 100) { nodes { id name projects { nodes { id } } } } }"
+
+
+async def clients_and_projects(api: Api) -> dict[str, list[str]]:
+    nodes = (await api.gql(CLIENTS))["clients"]["nodes"]
+    return {node["name"]: [p["id"] for p in node["projects"]["nodes"]] for node in nodes}
+
+
+async def searched(api: Api, needle: str) -> list[str]:
+    query = "query($s: String) { projects(filter: {search: $s}) { nodes { id } } }"
+    return [node["id"] for node in (await api.gql(query, {"s": needle}))["projects"]["nodes"]]
+
+
+async def test_update_project_client_name_moves_it_to_that_client(api: Api) -> None:
+    existing = await create_project(api, name="Other", clientName="Zoë Café")
+    api.clock.advance(minutes=1)  # the other project first in every list
+    project = await create_project(api, clientName="Old Co")
+    await create_invoice(api, project, lines=[free_line("10.00")], issue=False)  # a draft
+    moved = await mutate(
+        api, "updateProject", PROJECT_CLIENT, projectId=project, clientName=" New Co "
+    )
+    assert moved["userErrors"] == []
+    assert moved["project"]["clientName"] == moved["project"]["client"]["name"] == "New Co"
+    assert await clients_and_projects(api) == {
+        "Old Co": [],
+        "Zoë Café": [existing],
+        "New Co": [project],
+    }
+    assert await searched(api, "new co") == [project] and await searched(api, "old co") == []
+    # To a client that exists: that one, not a second of the same name.
+    again = await mutate(
+        api, "updateProject", PROJECT_CLIENT, projectId=project, clientName="Zoë Café"
+    )
+    assert again["project"]["client"]["name"] == "Zoë Café"
+    assert (await clients_and_projects(api))["Zoë Café"] == [existing, project]
+    assert await searched(api, "zoe cafe") == [existing, project]
+
+
+async def test_a_project_with_an_issued_invoice_keeps_its_client(api: Api) -> None:
+    project = await create_project(api, clientName="Old Co")
+    await create_invoice(api, project, lines=[free_line("10.00")])
+    before = await clients_and_projects(api)
+    refused = await mutate(
+        api, "updateProject", PROJECT_CLIENT, projectId=project, clientName="New Co", name="X"
+    )
+    assert errors(refused) == [(["clientName"], "INVALID_STATE")]
+    assert await clients_and_projects(api) == before == {"Old Co": [project]}
+    name = await api.gql("query($id: ID!) { project(id: $id) { name } }", {"id": project})
+    assert name["project"]["name"] == "Website"  # the whole change is refused
+    same = await mutate(
+        api, "updateProject", PROJECT_CLIENT, projectId=project, clientName="Old Co", name="X"
+    )
+    assert same["userErrors"] == [] and same["project"]["clientName"] == "Old Co"

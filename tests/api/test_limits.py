@@ -202,6 +202,22 @@ async def test_every_response_carries_its_cost(api: Api) -> None:
     }
 
 
+async def test_last_costs_as_much_as_first_at_the_root_and_nested(api: Api) -> None:
+    lines = "nodes { id lines { id amount } allocations { id } }"
+    costs = {}
+    for size in ("first", "last"):
+        for nested in ("first", "last"):
+            inner = f"invoices({nested}: 40) {{ {lines} }}"
+            query = f"{{ projects({size}: 100) {{ nodes {{ id {inner} }} }} }}"
+            body = (await api.post(query)).json()
+            assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY", (size, nested)
+            costs[size, nested] = body["extensions"]["cost"]["requested"]
+    assert len(set(costs.values())) == 1, costs
+    # Both given (refused when run): the larger one is what could be asked.
+    both = (await api.post("{ clients(first: 1, last: 100) { nodes { id } } }")).json()
+    assert both["extensions"]["cost"]["requested"] == 1 + 1 + 100
+
+
 async def test_first_over_100_is_refused(api: Api) -> None:
     body = (await api.post("{ projects(first: 101) { totalCount } }")).json()
     assert body["data"] is None
