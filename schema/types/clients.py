@@ -12,8 +12,8 @@ from strawberry.types import Info
 from resolvers import clients as resolve
 from resolvers.views import ClientView
 from schema.scalars import Decimal
-from schema.types.node import Node
-from schema.types.pagination import Connection
+from schema.types.node import Node, node_id
+from schema.types.pagination import After, Connection, First
 
 if TYPE_CHECKING:
     from schema.types.invoices import Invoice
@@ -83,9 +83,10 @@ class ClientBalance:
 
 @strawberry.type(description="A customer: pays for projects and holds their credit.")
 class Client(Node):
+    id: strawberry.ID = node_id("cli", "client")
     name: str = strawberry.field(description="Unique in the account.")
     email: str | None = strawberry.field(description="Where billing mail goes, if known.")
-    created_at: datetime = strawberry.field(description="When the client was created.")
+    created_at: datetime = strawberry.field(description="When the client was created (UTC, ISO 8601).")
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Info[Any, Any]) -> bool:
@@ -93,21 +94,21 @@ class Client(Node):
 
     @strawberry.field(description="The client's projects, oldest first.")
     async def projects(
-        self, info: Info[Any, Any], first: int | None = 20, after: str | None = None
+        self, info: Info[Any, Any], first: First = 20, after: After = None
     ) -> Connection[ProjectType]:
         page = await resolve.nested_page(info, self.id, "projects", first=first, after=after)
         return page  # type: ignore[return-value]
 
     @strawberry.field(description="Invoices of all the client's projects, oldest first.")
     async def invoices(
-        self, info: Info[Any, Any], first: int | None = 20, after: str | None = None
+        self, info: Info[Any, Any], first: First = 20, after: After = None
     ) -> Connection[InvoiceType]:
         page = await resolve.nested_page(info, self.id, "invoices", first=first, after=after)
         return page  # type: ignore[return-value]
 
     @strawberry.field(description="Payments received from the client, oldest first.")
     async def payments(
-        self, info: Info[Any, Any], first: int | None = 20, after: str | None = None
+        self, info: Info[Any, Any], first: First = 20, after: After = None
     ) -> Connection[PaymentType]:
         page = await resolve.nested_page(info, self.id, "payments", first=first, after=after)
         return page  # type: ignore[return-value]
