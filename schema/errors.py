@@ -41,8 +41,7 @@ ErrorCode = described_enum(
         "DISTRIBUTION_TOTAL_MISMATCH": "The milestone distributions do not add up to what "
         "the invoice's milestone lines received.",
         "EXCEEDS_LINE_AMOUNT": "A distribution gives a milestone more than its invoice line.",
-        "IDEMPOTENCY_KEY_REUSED": "The idempotency key was already used with a different "
-        "input.",
+        "IDEMPOTENCY_KEY_REUSED": "The idempotency key was already used with a different input.",
         "TRANSACTION_ID_TAKEN": "Another payment in your account has this transactionId.",
         "MILESTONE_ALREADY_INVOICED": "The milestone has been invoiced, so it cannot be "
         "changed or deleted.",
@@ -50,8 +49,7 @@ ErrorCode = described_enum(
         "contract value.",
         "EXCEEDS_UNAPPLIED_AMOUNT": "More than the payment or credit note has left to apply.",
         "EXCEEDS_CREDITABLE_AMOUNT": "More than the invoice (or line) can still be credited.",
-        "CLIENT_MISMATCH": "The payment or credit note belongs to another client than the "
-        "invoice.",
+        "CLIENT_MISMATCH": "The payment or credit note belongs to another client than the invoice.",
     },
 )
 

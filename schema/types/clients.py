@@ -86,7 +86,9 @@ class Client(Node):
     id: strawberry.ID = node_id("cli", "client")
     name: str = strawberry.field(description="Unique in the account.")
     email: str | None = strawberry.field(description="Where billing mail goes, if known.")
-    created_at: datetime = strawberry.field(description="When the client was created (UTC, ISO 8601).")
+    created_at: datetime = strawberry.field(
+        description="When the client was created (UTC, ISO 8601)."
+    )
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Info[Any, Any]) -> bool:

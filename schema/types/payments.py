@@ -99,9 +99,7 @@ class Payment(Node):
     reference: str | None = strawberry.field(
         description="Your reference for the payment (a check number, a bank reference)."
     )
-    received_on: date = strawberry.field(
-        description="The day the money came in (ISO 8601 date)."
-    )
+    received_on: date = strawberry.field(description="The day the money came in (ISO 8601 date).")
     currency: str = strawberry.field(description="ISO 4217 code of the payment's amounts.")
     amount: Decimal = strawberry.field(
         description="All the money received: applied + unapplied + refunded."

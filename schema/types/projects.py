@@ -98,8 +98,7 @@ class Project(Node):
         return found  # type: ignore[return-value]
 
     @strawberry.field(
-        description="What was billed, paid, credited and is still open, in the project's "
-        "currency."
+        description="What was billed, paid, credited and is still open, in the project's currency."
     )
     async def balance(self, info: Info[Any, Any]) -> ProjectBalance:
         found: BalanceView | None = await resolve.balance_of(info, self.id)
@@ -130,9 +129,7 @@ class Project(Node):
 class Milestone(Node):
     id: strawberry.ID = node_id("ms", "milestone")
     name: str = strawberry.field(description="The deliverable it is named after.")
-    trigger: str | None = strawberry.field(
-        description="What completes it (free text), if given."
-    )
+    trigger: str | None = strawberry.field(description="What completes it (free text), if given.")
     position: int = strawberry.field(description="Its place among the project's milestones.")
     amount: Decimal = strawberry.field(
         description="What the milestone bills, in the project's currency (a decimal string)."
