@@ -110,7 +110,7 @@ class Invoice(Node):
     discount: Decimal = strawberry.field(
         description="Invoice-level discount taken off the subtotal (a decimal string)."
     )
-    total: Decimal = strawberry.field(description="subtotal - discount: what the invoice bills.")
+    total: Decimal = strawberry.field(description="What the invoice bills: subtotal - discount.")
     amount_paid: Decimal = strawberry.field(
         description="Payments applied to this invoice and not reversed (a decimal string)."
     )
@@ -119,8 +119,8 @@ class Invoice(Node):
         "applied with applyCreditNote)."
     )
     balance_due: Decimal = strawberry.field(
-        description="total - amountPaid - creditedAmount; 0 on a VOID invoice, which is owed "
-        "nothing."
+        description="What is still owed: total - amountPaid - creditedAmount; 0 on a VOID "
+        "invoice, which is owed nothing."
     )
     overdue: bool = strawberry.field(description="Open or partially paid, and past its due date.")
     created_at: datetime = strawberry.field(description="When it was created (UTC, ISO 8601).")

@@ -150,7 +150,7 @@ class MilestoneDistribution:
         description="The part of the invoice's payment that goes to this milestone."
     )
     discount: Decimal = strawberry.field(
-        description="lineAmount - amount: what the milestone forgoes on this invoice."
+        description="What the milestone forgoes on this invoice: lineAmount - amount."
     )
     milestone_id: strawberry.Private[str]
 

@@ -152,7 +152,7 @@ class Milestone(Node):
     discount: Decimal = strawberry.field(
         description="What it forwent when paid invoices were distributed (line less share)."
     )
-    paid: bool = strawberry.field(description="amountPaid + discount covers the amount.")
+    paid: bool = strawberry.field(description="Whether amountPaid + discount covers the amount.")
     project_id: strawberry.Private[str]
 
     @classmethod

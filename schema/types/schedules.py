@@ -94,7 +94,7 @@ class InvoiceSchedule(Node):
     )
     billed_amount: Decimal = strawberry.field(description="What its processed items billed.")
     unbilled_amount: Decimal = strawberry.field(
-        description="totalAmount - billedAmount: what its pending items will bill."
+        description="What its pending items will bill: totalAmount - billedAmount."
     )
     next_run_date: date | None = strawberry.field(
         description="The earliest run date of a pending item (ISO 8601 date); null if none."
