@@ -60,9 +60,7 @@ def test_no_description_merely_repeats_its_name() -> None:
         for where, name, description in elements_with_text()
         if words(description) == words(name) or len(words(description)) < 2
     ]
-    assert echoes == [], "say what these mean rather than repeating the name: " + ", ".join(
-        echoes
-    )
+    assert echoes == [], "say what these mean rather than repeating the name: " + ", ".join(echoes)
 
 
 def elements_with_text() -> Iterator[tuple[str, str, str]]:

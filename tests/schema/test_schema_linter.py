@@ -42,7 +42,9 @@ def test_the_committed_schema_passes_the_description_rules() -> None:
 def test_the_linter_catches_an_undocumented_field(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The rules are really on: a field without a description fails."""
     sdl = tmp_path / "schema.graphql"
-    sdl.write_text('"""A thing."""\ntype Query {\n  """Its name."""\n  name: String\n  size: Int\n}\n')
+    sdl.write_text(
+        '"""A thing."""\ntype Query {\n  """Its name."""\n  name: String\n  size: Int\n}\n'
+    )
     code, errors = lint(str(sdl))
     assert code != 0
     assert [e["rule"] for e in errors] == ["fields-have-descriptions"]
