@@ -9,6 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.queries.persisted import STORE_LIMIT, TABLE, persisted_query, register_query
+from tests.conftest import ON_CITUS_TOO
+
+pytestmark = ON_CITUS_TOO  # persisted_query is a reference table there
 
 
 def sha(document: str) -> str:
