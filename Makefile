@@ -154,4 +154,4 @@ bench-citus: $(STAMP) citus
 	$(BIN)/python -m bench.citus
 
 clean:
-	rm -rf $(VENV) data .cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data .cache .pytest_cache .mypy_cache .ruff_cache $(NPM_DIR)/node_modules
