@@ -11,7 +11,7 @@ UV_REQUIREMENTS := .ci/uv-requirements.txt
 EXPORT_UV_PIN = $(UV) export --frozen --extra dev --no-emit-project --no-header --no-annotate \
 	| awk '/^uv==/ { keep = 1 } keep { print } keep && !/\\$$/ { keep = 0 }'
 
-.PHONY: run test lint typecheck pytest lock lock-upgrade lock-check migrate seed schema bench bench-large bench-shapes bench-citus postgres citus chromium graphiql-assets clean
+.PHONY: run test lint typecheck pytest lock lock-upgrade lock-check migrate seed schema bench bench-large bench-shapes bench-citus postgres citus chromium graphiql-assets npm-tools clean
 
 # The venv holds only what uv.lock pins (no pip of its own): the system's pip puts uv into it.
 $(UV): $(UV_REQUIREMENTS)
@@ -105,6 +105,19 @@ chromium:
 		else echo "Chromium not found and cannot install it here: the browser test will skip"; fi; \
 	fi
 
+# The npm packages of the client-side tests (Apollo Client, graphql-http, graphql-schema-linter,
+# graphql-codegen, tsc), exactly as tests/npm/package-lock.json pins them. Without node it says
+# so, and those tests skip (CI sets REQUIRE_NODE, so there they fail instead).
+NPM_DIR := tests/npm
+NPM_STAMP := $(NPM_DIR)/node_modules/.installed-lock-sha256
+npm-tools:
+	@if ! command -v npm >/dev/null; then \
+		echo "node/npm not found: the client-side tests will skip"; exit 0; fi; \
+	want="$$(sha256sum $(NPM_DIR)/package-lock.json | cut -d' ' -f1)"; \
+	if [ "$$(cat $(NPM_STAMP) 2>/dev/null)" != "$$want" ]; then \
+		(cd $(NPM_DIR) && npm ci --no-audit --no-fund --loglevel=error) && \
+		printf '%s' "$$want" > $(NPM_STAMP); fi
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -112,7 +125,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) postgres citus chromium graphiql-assets
+pytest: $(STAMP) postgres citus chromium graphiql-assets npm-tools
 	$(BIN)/pytest
 
 test: lock-check lint typecheck pytest
@@ -141,4 +154,4 @@ bench-citus: $(STAMP) citus
 	$(BIN)/python -m bench.citus
 
 clean:
-	rm -rf $(VENV) data .cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data .cache .pytest_cache .mypy_cache .ruff_cache $(NPM_DIR)/node_modules

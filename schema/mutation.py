@@ -40,46 +40,105 @@ from schema.mutations.update_milestone import update_milestone
 from schema.mutations.update_project import update_project
 
 
-@strawberry.type
+@strawberry.type(
+    description="What can be changed. Every mutation takes an `input` with an optional "
+    "idempotencyKey and returns a payload with `userErrors`: a refused input writes nothing."
+)
 class Mutation:
-    create_project = strawberry.mutation(resolver=create_project, extensions=[Idempotent()])
-    add_milestone = strawberry.mutation(resolver=add_milestone, extensions=[Idempotent()])
+    create_project = strawberry.mutation(
+        resolver=create_project,
+        extensions=[Idempotent()],
+        description="Create a project for a client, in one currency, with its contract value and "
+        "payment terms.",
+    )
+    add_milestone = strawberry.mutation(
+        resolver=add_milestone,
+        extensions=[Idempotent()],
+        description="Add a milestone (a billing point) to the end of a project's milestones.",
+    )
     complete_milestone = strawberry.mutation(
         resolver=complete_milestone,
         extensions=[Idempotent()],
         description="Record completion once; runs the milestone's pending schedule item.",
     )
     create_invoice_schedule = strawberry.mutation(
-        resolver=create_invoice_schedule, extensions=[Idempotent()]
+        resolver=create_invoice_schedule,
+        extensions=[Idempotent()],
+        description="Create a project's billing plan: items that each issue an invoice for a "
+        "milestone, on a date or on its completion.",
     )
     update_invoice_schedule = strawberry.mutation(
-        resolver=update_invoice_schedule, extensions=[Idempotent()]
+        resolver=update_invoice_schedule,
+        extensions=[Idempotent()],
+        description="Replace a billing plan's pending items, or change its total, notes or "
+        "grouping; processed items stay as they are.",
     )
     pause_invoice_schedule = strawberry.mutation(
-        resolver=pause_invoice_schedule, extensions=[Idempotent()]
+        resolver=pause_invoice_schedule,
+        extensions=[Idempotent()],
+        description="Hold a billing plan: no item runs until it is resumed.",
     )
     resume_invoice_schedule = strawberry.mutation(
-        resolver=resume_invoice_schedule, extensions=[Idempotent()]
+        resolver=resume_invoice_schedule,
+        extensions=[Idempotent()],
+        description="Let a paused billing plan's items run again.",
     )
     delete_invoice_schedule = strawberry.mutation(
-        resolver=delete_invoice_schedule, extensions=[Idempotent()]
+        resolver=delete_invoice_schedule,
+        extensions=[Idempotent()],
+        description="Delete a billing plan none of whose items has run.",
     )
     run_invoice_schedule = strawberry.mutation(
-        resolver=run_invoice_schedule, extensions=[Idempotent()]
+        resolver=run_invoice_schedule,
+        extensions=[Idempotent()],
+        description="Run one pending item of a plan now (the one named, else the next), "
+        "whatever its date: it issues its invoice.",
     )
     process_due_invoice_schedules = strawberry.mutation(
-        resolver=process_due_invoice_schedules, extensions=[Idempotent()]
+        resolver=process_due_invoice_schedules,
+        extensions=[Idempotent()],
+        description="Run every pending item of your account's plans whose run date has come (what "
+        "the daily job does).",
     )
-    create_invoice = strawberry.mutation(resolver=create_invoice, extensions=[Idempotent()])
-    issue_invoice = strawberry.mutation(resolver=issue_invoice, extensions=[Idempotent()])
-    void_invoice = strawberry.mutation(resolver=void_invoice, extensions=[Idempotent()])
+    create_invoice = strawberry.mutation(
+        resolver=create_invoice,
+        extensions=[Idempotent()],
+        description="Create a draft invoice for a project from milestone lines and free lines.",
+    )
+    issue_invoice = strawberry.mutation(
+        resolver=issue_invoice,
+        extensions=[Idempotent()],
+        description="Issue a draft: it gets its number, issue date and due date, and counts as "
+        "owed.",
+    )
+    void_invoice = strawberry.mutation(
+        resolver=void_invoice,
+        extensions=[Idempotent()],
+        description="Cancel an issued invoice with no payment or credit applied (reverse "
+        "them first): it owes nothing from then on.",
+    )
     record_external_payment = strawberry.mutation(
-        resolver=record_external_payment, extensions=[Idempotent()]
+        resolver=record_external_payment,
+        extensions=[Idempotent()],
+        description="Record money received by hand (cash, check, wire, ACH, other) and apply it to "
+        "invoices.",
     )
-    record_payment = strawberry.mutation(resolver=record_payment, extensions=[Idempotent()])
-    reverse_allocation = strawberry.mutation(resolver=reverse_allocation, extensions=[Idempotent()])
+    record_payment = strawberry.mutation(
+        resolver=record_payment,
+        extensions=[Idempotent()],
+        description="Record a processor's payment with its transactionId and apply it to invoices.",
+    )
+    reverse_allocation = strawberry.mutation(
+        resolver=reverse_allocation,
+        extensions=[Idempotent()],
+        description="Undo one allocation of a payment: the invoice owes that amount again, the "
+        "payment has it unapplied.",
+    )
     distribute_milestone_payment = strawberry.mutation(
-        resolver=distribute_milestone_payment, extensions=[Idempotent()]
+        resolver=distribute_milestone_payment,
+        extensions=[Idempotent()],
+        description="Say how a paid invoice's money splits over its milestone lines; the rest of "
+        "each line is that milestone's discount.",
     )
     apply_payment = strawberry.mutation(
         resolver=apply_payment,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -25,38 +25,60 @@ from schema.types.projects import Project
 from schema.types.schedules import InvoiceSchedule
 
 
-@strawberry.type
+def id_of(what: str) -> Any:
+    """Return the `id` argument of a lookup, its description naming the id's prefix."""
+    return strawberry.argument(description=f"The id of the {what}.")
+
+
+@strawberry.type(
+    description="What can be read: your account's objects by id, and lists of them. Every "
+    "object belongs to the account of the API key; another account's id reads as null."
+)
 class Query(ListQueries, ReportQueries):
     @strawberry.field(description="Any object by its id; null when unknown.")
-    async def node(self, info: Info[Any, Any], id: strawberry.ID) -> Node | None:
+    async def node(
+        self, info: Info[Any, Any], id: Annotated[strawberry.ID, id_of("object, any type")]
+    ) -> Node | None:
         return await resolve_node.node(info, id)
 
-    @strawberry.field
-    async def project(self, info: Info[Any, Any], id: strawberry.ID) -> Project | None:
+    @strawberry.field(description="The project with this id; null when unknown.")
+    async def project(
+        self, info: Info[Any, Any], id: Annotated[strawberry.ID, id_of("project, `prj_...`")]
+    ) -> Project | None:
         return await resolve_projects.project(info, id)  # type: ignore[return-value]
 
-    @strawberry.field
-    async def invoice(self, info: Info[Any, Any], id: strawberry.ID) -> Invoice | None:
+    @strawberry.field(description="The invoice with this id; null when unknown.")
+    async def invoice(
+        self, info: Info[Any, Any], id: Annotated[strawberry.ID, id_of("invoice, `inv_...`")]
+    ) -> Invoice | None:
         return await resolve_invoices.invoice(info, id)  # type: ignore[return-value]
 
-    @strawberry.field
+    @strawberry.field(description="The billing plan with this id; null when unknown.")
     async def invoice_schedule(
-        self, info: Info[Any, Any], id: strawberry.ID
+        self, info: Info[Any, Any], id: Annotated[strawberry.ID, id_of("billing plan, `is_...`")]
     ) -> InvoiceSchedule | None:
         return await resolve_schedules.schedule(info, id)  # type: ignore[return-value]
 
-    @strawberry.field
-    async def payment(self, info: Info[Any, Any], id: strawberry.ID) -> Payment | None:
+    @strawberry.field(description="The payment with this id; null when unknown.")
+    async def payment(
+        self, info: Info[Any, Any], id: Annotated[strawberry.ID, id_of("payment, `pay_...`")]
+    ) -> Payment | None:
         return await resolve_payments.payment(info, id)  # type: ignore[return-value]
 
     @strawberry.field(description="The caller's credit note with this id; null when unknown.")
-    async def credit_note(self, info: Info[Any, Any], id: strawberry.ID) -> CreditNote | None:
+    async def credit_note(
+        self, info: Info[Any, Any], id: Annotated[strawberry.ID, id_of("credit note, `cn_...`")]
+    ) -> CreditNote | None:
         return await resolve_credit_notes.credit_note(info, id)  # type: ignore[return-value]
 
     @strawberry.field(description="The caller's refund with this id; null when unknown.")
-    async def refund(self, info: Info[Any, Any], id: strawberry.ID) -> Refund | None:
+    async def refund(
+        self, info: Info[Any, Any], id: Annotated[strawberry.ID, id_of("refund, `ref_...`")]
+    ) -> Refund | None:
         return await resolve_credit_notes.refund(info, id)  # type: ignore[return-value]
 
     @strawberry.field(description="The caller's client with this id; null when unknown.")
-    async def client(self, info: Info[Any, Any], id: strawberry.ID) -> Client | None:
+    async def client(
+        self, info: Info[Any, Any], id: Annotated[strawberry.ID, id_of("client, `cli_...`")]
+    ) -> Client | None:
         return await resolve_clients.client(info, id)  # type: ignore[return-value]

@@ -25,26 +25,10 @@ from schema.types.lists import (
     ProjectFilter,
     ProjectOrder,
 )
-from schema.types.pagination import Connection
+from schema.types.pagination import After, Before, Connection, First, Last
 from schema.types.payments import Payment
 from schema.types.projects import Project
 
-First = Annotated[
-    int | None,
-    strawberry.argument(description="Page size from the start (or after `after`): 0..100."),
-]
-After = Annotated[
-    str | None,
-    strawberry.argument(description="A cursor from this list and order: the page after it."),
-]
-Last = Annotated[
-    int | None,
-    strawberry.argument(description="Page size from the end (or before `before`): 0..100."),
-]
-Before = Annotated[
-    str | None,
-    strawberry.argument(description="A cursor from this list and order: the page before it."),
-]
 FILTER = strawberry.argument(description="Only what matches every condition given.")
 ORDER = strawberry.argument(description="The order; CREATED_AT ASC when not given.")
 

@@ -24,6 +24,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 from strawberry.scalars import JSON
+from strawberry.schema.types.base_scalars import DateTimeDefinition
 from strawberry.schema.types.scalar import DEFAULT_SCALAR_REGISTRY
 
 from domain.validation import float_of_text
@@ -133,4 +134,15 @@ SCALAR_MAP[datetime.date] = strawberry.scalar(
     serialize=datetime.date.isoformat,
     parse_value=parse_date,
     parse_literal=_parse_date_literal,
+)
+
+# Strawberry's own DateTime (its serializer and parser), described for API users.
+_DATETIME = DateTimeDefinition
+SCALAR_MAP[datetime.datetime] = strawberry.scalar(
+    name="DateTime",
+    description="An instant: ISO 8601 date and time with its UTC offset "
+    "(`2026-03-02T10:00:00+00:00`); the server writes UTC.",
+    serialize=_DATETIME.serialize or str,
+    parse_value=_DATETIME.parse_value,
+    parse_literal=_DATETIME.parse_literal,
 )

@@ -36,6 +36,9 @@ from server.state import AppState
 
 CALLER_SCOPE_KEY = "milestone_billing.caller"
 UNEXPECTED = "Unexpected error."
+# A GET query's answer: a CDN or browser may reuse it for 30 s, for the same key only (Vary).
+CACHEABLE_QUERY = "public, max-age=30"
+NOT_CACHED = {"Cache-Control": "no-store"}
 # Errors that graphql-core or Strawberry raise without a code get one from their kind, so a
 # client can always branch on `extensions.code`.
 SYNTAX_CODES = (
@@ -66,6 +69,13 @@ class BillingGraphQL(GraphQL[RequestContext, None]):
         self.state = state
         self.ide = ide or GraphiQLPage(host=state.settings.host)
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """Strawberry's rule, except that a persisted query's GET (the hash alone, no
+        `query`, Accept */*) is an operation, not a browser asking for GraphiQL."""
+        return super().should_render_graphql_ide(request) and not request.query_params.get(
+            "extensions"
+        )
+
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL from this server's own checked files, or Strawberry's CDN page."""
         return self.ide.response(request)
@@ -76,9 +86,14 @@ class BillingGraphQL(GraphQL[RequestContext, None]):
         try:
             response = await self.run(request)
         except HTTPException as error:
-            response = graphql_error_response(error.status_code, "BAD_REQUEST", error.reason)
+            response = graphql_error_response(
+                error.status_code, "BAD_REQUEST", error.reason, NOT_CACHED
+            )
         except PersistedQueryRefusal as refusal:
-            response = graphql_error_response(refusal.status, refusal.code, refusal.message)
+            # A miss must not be cached: the link's retry registers the query at once.
+            response = graphql_error_response(
+                refusal.status, refusal.code, refusal.message, NOT_CACHED
+            )
         await response(scope, receive, send)
 
     async def parse_http_body(self, request: Any) -> Any:
@@ -95,12 +110,20 @@ class BillingGraphQL(GraphQL[RequestContext, None]):
         sub_response = await super().get_sub_response(request)
         if prefers_graphql_response(request.headers.get("accept", "")):
             sub_response.headers[MEDIA_MARK] = "1"
+        # A GET runs only queries (Strawberry refuses a mutation there), so its answer may be
+        # cached per API key; a POST's never. create_response withdraws it from an error.
+        sub_response.headers["Cache-Control"] = (
+            CACHEABLE_QUERY if request.method == "GET" else "no-store"
+        )
+        sub_response.headers["Vary"] = "Authorization, Accept"
         return sub_response
 
     def create_response(self, response_data: Any, sub_response: Any) -> Response:
         """JSON, as application/graphql-response+json when the client prefers it (GraphQL
         over HTTP): then a request that never executed answers 400 without `data`."""
         response = super().create_response(response_data, sub_response)
+        if isinstance(response_data, dict) and response_data.get("errors"):
+            response.headers["Cache-Control"] = "no-store"
         if sub_response.headers.get(MEDIA_MARK):
             del response.headers[MEDIA_MARK]
             response.headers["content-type"] = GRAPHQL_RESPONSE
@@ -174,7 +197,8 @@ class GraphQLEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        if wants_graphiql(request) and "query" not in request.query_params:
+        operation = "query" in request.query_params or "extensions" in request.query_params
+        if wants_graphiql(request) and not operation:
             page = await self.graphql.render_graphql_ide(request)
             await page(scope, receive, send)
             return

@@ -3,7 +3,8 @@
 A request carries `extensions.persistedQuery = {version: 1, sha256Hash}` (on GET in the URL,
 so a CDN can cache it). With the query too, the hash is checked and the pair stored; without
 it, the stored query is used, or the answer is `PersistedQueryNotFound` and the link retries
-with the query. The store is the database, so every server process shares it.
+with the query. The store is the database, so every server process shares it; it keeps only
+documents that parse, and at most db.queries.persisted.STORE_LIMIT of them.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from graphql import GraphQLSyntaxError, parse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.queries.persisted import persisted_query, register_query
+from schema import MAX_TOKENS
 
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
@@ -52,5 +55,15 @@ async def resolve_query(
         return stored
     if hashlib.sha256(query.encode()).hexdigest() != sha256:
         raise PersistedQueryRefusal("provided sha does not match query", "BAD_REQUEST", 400)
-    await register_query(engine, sha256=sha256, query=query, now=datetime.now(UTC))
+    if parses(query):  # a broken document gets its syntax error, and is not kept
+        await register_query(engine, sha256=sha256, query=query, now=datetime.now(UTC))
     return query
+
+
+def parses(query: str) -> bool:
+    """Whether the document is syntactically GraphQL (within the schema's token limit)."""
+    try:
+        parse(query, max_tokens=MAX_TOKENS, no_location=True)
+    except GraphQLSyntaxError:
+        return False
+    return True

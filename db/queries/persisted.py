@@ -1,17 +1,23 @@
-"""Automatic persisted queries: look a document up by its hash, or register it."""
+"""Automatic persisted queries: look a document up by its hash, or register it.
+
+The store is bounded: at most STORE_LIMIT documents; registering one more drops the oldest.
+A dropped document costs its client one retry (PersistedQueryNotFound, then the query again).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import read_connection
 from db.tables import PersistedQuery
 
-Q = PersistedQuery.__table__.c  # type: ignore[attr-defined]
+TABLE = PersistedQuery.__table__  # type: ignore[attr-defined]
+Q = TABLE.c
+STORE_LIMIT = 10_000  # documents; each is at most a request body, so the table stays small
 
 
 async def persisted_query(engine: AsyncEngine, *, sha256: str) -> str | None:
@@ -21,15 +27,25 @@ async def persisted_query(engine: AsyncEngine, *, sha256: str) -> str | None:
         return found.scalar_one_or_none()
 
 
-async def register_query(engine: AsyncEngine, *, sha256: str, query: str, now: datetime) -> None:
-    """Store a document under its (checked) hash; a second registration changes nothing."""
+async def register_query(
+    engine: AsyncEngine, *, sha256: str, query: str, now: datetime, limit: int = STORE_LIMIT
+) -> None:
+    """Store a document under its (checked) hash, dropping the oldest beyond `limit`; a
+    second registration changes nothing."""
     try:
         async with engine.begin() as connection:
             if await connection.scalar(select(Q.sha256).where(Q.sha256 == sha256)) is None:
-                await connection.execute(
-                    PersistedQuery.__table__.insert().values(  # type: ignore[attr-defined]
-                        sha256=sha256, query=query, created_at=now
+                stored = await connection.scalar(select(func.count()).select_from(TABLE)) or 0
+                if stored >= limit:
+                    oldest = (
+                        select(Q.sha256)
+                        .order_by(Q.created_at, Q.sha256)
+                        .limit(stored - limit + 1)
+                        .scalar_subquery()
                     )
+                    await connection.execute(delete(TABLE).where(Q.sha256.in_(oldest)))
+                await connection.execute(
+                    TABLE.insert().values(sha256=sha256, query=query, created_at=now)
                 )
     except IntegrityError:
         pass  # another process registered the same document at the same moment

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from resolvers import payments as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT
 from schema.mutations.record_payments import AllocationInputType, allocation_inputs
 from schema.types.payments import Payment
 
@@ -30,7 +30,9 @@ class ApplyPaymentPayload:
     user_errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
-async def apply_payment(info: Info[Any, Any], input: ApplyPaymentInput) -> ApplyPaymentPayload:
+async def apply_payment(
+    info: Info[Any, Any], input: Annotated[ApplyPaymentInput, INPUT]
+) -> ApplyPaymentPayload:
     outcome = await resolve.apply_payment(
         info, payment_id=input.payment_id, allocations=allocation_inputs(input.allocations)
     )

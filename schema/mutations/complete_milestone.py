@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from resolvers import projects as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT, user_errors_field
 from schema.types.projects import Milestone
 
 
-@strawberry.input
+@strawberry.input(description="The milestone to mark complete.")
 class CompleteMilestoneInput:
-    milestone_id: strawberry.ID
+    milestone_id: strawberry.ID = strawberry.field(
+        description="The milestone (`ms_...`) that is done."
+    )
     idempotency_key: str | None = IDEMPOTENCY_KEY
 
 
-@strawberry.type
+@strawberry.type(description="The completed milestone, or why it was refused.")
 class CompleteMilestonePayload:
-    milestone: Milestone | None
-    user_errors: list[UserError]
+    milestone: Milestone | None = strawberry.field(
+        description="The milestone, now COMPLETED or further; null when refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
 async def complete_milestone(
-    info: Info[Any, Any], input: CompleteMilestoneInput
+    info: Info[Any, Any], input: Annotated[CompleteMilestoneInput, INPUT]
 ) -> CompleteMilestonePayload:
     outcome = await resolve.complete_milestone(info, milestone_id=input.milestone_id)
     return CompleteMilestonePayload(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from resolvers import clients as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT
 from schema.types.clients import Client
 
 
@@ -26,7 +26,9 @@ class CreateClientPayload:
     user_errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
-async def create_client(info: Info[Any, Any], input: CreateClientInput) -> CreateClientPayload:
+async def create_client(
+    info: Info[Any, Any], input: Annotated[CreateClientInput, INPUT]
+) -> CreateClientPayload:
     outcome = await resolve.create_client(info, name=input.name, email=input.email)
     return CreateClientPayload(
         client=outcome.value,  # type: ignore[arg-type]

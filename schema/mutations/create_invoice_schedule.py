@@ -2,41 +2,48 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from resolvers import schedules as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT, user_errors_field
 from schema.mutations.schedule_items import InvoiceScheduleItemInput, to_domain
 from schema.scalars import Decimal
 from schema.types.schedules import InvoiceSchedule
 
 
-@strawberry.input
+@strawberry.input(description="A new billing plan for a project.")
 class CreateInvoiceScheduleInput:
-    project_id: strawberry.ID
-    items: list[InvoiceScheduleItemInput]
+    project_id: strawberry.ID = strawberry.field(
+        description="The project (`prj_...`) the plan bills."
+    )
+    items: list[InvoiceScheduleItemInput] = strawberry.field(
+        description="The plan's stages, in order; their percentages add up to 100, or their "
+        "amounts to the total."
+    )
     total_amount: Decimal | None = strawberry.field(
         default=None, description="Defaults to the project's contract value."
     )
-    notes: str | None = None
+    notes: str | None = strawberry.field(default=None, description="Your notes on the plan.")
     invoice_separately: bool = strawberry.field(
         default=True, description="False: items that run together share one invoice."
     )
     idempotency_key: str | None = IDEMPOTENCY_KEY
 
 
-@strawberry.type
+@strawberry.type(description="The created billing plan, or why it was refused.")
 class CreateInvoiceSchedulePayload:
-    invoice_schedule: InvoiceSchedule | None
-    user_errors: list[UserError]
+    invoice_schedule: InvoiceSchedule | None = strawberry.field(
+        description="The new plan; null when refused (see userErrors)."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
 async def create_invoice_schedule(
-    info: Info[Any, Any], input: CreateInvoiceScheduleInput
+    info: Info[Any, Any], input: Annotated[CreateInvoiceScheduleInput, INPUT]
 ) -> CreateInvoiceSchedulePayload:
     outcome = await resolve.create_invoice_schedule(
         info,

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from resolvers import projects as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT, user_errors_field
 from schema.scalars import Decimal, Percentage
 from schema.types.projects import Project
 
 
-@strawberry.input
+@strawberry.input(
+    description="A new project, its client, currency, contract value and payment terms."
+)
 class CreateProjectInput:
-    name: str
+    name: str = strawberry.field(description="The project's name; not blank.")
     client_name: str | None = strawberry.field(
         default=None,
         description="Without clientId: the account's client of exactly this name, created "
@@ -26,7 +28,11 @@ class CreateProjectInput:
         default=None, description="The client (cli_...) the project is billed to."
     )
     currency: str = strawberry.field(description="ISO 4217 code, e.g. USD, EUR, JPY.")
-    contract_value: Decimal | None = None
+    contract_value: Decimal | None = strawberry.field(
+        default=None,
+        description="The agreed price of the whole contract, a decimal string in `currency`; "
+        "leave out for an open-ended project.",
+    )
     payment_terms_days: int = strawberry.field(
         default=14, description="Days from issue to due date."
     )
@@ -39,13 +45,17 @@ class CreateProjectInput:
     idempotency_key: str | None = IDEMPOTENCY_KEY
 
 
-@strawberry.type
+@strawberry.type(description="The created project, or why it was refused.")
 class CreateProjectPayload:
-    project: Project | None
-    user_errors: list[UserError]
+    project: Project | None = strawberry.field(
+        description="The new project; null when refused (see userErrors)."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
-async def create_project(info: Info[Any, Any], input: CreateProjectInput) -> CreateProjectPayload:
+async def create_project(
+    info: Info[Any, Any], input: Annotated[CreateProjectInput, INPUT]
+) -> CreateProjectPayload:
     outcome = await resolve.create_project(
         info,
         name=input.name,

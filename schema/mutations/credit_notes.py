@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -10,7 +10,7 @@ from strawberry.types import Info
 from domain.credit_notes.create import CreditLineInput
 from resolvers import credit_notes as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT
 from schema.mutations.record_payments import AllocationInputType, allocation_inputs
 from schema.scalars import Decimal
 from schema.types.credit_notes import CreditApplication, CreditNote
@@ -71,7 +71,7 @@ def _payload(outcome: Any) -> CreditNotePayload:
 
 
 async def create_credit_note(
-    info: Info[Any, Any], input: CreateCreditNoteInput
+    info: Info[Any, Any], input: Annotated[CreateCreditNoteInput, INPUT]
 ) -> CreditNotePayload:
     lines = [
         CreditLineInput(
@@ -88,7 +88,9 @@ async def create_credit_note(
     )
 
 
-async def apply_credit_note(info: Info[Any, Any], input: ApplyCreditNoteInput) -> CreditNotePayload:
+async def apply_credit_note(
+    info: Info[Any, Any], input: Annotated[ApplyCreditNoteInput, INPUT]
+) -> CreditNotePayload:
     return _payload(
         await resolve.apply_credit_note(
             info,
@@ -98,7 +100,9 @@ async def apply_credit_note(info: Info[Any, Any], input: ApplyCreditNoteInput) -
     )
 
 
-async def void_credit_note(info: Info[Any, Any], input: VoidCreditNoteInput) -> CreditNotePayload:
+async def void_credit_note(
+    info: Info[Any, Any], input: Annotated[VoidCreditNoteInput, INPUT]
+) -> CreditNotePayload:
     return _payload(await resolve.void_credit_note(info, credit_note_id=input.credit_note_id))
 
 
@@ -124,7 +128,7 @@ class ReverseCreditApplicationPayload:
 
 
 async def reverse_credit_application(
-    info: Info[Any, Any], input: ReverseCreditApplicationInput
+    info: Info[Any, Any], input: Annotated[ReverseCreditApplicationInput, INPUT]
 ) -> ReverseCreditApplicationPayload:
     outcome = await resolve.reverse_credit_application(
         info, credit_application_id=input.credit_application_id, reason=input.reason

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from resolvers import editing as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT
 
 
 @strawberry.input(description="The draft to delete.")
@@ -26,7 +26,9 @@ class DeleteInvoicePayload:
     user_errors: list[UserError] = strawberry.field(description="Empty when it was deleted.")
 
 
-async def delete_invoice(info: Info[Any, Any], input: DeleteInvoiceInput) -> DeleteInvoicePayload:
+async def delete_invoice(
+    info: Info[Any, Any], input: Annotated[DeleteInvoiceInput, INPUT]
+) -> DeleteInvoicePayload:
     outcome = await resolve.delete_invoice(info, invoice_id=input.invoice_id)
     return DeleteInvoicePayload(
         deleted_id=strawberry.ID(outcome.value) if outcome.value else None,

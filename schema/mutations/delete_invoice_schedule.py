@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from resolvers import schedules as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT, user_errors_field
 
 
-@strawberry.input
+@strawberry.input(description="The billing plan to delete.")
 class DeleteInvoiceScheduleInput:
-    schedule_id: strawberry.ID
+    schedule_id: strawberry.ID = strawberry.field(
+        description="The billing plan (`is_...`) to delete; none of its items may have run."
+    )
     idempotency_key: str | None = IDEMPOTENCY_KEY
 
 
-@strawberry.type
+@strawberry.type(description="The deleted billing plan's id, or why nothing was deleted.")
 class DeleteInvoiceSchedulePayload:
-    deleted_id: strawberry.ID | None
-    user_errors: list[UserError]
+    deleted_id: strawberry.ID | None = strawberry.field(
+        description="The deleted plan's id; null when refused (see userErrors)."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
 async def delete_invoice_schedule(
-    info: Info[Any, Any], input: DeleteInvoiceScheduleInput
+    info: Info[Any, Any], input: Annotated[DeleteInvoiceScheduleInput, INPUT]
 ) -> DeleteInvoiceSchedulePayload:
     outcome = await resolve.delete_invoice_schedule(info, schedule_id=input.schedule_id)
     return DeleteInvoiceSchedulePayload(

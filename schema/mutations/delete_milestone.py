@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from resolvers import editing as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT
 
 
 @strawberry.input(description="The milestone to delete.")
@@ -27,7 +27,7 @@ class DeleteMilestonePayload:
 
 
 async def delete_milestone(
-    info: Info[Any, Any], input: DeleteMilestoneInput
+    info: Info[Any, Any], input: Annotated[DeleteMilestoneInput, INPUT]
 ) -> DeleteMilestonePayload:
     outcome = await resolve.delete_milestone(info, milestone_id=input.milestone_id)
     return DeleteMilestonePayload(

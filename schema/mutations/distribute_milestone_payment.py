@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -10,21 +10,25 @@ from strawberry.types import Info
 from domain.payments.distribution import DistributionInput
 from resolvers import payments as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT, user_errors_field
 from schema.scalars import Decimal
 from schema.types.invoices import Invoice
 from schema.types.projects import Milestone
 
 
-@strawberry.input
+@strawberry.input(description="What one milestone gets of a paid invoice.")
 class MilestoneDistributionInput:
-    milestone_id: strawberry.ID
+    milestone_id: strawberry.ID = strawberry.field(
+        description="A milestone (`ms_...`) with a line on the invoice."
+    )
     amount: Decimal = strawberry.field(description="At most the milestone's line amount.")
 
 
 @strawberry.input(description="Give distributions for every milestone line, or proportional.")
 class DistributeMilestonePaymentInput:
-    invoice_id: strawberry.ID
+    invoice_id: strawberry.ID = strawberry.field(
+        description="The paid invoice (`inv_...`) whose payment is distributed."
+    )
     distributions: list[MilestoneDistributionInput] | None = strawberry.field(
         default=None,
         description="Must add up to the invoice total less its free lines.",
@@ -35,15 +39,20 @@ class DistributeMilestonePaymentInput:
     idempotency_key: str | None = IDEMPOTENCY_KEY
 
 
-@strawberry.type
+@strawberry.type(description="The distributed invoice and its milestones, or why it was refused.")
 class DistributeMilestonePaymentPayload:
-    invoice: Invoice | None
-    milestones: list[Milestone]
-    user_errors: list[UserError]
+    invoice: Invoice | None = strawberry.field(
+        description="The invoice, its milestoneDistributions now set; null when refused."
+    )
+    milestones: list[Milestone] = strawberry.field(
+        description="The invoice's milestones with their new amountPaid and discount; empty when "
+        "refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
 async def distribute_milestone_payment(
-    info: Info[Any, Any], input: DistributeMilestonePaymentInput
+    info: Info[Any, Any], input: Annotated[DistributeMilestonePaymentInput, INPUT]
 ) -> DistributeMilestonePaymentPayload:
     outcome = await resolve.distribute(
         info,

@@ -2,43 +2,51 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from resolvers import schedules as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT, user_errors_field
 from schema.types.schedules import InvoiceSchedule
 
 
-@strawberry.input
+@strawberry.input(description="The billing plan to pause.")
 class PauseInvoiceScheduleInput:
-    schedule_id: strawberry.ID
+    schedule_id: strawberry.ID = strawberry.field(
+        description="The billing plan (`is_...`) to pause."
+    )
     idempotency_key: str | None = IDEMPOTENCY_KEY
 
 
-@strawberry.input
+@strawberry.input(description="The paused billing plan to resume.")
 class ResumeInvoiceScheduleInput:
-    schedule_id: strawberry.ID
+    schedule_id: strawberry.ID = strawberry.field(
+        description="The billing plan (`is_...`) to resume."
+    )
     idempotency_key: str | None = IDEMPOTENCY_KEY
 
 
-@strawberry.type
+@strawberry.type(description="The paused billing plan, or why it was refused.")
 class PauseInvoiceSchedulePayload:
-    invoice_schedule: InvoiceSchedule | None
-    user_errors: list[UserError]
+    invoice_schedule: InvoiceSchedule | None = strawberry.field(
+        description="The plan, now PAUSED; null when refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.type
+@strawberry.type(description="The resumed billing plan, or why it was refused.")
 class ResumeInvoiceSchedulePayload:
-    invoice_schedule: InvoiceSchedule | None
-    user_errors: list[UserError]
+    invoice_schedule: InvoiceSchedule | None = strawberry.field(
+        description="The plan, running again; null when refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
 async def pause_invoice_schedule(
-    info: Info[Any, Any], input: PauseInvoiceScheduleInput
+    info: Info[Any, Any], input: Annotated[PauseInvoiceScheduleInput, INPUT]
 ) -> PauseInvoiceSchedulePayload:
     outcome = await resolve.set_paused(info, schedule_id=input.schedule_id, paused=True)
     return PauseInvoiceSchedulePayload(
@@ -48,7 +56,7 @@ async def pause_invoice_schedule(
 
 
 async def resume_invoice_schedule(
-    info: Info[Any, Any], input: ResumeInvoiceScheduleInput
+    info: Info[Any, Any], input: Annotated[ResumeInvoiceScheduleInput, INPUT]
 ) -> ResumeInvoiceSchedulePayload:
     outcome = await resolve.set_paused(info, schedule_id=input.schedule_id, paused=False)
     return ResumeInvoiceSchedulePayload(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -12,14 +12,17 @@ from strawberry.types import Info
 from domain.payments.service import AllocationInput
 from resolvers import payments as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT, user_errors_field
 from schema.scalars import Decimal
 from schema.types.payments import Payment, PaymentMethod
 
 
-@strawberry.input(name="AllocationInput")
+@strawberry.input(name="AllocationInput", description="Part of a payment applied to one invoice.")
 class AllocationInputType:
-    invoice_id: strawberry.ID
+    invoice_id: strawberry.ID = strawberry.field(
+        description="An issued, unpaid invoice (`inv_...`) of the paying client, in the payment's "
+        "currency."
+    )
     amount: Decimal = strawberry.field(description="At most the invoice's balanceDue.")
 
 
@@ -45,9 +48,11 @@ CURRENCY = strawberry.field(
 )
 
 
-@strawberry.input
+@strawberry.input(description="Money received by hand, and the invoices it pays.")
 class RecordExternalPaymentInput:
-    method: PaymentMethod  # type: ignore[valid-type]
+    method: PaymentMethod = strawberry.field(  # type: ignore[valid-type]
+        description="How the money came in: any method but CARD."
+    )
     allocations: list[AllocationInputType] = ALLOCATIONS
     amount: Decimal | None = AMOUNT
     client_id: strawberry.ID | None = CLIENT_ID
@@ -61,7 +66,9 @@ class RecordExternalPaymentInput:
     idempotency_key: str | None = IDEMPOTENCY_KEY
 
 
-@strawberry.input
+@strawberry.input(
+    description="A processor's payment (by its transactionId), and the invoices it pays."
+)
 class RecordPaymentInput:
     allocations: list[AllocationInputType] = ALLOCATIONS
     amount: Decimal | None = AMOUNT
@@ -70,23 +77,34 @@ class RecordPaymentInput:
     transaction_id: str | None = strawberry.field(
         default=None, description="The processor's id, txn_...; required."
     )
-    method: PaymentMethod = PaymentMethod.CARD  # type: ignore[valid-type]
-    reference: str | None = None
-    received_on: date | None = None
+    method: PaymentMethod = strawberry.field(  # type: ignore[valid-type]
+        default=PaymentMethod.CARD,
+        description="How the money came in; CARD unless given.",
+    )
+    reference: str | None = strawberry.field(
+        default=None, description="Your reference for the payment, if any."
+    )
+    received_on: date | None = strawberry.field(
+        default=None, description="The day the money came in (ISO 8601 date); today when not given."
+    )
     attrs: JSON | None = ATTRS
     idempotency_key: str | None = IDEMPOTENCY_KEY
 
 
-@strawberry.type
+@strawberry.type(description="The recorded payment, or why it was refused.")
 class RecordExternalPaymentPayload:
-    payment: Payment | None
-    user_errors: list[UserError]
+    payment: Payment | None = strawberry.field(
+        description="The recorded payment with its allocations; null when refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.type
+@strawberry.type(description="The recorded payment, or why it was refused.")
 class RecordPaymentPayload:
-    payment: Payment | None
-    user_errors: list[UserError]
+    payment: Payment | None = strawberry.field(
+        description="The recorded payment with its allocations; null when refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
 def allocation_inputs(items: list[AllocationInputType]) -> list[AllocationInput]:
@@ -94,7 +112,10 @@ def allocation_inputs(items: list[AllocationInputType]) -> list[AllocationInput]
 
 
 async def _record(
-    info: Info[Any, Any], input: RecordExternalPaymentInput | RecordPaymentInput, *, external: bool
+    info: Info[Any, Any],
+    input: Annotated[RecordExternalPaymentInput | RecordPaymentInput, INPUT],
+    *,
+    external: bool,
 ) -> Any:
     return await resolve.record_payment(
         info,
@@ -112,7 +133,7 @@ async def _record(
 
 
 async def record_external_payment(
-    info: Info[Any, Any], input: RecordExternalPaymentInput
+    info: Info[Any, Any], input: Annotated[RecordExternalPaymentInput, INPUT]
 ) -> RecordExternalPaymentPayload:
     outcome = await _record(info, input, external=True)
     return RecordExternalPaymentPayload(
@@ -120,6 +141,8 @@ async def record_external_payment(
     )
 
 
-async def record_payment(info: Info[Any, Any], input: RecordPaymentInput) -> RecordPaymentPayload:
+async def record_payment(
+    info: Info[Any, Any], input: Annotated[RecordPaymentInput, INPUT]
+) -> RecordPaymentPayload:
     outcome = await _record(info, input, external=False)
     return RecordPaymentPayload(payment=outcome.value, user_errors=user_errors(outcome.errors))

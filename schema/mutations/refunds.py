@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from resolvers import credit_notes as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT
 from schema.scalars import Decimal
 from schema.types.credit_notes import Refund
 
@@ -39,14 +39,18 @@ class RefundPayload:
     user_errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
-async def refund_payment(info: Info[Any, Any], input: RefundPaymentInput) -> RefundPayload:
+async def refund_payment(
+    info: Info[Any, Any], input: Annotated[RefundPaymentInput, INPUT]
+) -> RefundPayload:
     outcome = await resolve.refund_payment(
         info, payment_id=input.payment_id, amount=input.amount, reason=input.reason
     )
     return RefundPayload(refund=outcome.value, user_errors=user_errors(outcome.errors))  # type: ignore[arg-type]
 
 
-async def refund_credit_note(info: Info[Any, Any], input: RefundCreditNoteInput) -> RefundPayload:
+async def refund_credit_note(
+    info: Info[Any, Any], input: Annotated[RefundCreditNoteInput, INPUT]
+) -> RefundPayload:
     outcome = await resolve.refund_credit_note(
         info, credit_note_id=input.credit_note_id, amount=input.amount, reason=input.reason
     )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from resolvers import retainage as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT
 from schema.scalars import Decimal
 from schema.types.invoices import Invoice
 
@@ -41,7 +41,7 @@ class ReleaseRetainagePayload:
 
 
 async def release_retainage(
-    info: Info[Any, Any], input: ReleaseRetainageInput
+    info: Info[Any, Any], input: Annotated[ReleaseRetainageInput, INPUT]
 ) -> ReleaseRetainagePayload:
     outcome = await resolve.release_retainage(
         info,

@@ -2,32 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from resolvers import payments as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT, user_errors_field
 from schema.types.payments import Allocation
 
 
-@strawberry.input
+@strawberry.input(description="The allocation to reverse, and why.")
 class ReverseAllocationInput:
-    allocation_id: strawberry.ID
-    reason: str
+    allocation_id: strawberry.ID = strawberry.field(
+        description="The allocation (`item_...`) to undo; not already reversed."
+    )
+    reason: str = strawberry.field(
+        description="Why it is reversed (kept on the allocation as reversalReason); not blank."
+    )
     idempotency_key: str | None = IDEMPOTENCY_KEY
 
 
-@strawberry.type
+@strawberry.type(description="The reversed allocation, or why it was refused.")
 class ReverseAllocationPayload:
-    allocation: Allocation | None
-    user_errors: list[UserError]
+    allocation: Allocation | None = strawberry.field(
+        description="The allocation, now with reversedAt; null when refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
 async def reverse_allocation(
-    info: Info[Any, Any], input: ReverseAllocationInput
+    info: Info[Any, Any], input: Annotated[ReverseAllocationInput, INPUT]
 ) -> ReverseAllocationPayload:
     outcome = await resolve.reverse_allocation(
         info, allocation_id=input.allocation_id, reason=input.reason

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from resolvers import clients as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT
 from schema.types.clients import Client
 
 
@@ -29,7 +29,9 @@ class UpdateClientPayload:
     user_errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
-async def update_client(info: Info[Any, Any], input: UpdateClientInput) -> UpdateClientPayload:
+async def update_client(
+    info: Info[Any, Any], input: Annotated[UpdateClientInput, INPUT]
+) -> UpdateClientPayload:
     clear = input.email is not None and not input.email.strip()
     outcome = await resolve.update_client(
         info,

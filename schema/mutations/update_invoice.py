@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -10,7 +10,7 @@ from strawberry.types import Info
 from domain.invoices.service import LineInput
 from resolvers import editing as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT
 from schema.mutations.create_invoice import InvoiceLineInput
 from schema.scalars import Decimal
 from schema.types.invoices import Invoice
@@ -39,7 +39,9 @@ class UpdateInvoicePayload:
     user_errors: list[UserError] = strawberry.field(description="Empty when it was changed.")
 
 
-async def update_invoice(info: Info[Any, Any], input: UpdateInvoiceInput) -> UpdateInvoicePayload:
+async def update_invoice(
+    info: Info[Any, Any], input: Annotated[UpdateInvoiceInput, INPUT]
+) -> UpdateInvoicePayload:
     lines = (
         None
         if input.lines is None

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from resolvers import editing as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT
 from schema.scalars import Decimal
 from schema.types.projects import Milestone
 
@@ -41,7 +41,7 @@ class UpdateMilestonePayload:
 
 
 async def update_milestone(
-    info: Info[Any, Any], input: UpdateMilestoneInput
+    info: Info[Any, Any], input: Annotated[UpdateMilestoneInput, INPUT]
 ) -> UpdateMilestonePayload:
     outcome = await resolve.update_milestone(info, milestone_id=input.milestone_id, fields=input)
     return UpdateMilestonePayload(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from resolvers import editing as resolve
 from schema.errors import UserError, user_errors
-from schema.mutations._shared import IDEMPOTENCY_KEY
+from schema.mutations._shared import IDEMPOTENCY_KEY, INPUT
 from schema.scalars import Decimal, Percentage
 from schema.types.projects import Project
 
@@ -49,7 +49,9 @@ class UpdateProjectPayload:
     user_errors: list[UserError] = strawberry.field(description="Empty when it was changed.")
 
 
-async def update_project(info: Info[Any, Any], input: UpdateProjectInput) -> UpdateProjectPayload:
+async def update_project(
+    info: Info[Any, Any], input: Annotated[UpdateProjectInput, INPUT]
+) -> UpdateProjectPayload:
     outcome = await resolve.update_project(info, project_id=input.project_id, fields=input)
     return UpdateProjectPayload(
         project=outcome.value,  # type: ignore[arg-type]

@@ -13,8 +13,8 @@ from resolvers import as_of as resolve_as_of
 from resolvers import clients as resolve
 from resolvers.views import ClientView
 from schema.scalars import Decimal
-from schema.types.node import Node
-from schema.types.pagination import Connection
+from schema.types.node import Node, node_id
+from schema.types.pagination import After, Connection, First
 
 if TYPE_CHECKING:
     from schema.types.invoices import Invoice
@@ -92,9 +92,12 @@ class ClientBalance:
 
 @strawberry.type(description="A customer: pays for projects and holds their credit.")
 class Client(Node):
+    id: strawberry.ID = node_id("cli", "client")
     name: str = strawberry.field(description="Unique in the account.")
     email: str | None = strawberry.field(description="Where billing mail goes, if known.")
-    created_at: datetime = strawberry.field(description="When the client was created.")
+    created_at: datetime = strawberry.field(
+        description="When the client was created (UTC, ISO 8601)."
+    )
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Info[Any, Any]) -> bool:
@@ -102,21 +105,21 @@ class Client(Node):
 
     @strawberry.field(description="The client's projects, oldest first.")
     async def projects(
-        self, info: Info[Any, Any], first: int | None = 20, after: str | None = None
+        self, info: Info[Any, Any], first: First = 20, after: After = None
     ) -> Connection[ProjectType]:
         page = await resolve.nested_page(info, self.id, "projects", first=first, after=after)
         return page  # type: ignore[return-value]
 
     @strawberry.field(description="Invoices of all the client's projects, oldest first.")
     async def invoices(
-        self, info: Info[Any, Any], first: int | None = 20, after: str | None = None
+        self, info: Info[Any, Any], first: First = 20, after: After = None
     ) -> Connection[InvoiceType]:
         page = await resolve.nested_page(info, self.id, "invoices", first=first, after=after)
         return page  # type: ignore[return-value]
 
     @strawberry.field(description="Payments received from the client, oldest first.")
     async def payments(
-        self, info: Info[Any, Any], first: int | None = 20, after: str | None = None
+        self, info: Info[Any, Any], first: First = 20, after: After = None
     ) -> Connection[PaymentType]:
         page = await resolve.nested_page(info, self.id, "payments", first=first, after=after)
         return page  # type: ignore[return-value]

@@ -142,7 +142,9 @@ class CreditApplication:
 )
 class Refund(Node):
     amount: Decimal = strawberry.field(description="What was paid back.")
-    reason: str = strawberry.field(description="Why.")
+    reason: str = strawberry.field(
+        description="Why the money was paid back, as given to refundPayment or refundCreditNote."
+    )
     refunded_on: date = strawberry.field(description="The day it was recorded.")
     created_at: datetime = strawberry.field(description="When it was recorded.")
     payment_id: strawberry.Private[str | None]

@@ -16,26 +16,42 @@ from resolvers import invoices as resolve_invoices
 from resolvers import projects as resolve
 from resolvers import schedules as resolve_schedules
 from resolvers.views import BalanceView, MilestoneView, ProjectView
+from schema.enums import described_enum
 from schema.scalars import Decimal, Percentage
 from schema.types.invoices import Invoice, InvoiceStatus
-from schema.types.node import Node
-from schema.types.pagination import Connection
+from schema.types.node import Node, node_id
+from schema.types.pagination import After, Connection, First
 from schema.types.schedules import InvoiceSchedule, InvoiceScheduleItem
 
 if TYPE_CHECKING:
     from schema.types.clients import Client
 
 ClientType = Annotated["Client", strawberry.lazy("schema.types.clients")]
-MilestoneStatus = strawberry.enum(DomainMilestoneStatus, name="MilestoneStatus")
+MilestoneStatus = described_enum(
+    DomainMilestoneStatus,
+    name="MilestoneStatus",
+    description="How far a milestone has come, from planned to paid.",
+    values={
+        "PLANNED": "Not completed, nothing invoiced.",
+        "COMPLETED": "Marked complete (completeMilestone); nothing invoiced yet.",
+        "INVOICED": "On an issued invoice; no money received for it yet.",
+        "PARTIALLY_PAID": "Some money received for it, less than its amount less discount.",
+        "PAID": "amountPaid + discount covers its amount.",
+    },
+)
 
 
 @strawberry.type(description="What was billed, paid, discounted, still open and overdue.")
 class ProjectBalance:
-    currency: str
-    contract_value: Decimal | None
+    currency: str = strawberry.field(description="ISO 4217 code of these figures.")
+    contract_value: Decimal | None = strawberry.field(
+        description="The project's contract value; null if it has none."
+    )
     scheduled_amount: Decimal = strawberry.field(description="Sum of the milestone amounts.")
     invoiced_amount: Decimal = strawberry.field(description="Issued invoices, not void.")
-    paid_amount: Decimal
+    paid_amount: Decimal = strawberry.field(
+        description="Payments applied to those invoices, reversals excluded."
+    )
     credited_amount: Decimal = strawberry.field(
         description="What credit notes took off those invoices' balances (creditedAmount)."
     )
@@ -65,12 +81,19 @@ class ProjectBalance:
 
 @strawberry.type(description="A project whose contract is billed in stages.")
 class Project(Node):
-    name: str
+    id: strawberry.ID = node_id("prj", "project")
+    name: str = strawberry.field(description="The project's name, as shown on its invoices.")
     client_name: str = strawberry.field(description="The name of the project's client.")
     client_id: strawberry.Private[str]
-    currency: str
-    contract_value: Decimal | None
-    payment_terms_days: int
+    currency: str = strawberry.field(
+        description="ISO 4217 code; every amount of the project and its invoices is in it."
+    )
+    contract_value: Decimal | None = strawberry.field(
+        description="The agreed price of the whole contract (a decimal string); null if open."
+    )
+    payment_terms_days: int = strawberry.field(
+        description="Days from issue to due date for its invoices (net 30 is 30)."
+    )
     retainage_basis_points: strawberry.Private[int]
 
     @classmethod
@@ -94,7 +117,10 @@ class Project(Node):
         found = await resolve.milestones_of(info, self.id, self.currency)
         return found  # type: ignore[return-value]
 
-    @strawberry.field(description="The project's money figures, now or at the end of a day.")
+    @strawberry.field(
+        description="What was billed, paid, credited and is still open, in the project's "
+        "currency: now, or as it stood at the end of a past day."
+    )
     async def balance(
         self,
         info: Info[Any, Any],
@@ -117,9 +143,12 @@ class Project(Node):
     async def invoices(
         self,
         info: Info[Any, Any],
-        first: int | None = 20,
-        after: str | None = None,
-        status: InvoiceStatus | None = None,  # type: ignore[valid-type]
+        first: First = 20,
+        after: After = None,
+        status: Annotated[
+            InvoiceStatus | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only invoices in this status; all when not given."),
+        ] = None,
         last: Annotated[
             int | None,
             strawberry.argument(
@@ -150,18 +179,33 @@ class Project(Node):
 
 @strawberry.type(description="A billing point named after its deliverable.")
 class Milestone(Node):
-    name: str
-    trigger: str | None
-    position: int
-    amount: Decimal
-    planned_on: date | None
-    completed_at: datetime | None
-    status: MilestoneStatus  # type: ignore[valid-type]
-    amount_invoiced: Decimal
-    amount_paid: Decimal
-    discount: Decimal
+    id: strawberry.ID = node_id("ms", "milestone")
+    name: str = strawberry.field(description="The deliverable it is named after.")
+    trigger: str | None = strawberry.field(description="What completes it (free text), if given.")
+    position: int = strawberry.field(description="Its place among the project's milestones.")
+    amount: Decimal = strawberry.field(
+        description="What the milestone bills, in the project's currency (a decimal string)."
+    )
+    planned_on: date | None = strawberry.field(
+        description="When it is planned to be done (ISO 8601 date), if given."
+    )
+    completed_at: datetime | None = strawberry.field(
+        description="When completeMilestone marked it done (UTC, ISO 8601); null before."
+    )
+    status: MilestoneStatus = strawberry.field(  # type: ignore[valid-type]
+        description="How far it has come, from PLANNED to PAID."
+    )
+    amount_invoiced: Decimal = strawberry.field(
+        description="What issued invoices, not void, bill of it (less credit notes' lines)."
+    )
+    amount_paid: Decimal = strawberry.field(
+        description="What distributed payments gave it (a decimal string)."
+    )
+    discount: Decimal = strawberry.field(
+        description="What it forwent when paid invoices were distributed (line less share)."
+    )
     paid: bool = strawberry.field(
-        description="amountPaid + discount covers the amount; retainage withheld counts only "
+        description="Whether amountPaid + discount covers the amount; retainage withheld counts only "
         "once it is released and paid."
     )
     retainage_held: Decimal = strawberry.field(
@@ -174,7 +218,7 @@ class Milestone(Node):
     def is_type_of(cls, obj: Any, _info: Info[Any, Any]) -> bool:
         return isinstance(obj, MilestoneView | cls)
 
-    @strawberry.field
+    @strawberry.field(description="The project it belongs to.")
     async def project(self, info: Info[Any, Any]) -> Project:
         return await resolve.project(info, self.project_id)  # type: ignore[return-value]
 

@@ -170,7 +170,9 @@ def test_export_schema_prints_the_sdl_or_writes_it(tmp_path: Path) -> None:
     printed = cli(url, "export-schema", cwd=tmp_path).stdout
     assert "type Query" in printed
     assert "type Mutation" in printed
-    assert "createProject(input: CreateProjectInput!): CreateProjectPayload!" in printed
+    # The argument carries its description, so the field spans several lines.
+    assert "  createProject(\n" in printed
+    assert "    input: CreateProjectInput!\n  ): CreateProjectPayload!" in printed
 
     target = tmp_path / "out" / "schema.graphql"
     target.parent.mkdir()
