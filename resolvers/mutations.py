@@ -15,6 +15,7 @@ from db.engine import write_session
 from db.statements import Statements, session_statements, write_in_one_trip
 from domain.context import Caller
 from domain.errors import DomainError, every_error
+from domain.events.outbox import collecting_events, write_events
 from domain.idempotency import (
     IdempotentRequest,
     check_key,
@@ -93,15 +94,22 @@ async def _idempotent(
     request: IdempotentRequest | None,
     action: Callable[[], Awaitable[T]],
 ) -> T | Replayed:
-    """Return the action's result, stored under the request's key; or the stored one."""
-    if request is None:
-        return await action()
-    check_key(request.key)
-    stored = await stored_response(db=db, caller=caller, request=request)
-    if stored is not None:
-        return Replayed(decode_result(stored))
-    value = await action()
-    await remember_response(db=db, caller=caller, request=request, response=encode_result(value))
+    """Return the action's result, stored under the request's key; or the stored one.
+
+    The events the action recorded are written last, just before the commit; a replay
+    records none.
+    """
+    if request is not None:
+        check_key(request.key)
+        stored = await stored_response(db=db, caller=caller, request=request)
+        if stored is not None:
+            return Replayed(decode_result(stored))
+    with collecting_events() as pending:
+        value = await action()
+        if request is not None:
+            response = encode_result(value)
+            await remember_response(db=db, caller=caller, request=request, response=response)
+        await write_events(db=db, caller=caller, pending=pending)
     return value
 
 

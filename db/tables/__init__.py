@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from db.tables.accounts import Account, AccountCounter, ApiKey, IdempotencyRecord
+from db.tables.events import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from db.tables.invoices import Invoice, InvoiceLine, MilestoneDistribution
 from db.tables.payments import Allocation, Payment
 from db.tables.projects import Milestone, Project
@@ -15,6 +16,7 @@ __all__ = [
     "AccountCounter",
     "Allocation",
     "ApiKey",
+    "Event",
     "IdempotencyRecord",
     "Invoice",
     "InvoiceLine",
@@ -24,5 +26,8 @@ __all__ = [
     "MilestoneDistribution",
     "Payment",
     "Project",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "metadata",
 ]

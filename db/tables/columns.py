@@ -7,6 +7,7 @@ serves every module that builds one.
 from typing import Any
 
 from db.tables.accounts import AccountCounter, IdempotencyRecord
+from db.tables.events import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from db.tables.invoices import Invoice, InvoiceLine, MilestoneDistribution
 from db.tables.payments import Allocation, Payment
 from db.tables.projects import Milestone, Project
@@ -28,3 +29,7 @@ PAY = _columns(Payment)
 A = _columns(Allocation)
 R = _columns(IdempotencyRecord)
 COUNTERS = _columns(AccountCounter)
+EVT = _columns(Event)
+WHE = _columns(WebhookEndpoint)
+WHD = _columns(WebhookDelivery)
+WHA = _columns(WebhookAttempt)

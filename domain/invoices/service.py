@@ -12,6 +12,7 @@ from db.tables import Invoice, InvoiceLine, InvoiceScheduleItem, Milestone, Proj
 from db.tables.columns import SI, A, M
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
+from domain.events import record_event
 from domain.ids import new_id
 from domain.invoices.amounts import uninvoiced_amounts
 from domain.invoices.rules import InvoiceStatus, due_date
@@ -180,6 +181,7 @@ async def write_invoice(
     )
     await session.flush()
     await check_project_totals(session=session, project=project, field="lines")
+    record_event("invoice.created", invoice)
     if issue:
         await issue_draft(session=session, caller=caller, invoice=invoice, project=project)
     return invoice
@@ -230,6 +232,7 @@ async def issue_draft(
     )
     invoice.status = InvoiceStatus.OPEN
     await session.flush()
+    record_event("invoice.issued", invoice)
     return invoice
 
 
@@ -267,4 +270,5 @@ async def void_invoice(*, session: AsyncSession, caller: Caller, invoice_id: str
         .execution_options(synchronize_session="fetch")
     )
     await session.flush()
+    record_event("invoice.voided", invoice)
     return invoice

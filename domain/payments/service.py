@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +22,7 @@ from db.statements import Statements, Write, session_statements
 from db.tables import Allocation
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode, ErrorCollector
+from domain.events import record_event
 from domain.ids import new_id
 from domain.invoices.rules import PAYABLE, InvoiceStatus, status_after_payment
 from domain.invoices.service import get_invoice
@@ -100,6 +102,7 @@ async def record_payment(
     )
     writes: list[Write] = [(INSERT_PAYMENT, _columns(payment))]
     changed: list[tuple[PaidInvoice, bool]] = []
+    paid_invoices: list[SimpleNamespace] = []
     for position, (allocation, amount) in enumerate(zip(allocations, amounts, strict=True), 1):
         invoice = invoices[allocation.invoice_id]
         paid = invoice.amount_paid + amount
@@ -108,12 +111,19 @@ async def record_payment(
             payment, invoice.id, position=position, amount=amount, paid=paid, status=status
         )
         was_paid = invoice.status == InvoiceStatus.PAID
+        if status == InvoiceStatus.PAID and not was_paid:
+            paid_invoices.append(
+                SimpleNamespace(**{**invoice._asdict(), "status": status, "amount_paid": paid})
+            )
         changed.append(
             (PaidInvoice(caller.account_id, invoice.id, status, invoice.total), was_paid)
         )
     await db.execute(*writes)
     for paid_invoice, was_paid in changed:
         await after_payment_change(db=db, invoice=paid_invoice, was_paid=was_paid)
+    record_event("payment.recorded", payment)
+    for invoice in paid_invoices:
+        record_event("invoice.paid", invoice)
     return payment
 
 
@@ -264,4 +274,5 @@ async def reverse_allocation(
     db = await session_statements(session)
     await after_payment_change(db=db, invoice=invoice, was_paid=was_paid)
     await session.flush()
+    record_event("allocation.reversed", allocation, currency=invoice.currency)
     return allocation

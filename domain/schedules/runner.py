@@ -14,6 +14,7 @@ from db.tables import Invoice, InvoiceSchedule, InvoiceScheduleItem, Milestone
 from db.tables.columns import SI, S
 from domain.context import Caller
 from domain.errors import DomainError, DomainErrors, ErrorCode
+from domain.events import record_event
 from domain.invoices.service import LineSpec, uninvoiced_amounts, write_invoice
 from domain.money import currency_exponent, format_amount
 from domain.projects.service import get_milestone, get_project
@@ -226,6 +227,8 @@ async def complete_milestone(
             ErrorCode.INVALID_STATE, "milestoneId", "This milestone is already completed."
         )
     milestone.completed_at = caller.clock.now()
+    project = await get_project(session=session, caller=caller, project_id=milestone.project_id)
+    record_event("milestone.completed", milestone, currency=project.currency)
     item = await session.scalar(
         select(InvoiceScheduleItem).where(
             SI.account_id == caller.account_id,

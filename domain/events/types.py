@@ -1,0 +1,27 @@
+"""The event types of DESIGN.md §7.4: `<object>.<what happened>`."""
+
+EVENT_TYPES = (
+    "project.created",
+    "client.created",
+    "milestone.added",
+    "milestone.completed",
+    "invoice_schedule.created",
+    "invoice_schedule.updated",
+    "invoice_schedule.paused",
+    "invoice_schedule.resumed",
+    "invoice_schedule.deleted",
+    "invoice.created",
+    "invoice.issued",
+    "invoice.paid",
+    "invoice.voided",
+    "invoice.overdue",
+    "invoice.distributed",
+    "payment.recorded",
+    "payment.applied",
+    "payment.refunded",
+    "allocation.reversed",
+    "credit_note.issued",
+    "credit_note.applied",
+    "credit_note.refunded",
+    "retainage.released",
+)
