@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
+from resolvers import events as resolve_events
 from resolvers import invoices as resolve_invoices
 from resolvers import node as resolve_node
 from resolvers import payments as resolve_payments
 from resolvers import projects as resolve_projects
 from resolvers import schedules as resolve_schedules
+from schema.types.events import Event
 from schema.types.invoices import Invoice
 from schema.types.node import Node
 from schema.types.pagination import Connection
@@ -50,3 +53,34 @@ class Query:
     @strawberry.field
     async def payment(self, info: Info[Any, Any], id: strawberry.ID) -> Payment | None:
         return await resolve_payments.payment(info, id)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="The account's events in commit order: poll with `after` = the last "
+        "`endCursor` and none is ever missed or reordered."
+    )
+    async def events(
+        self,
+        info: Info[Any, Any],
+        first: int | None = 20,
+        after: str | None = None,
+        types: Annotated[
+            list[str] | None,
+            strawberry.argument(description='Only these event types, e.g. ["invoice.paid"].'),
+        ] = None,
+        object_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only events about this object.")
+        ] = None,
+        occurred_after: Annotated[
+            datetime | None,
+            strawberry.argument(description="Only events that occurred after this time."),
+        ] = None,
+    ) -> Connection[Event]:
+        page = await resolve_events.events_page(
+            info,
+            first=first,
+            after=after,
+            types=types,
+            object_id=object_id,
+            occurred_after=occurred_after,
+        )
+        return page  # type: ignore[return-value]
