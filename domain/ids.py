@@ -6,7 +6,22 @@ import string
 BASE62 = string.digits + string.ascii_letters
 TAIL_LENGTH = 22  # about 131 bits of randomness
 
-PREFIXES = ("acct", "key", "prj", "ms", "inv", "lin", "is", "isi", "pay", "item")
+PREFIXES = (
+    "acct",
+    "key",
+    "prj",
+    "ms",
+    "inv",
+    "lin",
+    "is",
+    "isi",
+    "pay",
+    "item",
+    "evt",
+    "whe",
+    "whd",
+    "wha",
+)
 
 
 _TAILS = len(BASE62) ** TAIL_LENGTH

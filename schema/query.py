@@ -14,6 +14,7 @@ from resolvers import node as resolve_node
 from resolvers import payments as resolve_payments
 from resolvers import projects as resolve_projects
 from resolvers import schedules as resolve_schedules
+from resolvers import webhooks as resolve_webhooks
 from schema.types.events import Event
 from schema.types.invoices import Invoice
 from schema.types.node import Node
@@ -21,6 +22,7 @@ from schema.types.pagination import Connection
 from schema.types.payments import Payment
 from schema.types.projects import Project
 from schema.types.schedules import InvoiceSchedule
+from schema.types.webhooks import WebhookEndpoint
 
 
 @strawberry.type
@@ -84,3 +86,7 @@ class Query:
             occurred_after=occurred_after,
         )
         return page  # type: ignore[return-value]
+
+    @strawberry.field(description="The account's webhook endpoints in creation order.")
+    async def webhook_endpoints(self, info: Info[Any, Any]) -> list[WebhookEndpoint]:
+        return await resolve_webhooks.endpoints(info)  # type: ignore[return-value]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import uuid
@@ -31,6 +32,7 @@ from server.observability import BodyLimitMiddleware, RequestLogMiddleware, metr
 from server.rest import distribute_milestone_payments
 from server.settings import Settings
 from server.state import AppState
+from server.worker import worker_running
 
 logger = logging.getLogger("milestone_billing")
 HEALTH_TIMEOUT_SECONDS = 5
@@ -119,7 +121,12 @@ def create_app(
         # otherwise walk all of it and stall a request now and then (S2's p95: 80 -> 30 ms).
         gc.collect()
         gc.freeze()
-        yield
+        async with (
+            worker_running(state.engine, state.clock)
+            if settings.run_worker
+            else (contextlib.nullcontext())
+        ):
+            yield
         await state.engine.dispose()
 
     async def healthz(_request: Request) -> JSONResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -43,6 +44,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     os.environ.update(HOST=host, PORT=str(port))
     if args.demo_key:
         os.environ[DEMO_KEY_VARIABLE] = args.demo_key
+    if args.no_worker:
+        os.environ["RUN_WORKER"] = "0"
     print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
     print(f"Balances page: http://{host}:{port}/examples/balances", flush=True)
     uvicorn.run(
@@ -54,6 +57,18 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         timeout_graceful_shutdown=10,
         access_log=False,  # the app logs one JSON line per request itself
     )
+    return 0
+
+
+def cmd_worker(_args: argparse.Namespace, settings: Settings) -> int:
+    from server.logs import configure_logging
+    from server.worker import run_worker
+
+    configure_logging(settings.log_level)
+    engine = create_engine(settings.database_url)
+    print("worker: delivering webhooks", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_worker(engine, SystemClock()))
     return 0
 
 
@@ -172,7 +187,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY",
         help="prefill GraphiQL's headers with this key (on loopback only; or DEMO_API_KEY)",
     )
+    serve.add_argument(
+        "--no-worker", action="store_true", help="do not deliver webhooks in this process"
+    )
     serve.set_defaults(run=cmd_serve)
+    commands.add_parser(
+        "worker", help="deliver webhooks; run process-due and mark overdue invoices daily"
+    ).set_defaults(run=cmd_worker)
     commands.add_parser("migrate", help="apply the database migrations").set_defaults(
         run=cmd_migrate
     )

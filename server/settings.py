@@ -21,6 +21,7 @@ class Settings:
     log_level: str = "INFO"
     expose_query_stats: bool = False
     fast_queries: bool = True
+    run_worker: bool = True  # the in-process webhook worker of `serve` (--no-worker: RUN_WORKER=0)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -38,4 +39,5 @@ class Settings:
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             expose_query_stats=_flag(env.get("EXPOSE_QUERY_STATS")),
             fast_queries=_flag(env.get("FAST_QUERIES", "1")),
+            run_worker=_flag(env.get("RUN_WORKER", "1")),
         )

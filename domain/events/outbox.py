@@ -26,6 +26,7 @@ from domain.context import Caller
 from domain.events.shapes import api_shape
 from domain.events.types import EVENT_TYPES
 from domain.ids import new_id
+from domain.webhooks.queue import queue_deliveries
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,6 @@ class PendingEvent:
 
 
 _PENDING: ContextVar[list[PendingEvent] | None] = ContextVar("pending_events", default=None)
-# Called with (account_id, written event rows) after they are queued for insert; the
-# webhooks package adds one that fans events out to endpoints in the same transaction.
-_AFTER_WRITE: list[Any] = []
 
 
 def record_event(event_type: str, subject: Any, *, currency: str | None = None) -> None:
@@ -92,15 +90,9 @@ async def write_events(
         for number, event in enumerate(pending, 1)
     ]
     await db.execute(*((INSERT_EVENT, row) for row in rows))
-    for hook in _AFTER_WRITE:
-        await hook(db=db, caller=caller, events=rows)
+    # Deliveries are queued in the same transaction: a committed event is never undelivered.
+    await queue_deliveries(db=db, caller=caller, events=rows)
     return rows
-
-
-def after_events_written(hook: Any) -> Any:
-    """Register `hook(db=, caller=, events=)` to run in the transaction that wrote events."""
-    _AFTER_WRITE.append(hook)
-    return hook
 
 
 @asynccontextmanager

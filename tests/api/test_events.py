@@ -188,8 +188,46 @@ async def _distribute(walk: Walk) -> list[str]:
     return ["invoice.distributed"]
 
 
+ENDPOINT = "webhookEndpoint { id }"
+
+
+async def _create_endpoint(walk: Walk) -> list[str]:
+    # Endpoints are settings, not billing changes: they write no events.
+    result = await _call(
+        walk.api, "createWebhookEndpoint", ENDPOINT, url="https://93.184.215.14/hooks"
+    )
+    walk.values["endpoint"] = result["webhookEndpoint"]["id"]
+    return []
+
+
+async def _update_endpoint(walk: Walk) -> list[str]:
+    endpoint = walk.values["endpoint"]
+    await _call(walk.api, "updateWebhookEndpoint", ENDPOINT, endpointId=endpoint, enabled=False)
+    return []
+
+
+async def _rotate_secret(walk: Walk) -> list[str]:
+    endpoint = walk.values["endpoint"]
+    await _call(walk.api, "rotateWebhookSecret", ENDPOINT, endpointId=endpoint)
+    return []
+
+
+async def _retry_delivery(walk: Walk) -> list[str]:
+    data = await walk.api.gql("{ webhookEndpoints { deliveries { nodes { id } } } }")
+    delivery = data["webhookEndpoints"][0]["deliveries"]["nodes"][0]["id"]
+    await _call(walk.api, "retryWebhookDelivery", "delivery { id }", deliveryId=delivery)
+    return []
+
+
+async def _delete_endpoint(walk: Walk) -> list[str]:
+    endpoint = walk.values["endpoint"]
+    await _call(walk.api, "deleteWebhookEndpoint", "deletedId", endpointId=endpoint)
+    return []
+
+
 # In walking order: later scenarios use what earlier ones made.
 SCENARIOS: dict[str, Scenario] = {
+    "createWebhookEndpoint": _create_endpoint,
     "createProject": _create_project,
     "addMilestone": _add_milestone,
     "createInvoiceSchedule": _create_schedule,
@@ -207,6 +245,10 @@ SCENARIOS: dict[str, Scenario] = {
     "recordPayment": _record,
     "reverseAllocation": _reverse,
     "distributeMilestonePayment": _distribute,
+    "retryWebhookDelivery": _retry_delivery,
+    "updateWebhookEndpoint": _update_endpoint,
+    "rotateWebhookSecret": _rotate_secret,
+    "deleteWebhookEndpoint": _delete_endpoint,
 }
 
 
