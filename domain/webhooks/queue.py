@@ -95,7 +95,9 @@ class Claim:
     data: str
 
 
-async def claim_due(*, engine: AsyncEngine, now: datetime, limit: int = 20) -> list[Claim]:
+async def claim_due(
+    *, engine: AsyncEngine, now: datetime, limit: int = 20, lease: timedelta = LEASE
+) -> list[Claim]:
     """Return up to `limit` due deliveries, each now leased to this worker for one attempt."""
     async with write_session(engine) as session:
         keys = [tuple(row) for row in await session.execute(DUE, {"now": now, "limit": limit})]
@@ -104,7 +106,7 @@ async def claim_due(*, engine: AsyncEngine, now: datetime, limit: int = 20) -> l
         await session.execute(
             update(WebhookDelivery)
             .where(tuple_(WHD.account_id, WHD.id).in_(keys))
-            .values(attempts=WHD.attempts + 1, next_attempt_at=now + LEASE)
+            .values(attempts=WHD.attempts + 1, next_attempt_at=now + lease)
         )
         rows = await session.execute(CLAIMED.where(tuple_(WHD.account_id, WHD.id).in_(keys)))
         return [Claim(*row) for row in rows]  # type: ignore[call-arg]

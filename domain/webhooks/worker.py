@@ -10,7 +10,7 @@ import asyncio
 import logging
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.clock import Clock
 from domain.schedules.process_all import process_due_for_all_accounts
 from domain.webhooks.overdue import mark_overdue_for_all_accounts
-from domain.webhooks.queue import claim_due, settle
+from domain.webhooks.queue import LEASE, claim_due, settle
 from domain.webhooks.sender import TIMEOUT_SECONDS, send
 
 logger = logging.getLogger("milestone_billing.worker")
@@ -34,6 +34,7 @@ class Worker:
     jitter: random.Random = field(default_factory=random.Random)
     daily: bool = True
     timeout: float = TIMEOUT_SECONDS
+    lease: timedelta = LEASE
     last_daily: date | None = None
     outcomes: dict[str, int] = field(default_factory=dict)
 
@@ -43,7 +44,9 @@ class Worker:
         if self.daily and self.last_daily != self.clock.today():
             await self.daily_pass()
         made = 0
-        while claims := await claim_due(engine=self.engine, now=self.clock.now(), limit=BATCH):
+        while claims := await claim_due(
+            engine=self.engine, now=self.clock.now(), limit=BATCH, lease=self.lease
+        ):
             answers = await asyncio.gather(
                 *(send(self.client, claim, seconds=self.timeout) for claim in claims)
             )
