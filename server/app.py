@@ -26,6 +26,7 @@ from db.engine import create_engine
 from db.migrate import current_revision, head_revision
 from domain.clock import Clock, SystemClock
 from resolvers.context import request_id_var
+from server import webhook_metrics
 from server.graphiql import GraphiQLPage
 from server.graphql_app import GraphQLEndpoint
 from server.observability import BodyLimitMiddleware, RequestLogMiddleware, metrics
@@ -141,12 +142,19 @@ def create_app(
     async def balances_page(_request: Request) -> FileResponse:
         return FileResponse(BALANCES_PAGE, media_type="text/html")
 
+    async def metrics_now(request: Request) -> Response:
+        try:
+            await webhook_metrics.refresh(state.engine, state.clock)
+        except Exception:  # the request metrics still answer while the database does not
+            logger.warning("webhook metrics unavailable", exc_info=True)
+        return await metrics(request)
+
     graphql = GraphQLEndpoint(state, graphiql)
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
-            Route("/metrics", metrics, methods=["GET"]),
+            Route("/metrics", metrics_now, methods=["GET"]),
             Route("/graphiql-assets/{name}", graphiql.asset, methods=["GET"]),
             Route("/examples/balances", balances_page, methods=["GET"]),
             Route(

@@ -107,3 +107,22 @@ async def attempts_of(
         .order_by(WHA.delivery_id, WHA.number)
     )
     return await select_rows(connection, statement)
+
+
+async def delivery_health(connection: AsyncConnection, *, now: datetime) -> dict[str, Any]:
+    """Return, across accounts, deliveries by status, how many are due, and the oldest
+    undelivered event's time (None when none waits)."""
+    by_status = dict(
+        (await connection.execute(select(WHD.status, func.count()).group_by(WHD.status))).all()
+    )
+    pending = WHD.status == "PENDING"
+    due = await connection.scalar(
+        select(func.count()).select_from(WebhookDelivery).where(pending, WHD.next_attempt_at <= now)
+    )
+    oldest = await connection.scalar(
+        select(func.min(EVT.occurred_at))
+        .select_from(WebhookDelivery)
+        .join(EVENTS, and_(EVT.account_id == WHD.account_id, EVT.id == WHD.event_id))
+        .where(pending)
+    )
+    return {"by_status": by_status, "due": int(due or 0), "oldest": oldest}

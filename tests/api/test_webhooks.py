@@ -94,6 +94,10 @@ async def test_failed_after_the_last_attempt_then_retried_by_hand(
     created = await create_endpoint(api, hooks.url)
     hooks.default = 503
     await create_project(api)
+    api.clock.advance(minutes=2)
+    waiting = _metrics((await api.client.get("/metrics")).text)
+    assert waiting["webhook_queue_depth"] >= 1
+    assert waiting["webhook_oldest_undelivered_event_age_seconds"] >= 120
     async with httpx.AsyncClient() as client:
         worker = worker_on_test_clock(api, client)
         attempts = 0
@@ -122,6 +126,8 @@ async def test_failed_after_the_last_attempt_then_retried_by_hand(
     [done] = await deliveries(api)
     assert done["status"] == "SUCCEEDED"
     assert done["attempts"][-1]["statusCode"] == 204
+    after = _metrics((await api.client.get("/metrics")).text)
+    assert after['webhook_deliveries{status="SUCCEEDED"}'] >= 1
     assert len(hooks.received) == MAX_ATTEMPTS + 1
 
 
@@ -144,3 +150,13 @@ async def test_private_and_plain_http_urls_are_refused(api: Api, url: str) -> No
     assert created["userErrors"][0]["field"] == ["url"]
     assert created["userErrors"][0]["code"] == "INVALID"
     assert (await api.gql("{ webhookEndpoints { id } }"))["webhookEndpoints"] == []
+
+
+def _metrics(text: str) -> dict[str, float]:
+    """Return the Prometheus samples of the text by name (with labels)."""
+    samples = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            samples[name] = float(value)
+    return samples
