@@ -112,7 +112,7 @@ async def attempts_of(
 async def delivery_health(connection: AsyncConnection, *, now: datetime) -> dict[str, Any]:
     """Return, across accounts, deliveries by status, how many are due, and the oldest
     undelivered event's time (None when none waits)."""
-    by_status = dict(
+    by_status: dict[str, int] = dict(
         (await connection.execute(select(WHD.status, func.count()).group_by(WHD.status))).all()
     )
     pending = WHD.status == "PENDING"
