@@ -22,6 +22,7 @@ from domain.idempotency import (
     remember_response,
     stored_response,
 )
+from resolvers import live
 from resolvers.context import context_of
 from resolvers.idempotency import decode_result, encode_result
 from resolvers.loaders import Loaders
@@ -132,6 +133,7 @@ async def _run(
                 raise
     if isinstance(value, Replayed):
         return Outcome(value=value.value)
+    live.wake(context.caller.account_id)  # committed: this process's subscribers read on
     # What this request read before the write is stale now.
     context.loaders = Loaders(engine=context.engine, caller=context.caller)
     return Outcome(value=value)

@@ -19,7 +19,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from db.engine import create_engine
@@ -29,6 +29,7 @@ from resolvers.context import request_id_var
 from server import webhook_metrics
 from server.graphiql import GraphiQLPage
 from server.graphql_app import GraphQLEndpoint
+from server.listener import listening
 from server.observability import BodyLimitMiddleware, RequestLogMiddleware, metrics
 from server.rest import distribute_milestone_payments
 from server.settings import Settings
@@ -123,9 +124,10 @@ def create_app(
         gc.collect()
         gc.freeze()
         async with (
+            listening(state.engine),
             worker_running(state.engine, state.clock)
             if settings.run_worker
-            else (contextlib.nullcontext())
+            else (contextlib.nullcontext()),
         ):
             yield
         await state.engine.dispose()
@@ -153,6 +155,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql.graphql),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics_now, methods=["GET"]),
             Route("/graphiql-assets/{name}", graphiql.asset, methods=["GET"]),

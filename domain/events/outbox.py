@@ -36,6 +36,7 @@ class PendingEvent:
     data: dict[str, Any]
 
 
+EVENTS_CHANNEL = "milestone_billing_events"
 _PENDING: ContextVar[list[PendingEvent] | None] = ContextVar("pending_events", default=None)
 
 
@@ -90,6 +91,8 @@ async def write_events(
         for number, event in enumerate(pending, 1)
     ]
     await db.execute(*((INSERT_EVENT, row) for row in rows))
+    # Subscribers in every server process learn of the commit (PostgreSQL NOTIFY is sent then).
+    await db.notify(EVENTS_CHANNEL, account_id)
     # Deliveries are queued in the same transaction: a committed event is never undelivered.
     await queue_deliveries(db=db, caller=caller, events=rows)
     return rows
