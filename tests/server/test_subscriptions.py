@@ -28,6 +28,13 @@ CREATE_INVOICE = """mutation($id: ID!) { createInvoice(input: {projectId: $id,
   lines: [{description: "Work", amount: "100.00"}]}) { invoice { id } } }"""
 PAY = """mutation($id: ID!) { recordExternalPayment(input: {method: WIRE,
   allocations: [{invoiceId: $id, amount: "100.00"}]}) { payment { id } userErrors { message } } }"""
+DEEP = (
+    "subscription($id: ID!) { projectUpdated(projectId: $id) { "
+    + "milestones { invoices { project { " * 6
+    + "id"
+    + " } } }" * 6
+    + " } }"
+)
 PROJECT_UPDATED = """subscription($id: ID!) {
   projectUpdated(projectId: $id) { id balance { paidAmount outstandingAmount } } }"""
 EVENTS = """subscription {
@@ -90,6 +97,11 @@ async def test_a_payment_elsewhere_arrives_as_project_updated(
     invoice = graphql(writing, key, CREATE_INVOICE, {"id": project})["createInvoice"]["invoice"]
     socket, other = await _open(listening, key), await _open(listening, other_key)
     try:
+        # The limits of queries hold for subscriptions: nothing runs.
+        await _subscribe(socket, "deep", DEEP, id=project)
+        refused = await _next(socket)
+        assert refused["type"] == "error" and refused["id"] == "deep"
+        assert refused["payload"][0]["extensions"]["code"] == "QUERY_TOO_DEEP"
         await _subscribe(socket, "p", PROJECT_UPDATED, id=project)
         await _subscribe(socket, "e", EVENTS)
         await _subscribe(other, "e", EVENTS)
