@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.api.billing_helpers import USER_ERRORS
 from tests.conftest import Api
 
 EVENTS = """
@@ -28,3 +29,13 @@ async def events_after(
         after = page["pageInfo"]["endCursor"] or after
         if not page["pageInfo"]["hasNextPage"]:
             return found, after
+
+
+PAYMENT = "payment { id allocations { id } }"
+
+
+def mutation_document(name: str, payload: str) -> str:
+    """Return a mutation document taking `$input` and selecting `payload` and userErrors."""
+    input_type = name[0].upper() + name[1:] + "Input"
+    return f"""mutation($input: {input_type}!) {{
+      {name}(input: $input) {{ {payload} {USER_ERRORS} }} }}"""
