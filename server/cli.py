@@ -192,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=cmd_serve)
     commands.add_parser(
-        "worker", help="deliver webhooks; run process-due and mark overdue invoices daily"
+        "worker", help="deliver webhooks; daily process-due and invoice.overdue"
     ).set_defaults(run=cmd_worker)
     commands.add_parser("migrate", help="apply the database migrations").set_defaults(
         run=cmd_migrate

@@ -78,6 +78,8 @@ class Ids:
     draft: str
     payment: str
     allocation: str
+    endpoint: str = ""  # a webhook endpoint, and one of its deliveries
+    delivery: str = ""
 
     def all(self) -> list[str]:
         return [
@@ -104,6 +106,14 @@ async def mutate(api: Api, name: str, input: dict[str, Any], selection: str) -> 
 
 
 async def build_account(api: Api) -> Ids:
+    endpoint = (
+        await mutate(
+            api,
+            "createWebhookEndpoint",
+            {"url": "https://93.184.215.14/hooks"},
+            "webhookEndpoint { id }",
+        )
+    )["webhookEndpoint"]["id"]
     project = (
         await mutate(
             api,
@@ -176,7 +186,12 @@ async def build_account(api: Api) -> Ids:
         draft=draft["id"],
         payment=payment["id"],
         allocation=allocation["id"],
+        endpoint=endpoint,
+        delivery=(await api.gql(A_DELIVERY))["webhookEndpoints"][0]["deliveries"]["nodes"][0]["id"],
     )
+
+
+A_DELIVERY = "{ webhookEndpoints { deliveries(first: 1) { nodes { id } } } }"
 
 
 SNAPSHOT = """
@@ -286,6 +301,10 @@ MUTATION_INPUTS: dict[str, Inputs] = {
         {"transactionId": "txn_b", "allocations": [{"invoiceId": a.invoice, "amount": "1.00"}]}
     ],
     "reverseAllocation": lambda a, b: [{"allocationId": a.allocation, "reason": "B was here"}],
+    "updateWebhookEndpoint": lambda a, b: [{"endpointId": a.endpoint, "enabled": False}],
+    "deleteWebhookEndpoint": lambda a, b: [{"endpointId": a.endpoint}],
+    "rotateWebhookSecret": lambda a, b: [{"endpointId": a.endpoint}],
+    "retryWebhookDelivery": lambda a, b: [{"deliveryId": a.delivery}],
     "distributeMilestonePayment": lambda a, b: [
         {"invoiceId": a.invoice, "proportional": True},
         {
@@ -302,10 +321,15 @@ MUTATION_INPUTS: dict[str, Inputs] = {
 NO_ID_INPUTS: dict[str, dict[str, Any]] = {
     "createProject": {"name": "B's", "clientName": "B Co", "currency": "USD"},
     "processDueInvoiceSchedules": {"asOf": "2030-12-31"},
+    "createWebhookEndpoint": {"url": "https://93.184.215.14/b"},
 }
 
 # Query fields without an `id` argument, and how B checks they show none of A's objects.
-LIST_QUERIES = {"projects": "{ projects(first: 100) { totalCount nodes { id } } }"}
+LIST_QUERIES = {
+    "projects": "{ projects(first: 100) { totalCount nodes { id } } }",
+    "events": "{ events(first: 100) { totalCount nodes { objectId } } }",
+    "webhookEndpoints": "{ webhookEndpoints { id } }",
+}
 
 
 def payload_selection(schema: GraphQLSchema, mutation: str) -> str:
@@ -379,6 +403,9 @@ async def test_every_operation_with_another_accounts_ids(api: Api, other_api: Ap
     listed = (await b.gql(LIST_QUERIES["projects"]))["projects"]
     assert [node["id"] for node in listed["nodes"]] == [b_project]
     assert listed["totalCount"] == 1
+    b_events = (await b.gql(LIST_QUERIES["events"]))["events"]["nodes"]
+    assert {event["objectId"] for event in b_events} == {b_project, b_schedule}
+    assert (await b.gql(LIST_QUERIES["webhookEndpoints"]))["webhookEndpoints"] == []
 
     # Mutations with A's ids: NOT_FOUND, and nothing else in the payload.
     calls = 0
