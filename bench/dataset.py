@@ -39,15 +39,17 @@ from domain.clock import SystemClock
 from domain.context import Role
 from domain.invoices.rules import status_after_payment
 from domain.money import split_by_weights
+from domain.search import search_form
 
 # Bump when the generated data changes: cached large databases of another version are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 LINES_PER_INVOICE = 2
 CURRENCY = "USD"
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "account": ("id", "name", "created_at"),
     "account_counter": ("account_id", "series", "value"),
+    "client": ("account_id", "id", "name", "email", "created_at"),
     "project": (
         "account_id",
         "id",
@@ -57,6 +59,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "contract_value",
         "payment_terms_days",
         "created_at",
+        "client_id",
+        "search_text",
     ),
     "milestone": (
         "account_id",
@@ -86,6 +90,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "amount_paid",
         "created_at",
         "voided_at",
+        "search_text",
+        "credited_amount",
     ),
     "invoice_line": (
         "account_id",
@@ -108,12 +114,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "amount",
         "attrs",
         "created_at",
+        "client_id",
+        "unapplied_amount",
+        "refunded_amount",
+        "search_text",
     ),
     "allocation": (
         "account_id",
         "id",
         "payment_id",
         "invoice_id",
+        "position",
         "amount",
         "attrs",
         "reversed_at",
@@ -281,6 +292,8 @@ class Generator:
         self.now = (now or datetime.now(UTC)).replace(microsecond=0)
         self.start = self.now - timedelta(days=730)
         self.account_id = self.ids.new("acct")
+        self.client_ids = {name: self.ids.new("cli") for name in CLIENTS}
+        self.client_id = ""
         self.invoice_number = 0
         self.counts: dict[str, int] = dict.fromkeys(COLUMNS, 0)
 
@@ -288,7 +301,11 @@ class Generator:
         yield {
             "account": [(self.account_id, "Bench Studio", self.start)],
             "account_counter": [],
+            "client": [
+                (self.account_id, self.client_ids[name], name, None, self.start) for name in CLIENTS
+            ],
         }
+        self.counts["client"] = len(CLIENTS)
         for first in range(0, self.size.projects, projects_per_batch):
             batch: Batch = {table: [] for table in COLUMNS}
             for index in range(first, min(first + projects_per_batch, self.size.projects)):
@@ -300,6 +317,7 @@ class Generator:
         counters = [
             (self.account_id, "invoice", self.invoice_number),
             (self.account_id, "invoice_schedule", 0),
+            (self.account_id, "credit_note", 0),
         ]
         self.counts["account"] = 1
         self.counts["account_counter"] = len(counters)
@@ -316,6 +334,7 @@ class Generator:
         project_id = ids.new("prj")
         terms = 30 if index % 4 == 0 else 14
         client = CLIENTS[index % len(CLIENTS)]
+        self.client_id = self.client_ids[client]
 
         # Milestones.
         n_ms = size.milestones_per_project
@@ -420,6 +439,8 @@ class Generator:
                     amount_paid,
                     inv_created,
                     voided_at,
+                    search_form(number),
+                    0,  # no credit notes in the bench data
                 )
             )
 
@@ -440,16 +461,19 @@ class Generator:
                     created,
                 )
             )
+        project_name = f"{client.split()[0]} {KINDS[index % len(KINDS)]} #{index + 1}"
         out["project"].append(
             (
                 acct,
                 project_id,
-                f"{client.split()[0]} {KINDS[index % len(KINDS)]} #{index + 1}",
+                project_name,
                 client,
                 CURRENCY,
                 sum(ms_amounts),
                 terms,
                 created,
+                self.client_id,
+                search_form(project_name, client),
             )
         )
 
@@ -481,6 +505,7 @@ class Generator:
             method = rng.choices(METHODS, METHOD_WEIGHTS)[0]
             card = method == "CARD"
             payment_id = self.ids.new("pay")
+            reference = f"{method}-{len(payment_rows) + 1}" if method in ("CHECK", "WIRE") else None
             payment_rows.append(
                 (
                     self.account_id,
@@ -488,12 +513,16 @@ class Generator:
                     not card,
                     self.ids.new("txn") if card else None,
                     method,
-                    f"{method}-{len(payment_rows) + 1}" if method in ("CHECK", "WIRE") else None,
+                    reference,
                     at.date(),
                     CURRENCY,
                     amount,
                     None,
                     at,
+                    self.client_id,
+                    amount if reversed_last and j == len(amounts) - 1 else 0,
+                    0,
+                    search_form(reference),
                 )
             )
             is_reversed = reversed_last and j == len(amounts) - 1
@@ -504,6 +533,7 @@ class Generator:
                     self.ids.new("item"),
                     payment_id,
                     invoice_id,
+                    1,  # one allocation per payment
                     amount,
                     None,
                     reversed_at,
@@ -669,6 +699,9 @@ async def build_postgres(
         if not check_foreign_keys:
             await connection.execute("SET session_replication_role = replica")
         await connection.execute("SET maintenance_work_mem = '512MB'")
+        if await connection.fetchval("SELECT count(*) FROM pg_extension WHERE extname = 'citus'"):
+            # Citus may not open a connection per shard after this transaction's DDL on them.
+            await connection.execute("SET citus.multi_shard_modify_mode = 'sequential'")
         async with connection.transaction():
             # Secondary indexes are built once at the end, not maintained row by row.
             indexes = await connection.fetch(
@@ -760,7 +793,7 @@ async def consistency_problems(engine: AsyncEngine, account_id: str) -> list[str
             if not 0 <= paid <= total:
                 problems.append(f"invoice {row.id}: amount_paid {paid} outside 0..{total}")
             if row.status in ISSUED:
-                expected = status_after_payment(total=total, amount_paid=paid)
+                expected = status_after_payment(total=total, amount_paid=paid, credited=0)
                 if row.status != expected:
                     problems.append(f"invoice {row.id}: status {row.status}, expected {expected}")
             if row.number:

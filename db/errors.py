@@ -22,3 +22,18 @@ def is_unavailable(error: BaseException | None) -> bool:
             return True
         error, seen = error.__cause__ or error.__context__, seen + 1
     return False
+
+
+# serialization_failure and deadlock_detected: PostgreSQL rolled the transaction back and the
+# same request may simply be sent again.
+CONFLICT_SQLSTATES = frozenset({"40001", "40P01"})
+
+
+def is_transaction_conflict(error: BaseException | None) -> bool:
+    """Return whether `error` (or what caused it) is a deadlock or serialization failure."""
+    seen = 0
+    while error is not None and seen < 10:
+        if getattr(error, "sqlstate", None) in CONFLICT_SQLSTATES:
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -25,3 +27,13 @@ def count_statement() -> None:
     counter = _current.get()
     if counter is not None:
         counter.count += 1
+
+
+@contextmanager
+def uncounted() -> Iterator[None]:
+    """Run the block's statements outside the current request's count."""
+    token = _current.set(None)
+    try:
+        yield
+    finally:
+        _current.reset(token)

@@ -21,6 +21,11 @@ PREFIXES = (
     "whe",
     "whd",
     "wha",
+    "cli",
+    "cn",
+    "cnl",
+    "cap",
+    "ref",
 )
 
 

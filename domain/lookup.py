@@ -23,7 +23,11 @@ async def get_owned(
     lock: bool = False,
 ) -> T:
     """Return the caller's row of `table` with this id (locked if asked), or raise NOT_FOUND."""
-    row = await session.get(table, (caller.account_id, id_), with_for_update=lock)
+    # A locked read refreshes a row loaded earlier in the transaction: it may have changed
+    # before the lock was granted.
+    row = await session.get(
+        table, (caller.account_id, id_), with_for_update=lock, populate_existing=lock
+    )
     if row is None:
         raise DomainError(ErrorCode.NOT_FOUND, field, f"No {noun} with this id.")
     return row

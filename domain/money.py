@@ -56,6 +56,20 @@ def currency_exponent(currency: str, *, field: str | list[str] = "currency") -> 
     return exponent
 
 
+_KINDS = {
+    bool: "a boolean: true and false are not amounts",
+    float: "a number with a fraction (send the amount as a string)",
+    list: "a list",
+    dict: "an object",
+    type(None): "null",
+}
+
+
+def _kind_of(value: object) -> str:
+    """Return what a non-amount value is, in the words of the JSON or GraphQL it came in."""
+    return _KINDS.get(type(value), "a string or an integer amount")
+
+
 def _scaled(
     value: object, *, places: int, code: ErrorCode, field: str | list[str], noun: str
 ) -> int:
@@ -65,7 +79,7 @@ def _scaled(
         return DomainError(code, field, f"{noun} {problem}.")
 
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise fail(f'must be a decimal string such as "12.50", not a {type(value).__name__}')
+        raise fail(f'must be a decimal string such as "12.50", not {_kind_of(value)}')
     if isinstance(value, int):
         return value * 10**places
     if not value.strip():

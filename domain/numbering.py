@@ -15,6 +15,7 @@ from db.tables.columns import COUNTERS
 
 INVOICE_SERIES = ("invoice", "INV-", 6)
 SCHEDULE_SERIES = ("invoice_schedule", "IS-", 8)
+CREDIT_NOTE_SERIES = ("credit_note", "CN-", 6)
 
 
 async def next_number(

@@ -80,3 +80,13 @@ def exact_json(value: Any, *, field: str | list[str]) -> Any:
     if problem is not None:
         raise DomainError(ErrorCode.INVALID, field, f"{problem}.")
     return value
+
+
+class _Unset:
+    """An input field that was not sent: left as it is (null, by contrast, clears it)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()

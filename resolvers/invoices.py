@@ -8,7 +8,7 @@ from typing import Any
 from strawberry.types import Info
 
 from domain.invoices import service
-from domain.invoices.service import LineInput
+from domain.invoices.lines import LineInput
 from resolvers.context import context_of
 from resolvers.mutations import Outcome, run_write
 from resolvers.pagination import Page, decode_cursor, make_page, page_size
@@ -72,16 +72,6 @@ async def create_invoice(
             discount=discount,
             memo=memo,
             issue=issue,
-        ),
-    )
-    return await reload(info, outcome)
-
-
-async def issue_invoice(info: Info[Any, Any], *, invoice_id: str) -> Outcome[InvoiceView]:
-    outcome = await run_write(
-        info,
-        lambda session, caller: service.issue_invoice(
-            session=session, caller=caller, invoice_id=invoice_id
         ),
     )
     return await reload(info, outcome)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from functools import cached_property
 from typing import Any, TypeVar
@@ -13,6 +12,10 @@ from strawberry.dataloader import DataLoader
 from db.engine import read_connection
 from db.queries import balances, invoices, payments, projects, schedules
 from domain.context import Caller
+from resolvers.client_loaders import ClientLoaders
+from resolvers.credit_loaders import CreditLoaders
+from resolvers.grouping import by_attr as _by_attr
+from resolvers.grouping import group_by as _group_by
 from resolvers.views import (
     AllocationView,
     BalanceView,
@@ -36,7 +39,7 @@ BalanceKey = tuple[str, frozenset[str]]  # project id, the balance parts asked f
 ProjectKey = tuple[str, str]  # project id, its currency (known to the caller, not read again)
 
 
-class Loaders:
+class Loaders(ClientLoaders, CreditLoaders):
     """The loaders of one request, all scoped to the caller's account.
 
     Each loader is made on first use: a request reads a few of them, and a mutation starts
@@ -244,17 +247,3 @@ def by_key(keys: Sequence[str], items: Sequence[V], attribute: str = "id") -> li
     """Return `items` reordered to match `keys`, None where a key has no item."""
     found = {getattr(item, attribute): item for item in items}
     return [found.get(key) for key in keys]
-
-
-def _group_by(keys: Sequence[K], part: Callable[[K], Any]) -> dict[Any, list[K]]:
-    groups: dict[Any, list[K]] = defaultdict(list)
-    for key in keys:
-        groups[part(key)].append(key)
-    return groups
-
-
-def _by_attr(rows: Sequence[Any], attribute: str, make: Callable[[Any], V]) -> dict[str, list[V]]:
-    groups: dict[str, list[V]] = defaultdict(list)
-    for row in rows:
-        groups[getattr(row, attribute)].append(make(row))
-    return groups

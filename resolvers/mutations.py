@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from graphql import GraphQLError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from db.engine import write_session
+from db.errors import is_transaction_conflict
 from db.statements import Statements, session_statements, write_in_one_trip
 from domain.context import Caller
 from domain.errors import DomainError, every_error
@@ -130,6 +131,11 @@ async def _run(
         except IntegrityError:
             # Another request with the same key committed first: replay its response.
             if request is None or try_number == 2:
+                raise
+        except DBAPIError as error:
+            # A deadlock or serialization failure rolled everything back: run it once more.
+            # A second one reaches the client as TRANSACTION_CONFLICT (schema/extensions.py).
+            if not is_transaction_conflict(error) or try_number == 2:
                 raise
     if isinstance(value, Replayed):
         return Outcome(value=value.value)

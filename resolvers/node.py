@@ -8,7 +8,7 @@ from typing import Any
 from strawberry.types import Info
 
 from domain.ids import prefix_of
-from resolvers import invoices, payments, projects, schedules
+from resolvers import clients, credit_notes, invoices, payments, projects, schedules
 
 NodeLoader = Callable[[Info[Any, Any], str], Awaitable[Any]]
 
@@ -20,6 +20,9 @@ LOADERS_BY_PREFIX: dict[str, NodeLoader] = {
     "isi": schedules.schedule_item,
     "pay": payments.payment,
     "item": payments.allocation,
+    "cli": clients.client,
+    "cn": credit_notes.credit_note,
+    "ref": credit_notes.refund,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,17 +22,33 @@ def encode_cursor(created_at: datetime, id_: str) -> str:
     return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{id_}".encode()).decode()
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
+def is_creation_cursor(cursor: str) -> bool:
+    """Whether a cursor is of the creation-order form (`Project.invoices`, older lists)."""
+    try:
+        return "|" in base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return False
+
+
+def decode_cursor(cursor: str, *, argument: str = "after") -> tuple[datetime, str]:
     """Return the keyset a cursor stands for; refuse one this server did not make."""
     try:
-        created_at, id_ = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        if not is_creation_cursor(cursor):
+            # A root list's cursor in creation order (resolvers/listing.py) means the same.
+            order, created_at, id_ = json.loads(text)
+            if order != "CREATED_AT":
+                raise ValueError("a cursor of another order")
+            text = f"{created_at}|{id_}"
+        created_at, id_ = text.split("|", 1)
         parsed = datetime.fromisoformat(created_at)
         if parsed.tzinfo is None:
             raise ValueError("a cursor's timestamp carries its time zone")
         return parsed, id_
-    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as error:
         raise GraphQLError(
-            "Invalid cursor for `after`.", extensions={"code": "INVALID", "field": ["after"]}
+            f"Invalid cursor for `{argument}`.",
+            extensions={"code": "INVALID", "field": [argument]},
         ) from error
 
 
@@ -49,10 +66,13 @@ def page_size(first: int | None) -> int:
 @dataclass(slots=True)
 class Edge(Generic[T]):
     node: T
+    made_cursor: str | None = None  # a root list's cursor, which names its order
 
     @property
     def cursor(self) -> str:
         """The node's keyset as a cursor, made when asked for (most pages only show nodes)."""
+        if self.made_cursor is not None:
+            return self.made_cursor
         node: Any = self.node
         return encode_cursor(node.created_at, node.id)
 

@@ -10,7 +10,7 @@ from typing import Any
 from strawberry.types import Info
 
 from domain.money import Money
-from domain.payments import distribution, service
+from domain.payments import apply, distribution, service
 from domain.payments.distribution import DistributionInput
 from domain.payments.rules import MilestoneLine, distributable_amount, proportional_distribution
 from domain.payments.service import AllocationInput
@@ -100,6 +100,9 @@ async def record_payment(
     reference: str | None,
     received_on: date | None,
     attrs: Any,
+    amount: str | None = None,
+    client_id: str | None = None,
+    currency: str | None = None,
 ) -> Outcome[PaymentView]:
     """Return the recorded payment, or the userErrors that refused all of it."""
     outcome = await run_statements(
@@ -114,9 +117,27 @@ async def record_payment(
             reference=reference,
             received_on=received_on,
             attrs=attrs,
+            amount=amount,
+            client_id=client_id,
+            currency=currency,
         ),
     )
     return await _payment_view(info, outcome)
+
+
+async def apply_payment(
+    info: Info[Any, Any], *, payment_id: str, allocations: Sequence[AllocationInput]
+) -> Outcome[PaymentView]:
+    """Return the payment after applying its unapplied money, or the userErrors."""
+    outcome = await run_statements(
+        info,
+        lambda db, caller: apply.apply_payment(
+            db=db, caller=caller, payment_id=payment_id, allocations=allocations
+        ),
+    )
+    if outcome.value is None:
+        return Outcome(errors=outcome.errors)
+    return Outcome(value=await payment(info, outcome.value.id))
 
 
 async def reverse_allocation(

@@ -61,7 +61,14 @@ BALANCE_FIELD_PARTS: dict[str, frozenset[str]] = {
     "unbilledAmount": frozenset({SCHEDULED, BILLED}),
     "overContractAmount": frozenset({SCHEDULED}),
     **dict.fromkeys(
-        ["invoicedAmount", "paidAmount", "discountAmount", "outstandingAmount", "overdueAmount"],
+        [
+            "invoicedAmount",
+            "paidAmount",
+            "creditedAmount",
+            "discountAmount",
+            "outstandingAmount",
+            "overdueAmount",
+        ],
         frozenset({INVOICED}),
     ),
 }
@@ -99,7 +106,8 @@ async def create_project(
     info: Info[Any, Any],
     *,
     name: str,
-    client_name: str,
+    client_name: str | None,
+    client_id: str | None,
     currency: str,
     contract_value: str | None,
     payment_terms_days: int,
@@ -112,12 +120,13 @@ async def create_project(
             caller=caller,
             name=name,
             client_name=client_name,
+            client_id=client_id,
             currency=currency,
             contract_value=contract_value,
             payment_terms_days=payment_terms_days,
         ),
     )
-    return await _then_load(info, outcome, project)
+    return await then_load(info, outcome, project)
 
 
 async def add_milestone(
@@ -142,7 +151,7 @@ async def add_milestone(
             planned_on=planned_on,
         ),
     )
-    return await _then_load(info, outcome, milestone)
+    return await then_load(info, outcome, milestone)
 
 
 async def complete_milestone(info: Info[Any, Any], *, milestone_id: str) -> Outcome[MilestoneView]:
@@ -153,10 +162,10 @@ async def complete_milestone(info: Info[Any, Any], *, milestone_id: str) -> Outc
             session=session, caller=caller, milestone_id=milestone_id
         ),
     )
-    return await _then_load(info, outcome, milestone)
+    return await then_load(info, outcome, milestone)
 
 
-async def _then_load(info: Info[Any, Any], outcome: Outcome[Any], load: Any) -> Outcome[Any]:
+async def then_load(info: Info[Any, Any], outcome: Outcome[Any], load: Any) -> Outcome[Any]:
     """Return the outcome with its written row replaced by the fresh read model."""
     if outcome.value is None:
         return outcome

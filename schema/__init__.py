@@ -24,6 +24,7 @@ from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALAR_MAP
 from schema.subscription import Subscription
+from schema.types.clients import Client
 from schema.types.invoices import Invoice, InvoiceLine
 from schema.types.payments import Allocation, Payment
 from schema.types.projects import Milestone, Project
@@ -60,6 +61,7 @@ def build_schema() -> strawberry.Schema:
             InvoiceScheduleItem,
             Payment,
             Allocation,
+            Client,
         ],
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[

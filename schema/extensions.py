@@ -14,7 +14,7 @@ from graphql import (
 )
 from strawberry.extensions import MaskErrors, SchemaExtension
 
-from db.errors import is_unavailable
+from db.errors import is_transaction_conflict, is_unavailable
 from resolvers.context import request_id_var
 from schema.cost import MAX_COST, query_cost
 from schema.documents import document_errors, select_operation, unstorable_text
@@ -43,7 +43,14 @@ class MaskUnexpectedErrors(MaskErrors):
             exc_info=error.original_error,
         )
         masked = super().anonymise_error(error)
-        code = "SERVICE_UNAVAILABLE" if is_unavailable(error.original_error) else "INTERNAL"
+        original = error.original_error
+        code = (
+            "SERVICE_UNAVAILABLE"
+            if is_unavailable(original)
+            else "TRANSACTION_CONFLICT"  # retried once already; sending it again is safe
+            if is_transaction_conflict(original)
+            else "INTERNAL"
+        )
         masked.extensions = {"code": code, "requestId": request_id}
         return masked
 

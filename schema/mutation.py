@@ -6,11 +6,16 @@ import strawberry
 
 from resolvers.idempotency import Idempotent
 from schema.mutations.add_milestone import add_milestone
+from schema.mutations.apply_payment import apply_payment
 from schema.mutations.complete_milestone import complete_milestone
+from schema.mutations.create_client import create_client
 from schema.mutations.create_invoice import create_invoice
 from schema.mutations.create_invoice_schedule import create_invoice_schedule
 from schema.mutations.create_project import create_project
+from schema.mutations.credit_notes import apply_credit_note, create_credit_note, void_credit_note
+from schema.mutations.delete_invoice import delete_invoice
 from schema.mutations.delete_invoice_schedule import delete_invoice_schedule
+from schema.mutations.delete_milestone import delete_milestone
 from schema.mutations.distribute_milestone_payment import distribute_milestone_payment
 from schema.mutations.issue_void_invoice import issue_invoice, void_invoice
 from schema.mutations.pause_resume_invoice_schedule import (
@@ -19,9 +24,14 @@ from schema.mutations.pause_resume_invoice_schedule import (
 )
 from schema.mutations.process_due_invoice_schedules import process_due_invoice_schedules
 from schema.mutations.record_payments import record_external_payment, record_payment
+from schema.mutations.refunds import refund_credit_note, refund_payment
 from schema.mutations.reverse_allocation import reverse_allocation
 from schema.mutations.run_invoice_schedule import run_invoice_schedule
+from schema.mutations.update_client import update_client
+from schema.mutations.update_invoice import update_invoice
 from schema.mutations.update_invoice_schedule import update_invoice_schedule
+from schema.mutations.update_milestone import update_milestone
+from schema.mutations.update_project import update_project
 from schema.mutations.webhook_endpoints import (
     create_webhook_endpoint,
     delete_webhook_endpoint,
@@ -94,4 +104,67 @@ class Mutation:
         resolver=retry_webhook_delivery,
         extensions=[Idempotent()],
         description="Makes the delivery due now (a FAILED one gets one more attempt).",
+    )
+    apply_payment = strawberry.mutation(
+        resolver=apply_payment,
+        extensions=[Idempotent()],
+        description="Apply a payment's unapplied money to invoices of its client.",
+    )
+    create_client = strawberry.mutation(
+        resolver=create_client, extensions=[Idempotent()], description="Add a client."
+    )
+    update_client = strawberry.mutation(
+        resolver=update_client,
+        extensions=[Idempotent()],
+        description="Rename a client or change its email.",
+    )
+    update_project = strawberry.mutation(
+        resolver=update_project,
+        extensions=[Idempotent()],
+        description="Change a project's name, client, payment terms or contract value.",
+    )
+    update_milestone = strawberry.mutation(
+        resolver=update_milestone,
+        extensions=[Idempotent()],
+        description="Change a milestone's name, trigger, planned date or (unscheduled) amount.",
+    )
+    delete_milestone = strawberry.mutation(
+        resolver=delete_milestone,
+        extensions=[Idempotent()],
+        description="Delete a milestone no invoice and no billing plan refers to.",
+    )
+    update_invoice = strawberry.mutation(
+        resolver=update_invoice,
+        extensions=[Idempotent()],
+        description="Change a draft's lines, discount or memo.",
+    )
+    delete_invoice = strawberry.mutation(
+        resolver=delete_invoice,
+        extensions=[Idempotent()],
+        description="Delete a draft invoice (it never had a number).",
+    )
+    create_credit_note = strawberry.mutation(
+        resolver=create_credit_note,
+        extensions=[Idempotent()],
+        description="Credit what an issued invoice billed too much (CN-000001, gapless).",
+    )
+    apply_credit_note = strawberry.mutation(
+        resolver=apply_credit_note,
+        extensions=[Idempotent()],
+        description="Apply a credit note's unapplied credit to invoices of its client.",
+    )
+    void_credit_note = strawberry.mutation(
+        resolver=void_credit_note,
+        extensions=[Idempotent()],
+        description="Void a credit note none of whose credit was applied elsewhere or refunded.",
+    )
+    refund_payment = strawberry.mutation(
+        resolver=refund_payment,
+        extensions=[Idempotent()],
+        description="Pay back unapplied money of a payment.",
+    )
+    refund_credit_note = strawberry.mutation(
+        resolver=refund_credit_note,
+        extensions=[Idempotent()],
+        description="Pay back unapplied credit of a credit note.",
     )

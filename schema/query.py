@@ -8,6 +8,8 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from resolvers import clients as resolve_clients
+from resolvers import credit_notes as resolve_credit_notes
 from resolvers import events as resolve_events
 from resolvers import invoices as resolve_invoices
 from resolvers import node as resolve_node
@@ -15,6 +17,9 @@ from resolvers import payments as resolve_payments
 from resolvers import projects as resolve_projects
 from resolvers import schedules as resolve_schedules
 from resolvers import webhooks as resolve_webhooks
+from schema.query_lists import ListQueries
+from schema.types.clients import Client, ClientFilter, ClientOrder
+from schema.types.credit_notes import CreditNote, Refund
 from schema.types.events import Event
 from schema.types.invoices import Invoice
 from schema.types.node import Node
@@ -26,7 +31,7 @@ from schema.types.webhooks import WebhookEndpoint
 
 
 @strawberry.type
-class Query:
+class Query(ListQueries):
     @strawberry.field(description="Any object by its id; null when unknown.")
     async def node(self, info: Info[Any, Any], id: strawberry.ID) -> Node | None:
         return await resolve_node.node(info, id)
@@ -34,13 +39,6 @@ class Query:
     @strawberry.field
     async def project(self, info: Info[Any, Any], id: strawberry.ID) -> Project | None:
         return await resolve_projects.project(info, id)  # type: ignore[return-value]
-
-    @strawberry.field(description="The account's projects in creation order.")
-    async def projects(
-        self, info: Info[Any, Any], first: int | None = 20, after: str | None = None
-    ) -> Connection[Project]:
-        page = await resolve_projects.projects_page(info, first=first, after=after)
-        return page  # type: ignore[return-value]
 
     @strawberry.field
     async def invoice(self, info: Info[Any, Any], id: strawberry.ID) -> Invoice | None:
@@ -90,3 +88,47 @@ class Query:
     @strawberry.field(description="The account's webhook endpoints in creation order.")
     async def webhook_endpoints(self, info: Info[Any, Any]) -> list[WebhookEndpoint]:
         return await resolve_webhooks.endpoints(info)  # type: ignore[return-value]
+
+    @strawberry.field(description="The caller's credit note with this id; null when unknown.")
+    async def credit_note(self, info: Info[Any, Any], id: strawberry.ID) -> CreditNote | None:
+        return await resolve_credit_notes.credit_note(info, id)  # type: ignore[return-value]
+
+    @strawberry.field(description="The caller's refund with this id; null when unknown.")
+    async def refund(self, info: Info[Any, Any], id: strawberry.ID) -> Refund | None:
+        return await resolve_credit_notes.refund(info, id)  # type: ignore[return-value]
+
+    @strawberry.field(description="The caller's client with this id; null when unknown.")
+    async def client(self, info: Info[Any, Any], id: strawberry.ID) -> Client | None:
+        return await resolve_clients.client(info, id)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="The account's clients; page forward (first, after) or backward (last, before)."
+    )
+    async def clients(
+        self,
+        info: Info[Any, Any],
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size forward, at most 100.")
+        ] = None,
+        after: Annotated[str | None, strawberry.argument(description="A cursor.")] = None,
+        last: Annotated[
+            int | None, strawberry.argument(description="Page size backward, at most 100.")
+        ] = None,
+        before: Annotated[str | None, strawberry.argument(description="A cursor.")] = None,
+        filter: Annotated[
+            ClientFilter | None, strawberry.argument(description="Which clients to list.")
+        ] = None,
+        order_by: Annotated[
+            ClientOrder, strawberry.argument(description="The order of the list.")
+        ] = ClientOrder.CREATED_AT,
+    ) -> Connection[Client]:
+        page = await resolve_clients.clients_page(
+            info,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            search=filter.search if filter else None,
+            order=order_by.name,
+        )
+        return page  # type: ignore[return-value]

@@ -19,6 +19,7 @@ from graphql import (
     StringValueNode,
     ValueNode,
     print_ast,
+    value_from_ast_untyped,
 )
 
 Decimal = NewType("Decimal", str)
@@ -33,7 +34,9 @@ def _parse_literal(node: ValueNode, _variables: Any = None) -> Any:
     if isinstance(node, IntValueNode):
         # Thousands of digits would make int() raise: the domain refuses the text as too large.
         return int(node.value) if len(node.value) <= MAX_LITERAL_DIGITS else node.value
-    return node  # anything else reaches the domain and is refused there with its field
+    # Anything else (true, a list, an object, an enum value) reaches the domain as the plain
+    # value it stands for, and is refused there with its field, like the same JSON value.
+    return value_from_ast_untyped(node, _variables)
 
 
 DECIMAL_SCALAR = strawberry.scalar(

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,17 +19,17 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Send
 
 from db.engine import create_engine
 from db.migrate import current_revision, head_revision
 from domain.clock import Clock, SystemClock
-from resolvers.context import request_id_var
 from server import webhook_metrics
 from server.graphiql import GraphiQLPage
 from server.graphql_app import GraphQLEndpoint
 from server.listener import listening
-from server.observability import BodyLimitMiddleware, RequestLogMiddleware, metrics
+from server.logs import install_value_redaction
+from server.observability import BodyLimitMiddleware, RequestObservation, metrics_endpoint
 from server.rest import distribute_milestone_payments
 from server.settings import Settings
 from server.state import AppState
@@ -39,6 +38,17 @@ from server.worker import worker_running
 logger = logging.getLogger("milestone_billing")
 HEALTH_TIMEOUT_SECONDS = 5
 BALANCES_PAGE = Path(__file__).with_name("static") / "examples" / "balances.html"
+# What browsers may send cross-origin: the key, JSON, and the headers of tracing and of the
+# Apollo and Relay clients.
+CORS_REQUEST_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "X-Request-ID",
+    "traceparent",
+    "tracestate",
+    "apollographql-client-name",
+    "apollographql-client-version",
+]
 
 
 class DatabaseNotMigrated(RuntimeError):
@@ -53,30 +63,6 @@ async def ensure_migrated(engine: AsyncEngine) -> None:
             f"The database is at migration {current or 'none'}, the code needs {head}. "
             "Run `milestone-billing migrate` (or `make migrate`) first."
         )
-
-
-class RequestIdMiddleware:
-    """Give every request an id, in the X-Request-ID header and in the logs."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request_id = uuid.uuid4().hex
-        token = request_id_var.set(request_id)
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            request_id_var.reset(token)
 
 
 class ListedOriginsCORS(CORSMiddleware):
@@ -109,10 +95,11 @@ def create_app(
     settings = settings or Settings.from_env()
     state = AppState(
         settings=settings,
-        engine=engine or create_engine(settings.database_url),
+        engine=engine or create_engine(settings.database_url, pool_size=settings.pool_size),
         clock=clock or SystemClock(),
     )
     graphiql = graphiql or GraphiQLPage.from_env(settings.host)
+    install_value_redaction()
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -144,6 +131,8 @@ def create_app(
     async def balances_page(_request: Request) -> FileResponse:
         return FileResponse(BALANCES_PAGE, media_type="text/html")
 
+    metrics = metrics_endpoint(settings.metrics_token)
+
     async def metrics_now(request: Request) -> Response:
         try:
             await webhook_metrics.refresh(state.engine, state.clock)
@@ -166,18 +155,19 @@ def create_app(
                 methods=["POST"],
             ),
         ],
+        # Outermost first. CORS wraps the body limit, so a 413 carries CORS headers and a
+        # browser shows the page why; the request id and log wrap everything.
         middleware=[
-            Middleware(RequestIdMiddleware),
-            Middleware(RequestLogMiddleware),
-            Middleware(BodyLimitMiddleware),
+            Middleware(RequestObservation),
             Middleware(
                 ListedOriginsCORS,
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type"],
+                allow_headers=CORS_REQUEST_HEADERS,
                 expose_headers=["X-Request-ID"],
                 max_age=600,
             ),
+            Middleware(BodyLimitMiddleware),
         ],
         lifespan=lifespan,
     )

@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 
 from db.engine import create_engine, write_session
@@ -23,8 +24,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from server.app import DatabaseNotMigrated, ensure_migrated
-    from server.graphiql import DEMO_KEY_VARIABLE
-    from server.logs import configure_logging
+    from server.connections import uvicorn_options
+    from server.graphiql import DEMO_KEY_VARIABLE, prepare_assets
+    from server.logs import configure_logging, log_config
+
+    try:
+        logging_config = log_config(settings.log_level, settings.log_format)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
     async def check() -> None:
         engine = create_engine(settings.database_url)
@@ -38,9 +46,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     except DatabaseNotMigrated as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
+    prepare_assets()  # GraphiQL's files into their cache once, before any worker starts
     host, port = args.host or settings.host, args.port or settings.port
-    # The app is built by uvicorn from the environment: tell it where it listens, and the key.
+    # The app is built by uvicorn, in each worker, from the environment: tell it where it
+    # listens, and the key.
     os.environ.update(HOST=host, PORT=str(port))
     if args.demo_key:
         os.environ[DEMO_KEY_VARIABLE] = args.demo_key
@@ -53,9 +63,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         factory=True,
         host=host,
         port=port,
+        workers=args.workers,
+        # A worker is killed when it does not answer the parent in time; a new one imports the
+        # whole app first, which takes longer than uvicorn's 5 s on a busy machine.
+        timeout_worker_healthcheck=30,
+        log_config=logging_config,
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=10,
         access_log=False,  # the app logs one JSON line per request itself
+        **uvicorn_options(),  # slow clients: a deadline per request, a connection cap
     )
     return 0
 
@@ -77,6 +93,26 @@ def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
 
     upgrade_to_head(settings.database_url)
     print("database is at the newest migration")
+    return 0
+
+
+def cmd_distribute(args: argparse.Namespace, settings: Settings) -> int:
+    from db.distribute import CannotDistribute, distribute
+
+    async def run() -> list[str]:
+        engine = create_engine(settings.database_url)
+        try:
+            placements = await distribute(engine, allow_single_node=args.allow_single_node)
+        finally:
+            await engine.dispose()
+        return [f"{p.table}: {p.rule.value}{'' if p.created else ' (already)'}" for p in placements]
+
+    try:
+        lines = asyncio.run(run())
+    except CannotDistribute as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(lines))
     return 0
 
 
@@ -170,11 +206,21 @@ class OneLineCommandsFormatter(argparse.HelpFormatter):
             self._action_max_length = max(self._action_max_length, width)
 
 
+def positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="milestone-billing",
         description="GraphQL API server for milestone billing.",
         formatter_class=OneLineCommandsFormatter,
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {metadata.version('milestone-billing')}"
     )
     commands = parser.add_subparsers(
         title="commands", dest="command", required=True, metavar="COMMAND"
@@ -190,6 +236,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-worker", action="store_true", help="do not deliver webhooks in this process"
     )
+    serve.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="worker processes on the one port, each with the same settings (default: 1)",
+    )
     serve.set_defaults(run=cmd_serve)
     commands.add_parser(
         "worker", help="deliver webhooks; daily process-due and invoice.overdue"
@@ -197,6 +250,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="apply the database migrations").set_defaults(
         run=cmd_migrate
     )
+    distribute = commands.add_parser(
+        "distribute", help="on Citus: place every table by its rule (idempotent)"
+    )
+    distribute.add_argument(
+        "--allow-single-node",
+        action="store_true",
+        help="place the shards on a coordinator without worker nodes (else refused)",
+    )
+    distribute.set_defaults(run=cmd_distribute)
     account = commands.add_parser("create-account", help="create an account; print its API key")
     account.add_argument("name")
     account.add_argument("--role", choices=["read", "write"], default="write")

@@ -16,7 +16,8 @@ from domain.accounts.service import create_account, create_api_key
 from domain.clock import Clock, FixedClock
 from domain.context import Caller, Role
 from domain.events import recording_events
-from domain.invoices.service import LineInput, create_invoice
+from domain.invoices.lines import LineInput
+from domain.invoices.service import create_invoice
 from domain.payments.service import AllocationInput, record_payment
 from domain.projects.service import add_milestone, create_project
 from domain.schedules.rules import ItemInput

@@ -2,7 +2,8 @@
 
 Strawberry's GraphiQL page loads seven files from a CDN, each with an SRI `integrity` hash.
 `python -m server.graphiql fetch` (which `make run` and `make test` run) gets exactly those
-versions with `npm pack` into `.cache/graphiql-assets/`. The server serves them at
+versions with `npm pack` into `.cache/graphiql-assets/`; installed from the wheel, `serve` fetches
+them once into the user's cache (`prepare_assets`). The server serves them at
 `/graphiql-assets/NAME` once every file matches the hash in Strawberry's own template, in a page
 that names no outside host. Otherwise (no npm, a file missing or changed, a Strawberry whose
 template pins other versions) it serves Strawberry's CDN page and logs why, in one line.
@@ -38,7 +39,15 @@ logger = logging.getLogger("milestone_billing.graphiql")
 
 ASSETS_DIR_VARIABLE = "GRAPHIQL_ASSETS_DIR"
 DEMO_KEY_VARIABLE = "DEMO_API_KEY"
-DEFAULT_ASSETS_DIR = Path(__file__).resolve().parents[1] / ".cache" / "graphiql-assets"
+CHECKOUT = Path(__file__).resolve().parents[1]
+# Installed from the wheel, first `serve` fetches the files into the user's cache instead.
+IN_CHECKOUT = (CHECKOUT / "pyproject.toml").is_file()
+USER_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+DEFAULT_ASSETS_DIR = (
+    CHECKOUT / ".cache" / "graphiql-assets"
+    if IN_CHECKOUT
+    else USER_CACHE / "milestone-billing" / "graphiql-assets"
+)
 ROUTE_PREFIX = "/graphiql-assets/"
 PAGE_TEMPLATE = Path(__file__).with_name("static") / "graphiql.html"
 CDN = "https://unpkg.com/"
@@ -207,6 +216,22 @@ def fetch(
     return True
 
 
+def assets_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """Where the files are looked for: GRAPHIQL_ASSETS_DIR, else DEFAULT_ASSETS_DIR."""
+    directory = environ.get(ASSETS_DIR_VARIABLE)
+    return Path(directory) if directory else DEFAULT_ASSETS_DIR
+
+
+def prepare_assets(environ: Mapping[str, str] = os.environ) -> None:
+    """Fetch the files when they are not there yet (first `serve`); log when that fails."""
+    directory = assets_dir(environ)
+    try:
+        if fetch(directory, timeout=120):
+            logger.info("GraphiQL's files fetched into %s", directory)
+    except AssetsUnavailable as error:
+        logger.warning("GraphiQL's files could not be fetched into %s: %s", directory, error)
+
+
 def _member(tarball: Path, member: str) -> bytes:
     try:
         with tarfile.open(tarball, "r:gz") as archive:
@@ -257,9 +282,8 @@ class GraphiQLPage:
 
     @classmethod
     def from_env(cls, host: str, environ: Mapping[str, str] = os.environ) -> GraphiQLPage:
-        directory = environ.get(ASSETS_DIR_VARIABLE)
         return cls(
-            assets_dir=Path(directory) if directory else None,
+            assets_dir=assets_dir(environ),
             host=host,
             demo_key=(environ.get(DEMO_KEY_VARIABLE) or "").strip() or None,
         )
@@ -346,8 +370,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     get.add_argument(
         "--dir",
         type=Path,
-        default=Path(os.environ.get(ASSETS_DIR_VARIABLE) or DEFAULT_ASSETS_DIR),
-        help=f"where to put them (default: {ASSETS_DIR_VARIABLE} or .cache/graphiql-assets)",
+        default=assets_dir(),
+        help=f"where to put them (default: {ASSETS_DIR_VARIABLE} or {DEFAULT_ASSETS_DIR})",
     )
     get.add_argument(
         "--strict", action="store_true", help="exit 1 when they cannot be had (default: warn)"

@@ -25,7 +25,14 @@ from schema import build_schema
 from server.auth import caller_of, unauthorized
 from server.bodies import BadRequest, decode_json_body, graphql_error_response
 from server.graphiql import GraphiQLPage
+from server.media_types import (
+    GRAPHQL_RESPONSE,
+    MEDIA_MARK,
+    is_request_error,
+    prefers_graphql_response,
+)
 from server.observability import BodyTooLarge, request_info
+from server.persisted_queries import PersistedQueryRefusal, resolve_query
 from server.state import AppState
 from server.subscriptions import authorise, socket_context
 
@@ -75,11 +82,41 @@ class BillingGraphQL(GraphQL[RequestContext, None]):
         if scope["type"] == "websocket":  # subscriptions (server/subscriptions.py)
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope, receive)
         try:
-            response = await self.run(Request(scope, receive))
+            response = await self.run(request)
         except HTTPException as error:
             response = graphql_error_response(error.status_code, "BAD_REQUEST", error.reason)
+        except PersistedQueryRefusal as refusal:
+            response = graphql_error_response(refusal.status, refusal.code, refusal.message)
         await response(scope, receive, send)
+
+    async def parse_http_body(self, request: Any) -> Any:
+        """Strawberry's parsing, then the query of an automatic persisted query filled in."""
+        data = await super().parse_http_body(request)
+        if isinstance(data, list):
+            return data
+        data.query = await resolve_query(
+            self.state.engine, query=data.query, extensions=data.extensions
+        )
+        return data
+
+    async def get_sub_response(self, request: Any) -> Response:
+        sub_response = await super().get_sub_response(request)
+        if prefers_graphql_response(request.headers.get("accept", "")):
+            sub_response.headers[MEDIA_MARK] = "1"
+        return sub_response
+
+    def create_response(self, response_data: Any, sub_response: Any) -> Response:
+        """JSON, as application/graphql-response+json when the client prefers it (GraphQL
+        over HTTP): then a request that never executed answers 400 without `data`."""
+        response = super().create_response(response_data, sub_response)
+        if sub_response.headers.get(MEDIA_MARK):
+            del response.headers[MEDIA_MARK]
+            response.headers["content-type"] = GRAPHQL_RESPONSE
+            if isinstance(response_data, dict) and "data" not in response_data:
+                response.status_code = 400
+        return response
 
     def parse_json(self, data: str | bytes) -> Any:
         """Strict JSON: UTF-8, bounded nesting and number lengths (see server.bodies)."""
@@ -113,7 +150,11 @@ class BillingGraphQL(GraphQL[RequestContext, None]):
         for error in result.errors or ():
             if not (error.extensions or {}).get("code"):
                 error.extensions = {**(error.extensions or {}), "code": default_code(error)}
-        return await super().process_result(request, result)
+        processed = await super().process_result(request, result)
+        if prefers_graphql_response(request.headers.get("accept", "")) and is_request_error(result):
+            # A request error (parse, validation, limits) has no `data` entry at all.
+            processed.pop("data", None)
+        return processed
 
     async def on_ws_connect(self, context: Any) -> None:
         await authorise(self.state, context)

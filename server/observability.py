@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 import time
+import uuid
+from contextvars import ContextVar
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
@@ -16,7 +19,18 @@ from resolvers.context import request_id_var
 
 MAX_BODY_BYTES = 1024 * 1024
 REQUEST_INFO_KEY = "milestone_billing.request_info"
+MAX_OPERATION_LABELS = 200
+OTHER_OPERATION = "other"
+OPERATION_TYPES = frozenset({"query", "mutation", "subscription"})
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_]")
+# Letters, digits and the punctuation of UUIDs, ULIDs and base64 ids; nothing a log or a
+# header could be forged with.
+_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:+/=-]{1,128}")
+# version-trace_id-parent_id-flags, then fields a later version may add.
+_TRACEPARENT = re.compile(rb"([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?")
+ZERO_TRACE_ID = b"0" * 32
+
+trace_id_var: ContextVar[str | None] = ContextVar("trace_id", default=None)
 
 logger = logging.getLogger("milestone_billing.requests")
 
@@ -48,41 +62,101 @@ def _label(value: Any, default: str) -> str:
     return _SAFE_NAME.sub("_", str(value))[:64] if value else default
 
 
-class RequestLogMiddleware:
-    """One JSON log line per request (operation, duration, status, account), and metrics."""
+class OperationLabels:
+    """The operation label: the first `limit` distinct names keep theirs, later ones are `other`.
+
+    A client names its operations as it likes; unbounded, every new name is a new time series
+    for as long as the process lives (3,000 names made /metrics 8 MB and a scrape 900 ms).
+    """
+
+    def __init__(self, limit: int = MAX_OPERATION_LABELS) -> None:
+        self.limit = limit
+        self.known: set[str] = set()
+
+    def __call__(self, name: Any) -> str:
+        label = _label(name, "-")
+        if label in self.known:
+            return label
+        if len(self.known) >= self.limit:
+            return OTHER_OPERATION
+        self.known.add(label)
+        return label
+
+
+def incoming_request_id(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """Return the client's X-Request-ID when it is 1-128 sane characters, else None."""
+    for name, value in headers:
+        if name == b"x-request-id":
+            return value.decode("latin-1") if _REQUEST_ID.fullmatch(value) else None
+    return None
+
+
+def trace_id_of(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """Return the trace id of a valid W3C `traceparent` header, else None."""
+    for name, value in headers:
+        if name == b"traceparent":
+            match = _TRACEPARENT.fullmatch(value.strip().lower())
+            if match is None or match[1] == b"ff" or match[2] == ZERO_TRACE_ID:
+                return None
+            if match[1] == b"00" and match[5]:
+                return None  # version 00 has exactly four fields
+            return match[2].decode()
+    return None
+
+
+PROCESS_OPERATION_LABELS = OperationLabels()
+
+
+class RequestObservation:
+    """The outermost layer: a request id, the trace id, one JSON log line, and the metrics.
+
+    One pure ASGI layer, not one per concern: each layer costs a coroutine and a wrapped
+    `send` on every request.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        # The metrics registry is the process's, so is the budget of names: apps built later in
+        # the same process (tests, a reload) share the labels already handed out.
+        self.operation_label = PROCESS_OPERATION_LABELS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        headers = scope["headers"]
+        request_id = incoming_request_id(headers) or uuid.uuid4().hex
+        trace_id = trace_id_of(headers)
+        id_token, trace_token = request_id_var.set(request_id), trace_id_var.set(trace_id)
         info = request_info(scope)
         status = 500
+        id_header = (b"x-request-id", request_id.encode())
 
-        async def send_recording(message: Message) -> None:
+        async def send_observed(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                message.setdefault("headers", []).append(id_header)
             await send(message)
 
         try:
-            await self.app(scope, receive, send_recording)
+            await self.app(scope, receive, send_observed)
         finally:
             self._report(scope, info, status, time.perf_counter() - started)
+            request_id_var.reset(id_token)
+            trace_id_var.reset(trace_token)
 
-    @staticmethod
-    def _report(scope: Scope, info: dict[str, Any], status: int, seconds: float) -> None:
+    def _report(self, scope: Scope, info: dict[str, Any], status: int, seconds: float) -> None:
         if scope.get("path") == "/metrics":
             return
-        operation = _label(info.get("operation"), "-")
+        operation = self.operation_label(info.get("operation"))
         # Outside GraphQL, label by the route's template, never the raw path: a client could
         # otherwise mint a new time series with every made-up URL.
         route = scope.get("route")
         route_label = getattr(route, "path", "unmatched").strip("/") or "root"
-        operation_type = _label(info.get("operation_type"), route_label)
+        operation_type = info.get("operation_type")
+        operation_type = operation_type if operation_type in OPERATION_TYPES else route_label
         REQUESTS.labels(operation, operation_type, str(status)).inc()
         LATENCY.labels(operation, operation_type).observe(seconds)
         if status >= 400:
@@ -94,6 +168,7 @@ class RequestLogMiddleware:
             extra={
                 "fields": {
                     "request_id": request_id_var.get(),
+                    "trace_id": trace_id_var.get(),
                     "method": scope.get("method"),
                     "path": scope.get("path"),
                     "status": status,
@@ -163,5 +238,23 @@ class BodyTooLarge(Exception):
     pass
 
 
-async def metrics(_request: Request) -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+def metrics_endpoint(token: str | None) -> Any:
+    """Return the /metrics route: open, or for `Authorization: Bearer <METRICS_TOKEN>` only."""
+    expected = f"Bearer {token}".encode() if token else None
+
+    async def metrics(request: Request) -> Response:
+        if expected is not None:
+            given = request.headers.get("authorization", "").encode()
+            if not hmac.compare_digest(given, expected):
+                error = {"message": METRICS_UNAUTHORIZED, "extensions": {"code": "UNAUTHENTICATED"}}
+                return JSONResponse(
+                    {"errors": [error]},
+                    status_code=401,
+                    headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+                )
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return metrics
+
+
+METRICS_UNAUTHORIZED = "/metrics needs `Authorization: Bearer <METRICS_TOKEN>`."

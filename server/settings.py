@@ -19,9 +19,16 @@ class Settings:
     port: int = 8000
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     log_level: str = "INFO"
+    log_format: str = "json"  # or "text" (server/logs.py)
     expose_query_stats: bool = False
     fast_queries: bool = True
     run_worker: bool = True  # the in-process webhook worker of `serve` (--no-worker: RUN_WORKER=0)
+    metrics_token: str | None = None
+    pool_size: int = 32
+    # Slow clients: a request's headers and body must arrive within this many seconds, and
+    # one process holds at most this many connections (server/connections.py).
+    request_read_timeout: float = 15.0
+    max_connections: int = 1000
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -37,7 +44,12 @@ class Settings:
                 if origin.strip()
             ),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+            log_format=(env.get("LOG_FORMAT") or "json").strip().lower(),
             expose_query_stats=_flag(env.get("EXPOSE_QUERY_STATS")),
             fast_queries=_flag(env.get("FAST_QUERIES", "1")),
             run_worker=_flag(env.get("RUN_WORKER", "1")),
+            pool_size=int(env.get("DATABASE_POOL_SIZE") or 32),
+            metrics_token=(env.get("METRICS_TOKEN") or "").strip() or None,
+            request_read_timeout=float(env.get("REQUEST_READ_TIMEOUT") or 15),
+            max_connections=int(env.get("MAX_CONNECTIONS") or 1000),
         )

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import settings
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import create_engine, write_session
@@ -20,9 +21,20 @@ from domain.context import Caller, Role
 from server.app import create_app
 from server.demo import populate
 from server.settings import Settings
+from tests.citus import citus_cluster, citus_installed, distributed_database
 from tests.postgres import postgres_bindir, throwaway_cluster
 
+# Hypothesis's per-example deadline measures the machine's load, not the code: CI shares two
+# cores with PostgreSQL and Citus, and a slow example is not a failure.
+settings.register_profile("default", deadline=None)
+settings.load_profile("default")
+
 BACKENDS = ("sqlite", "postgresql")
+CITUS = "citus"
+# `pytestmark = ON_CITUS_TOO`: the module's tests run on a three-node Citus cluster as well.
+ON_CITUS_TOO = pytest.mark.parametrize(
+    "database_url", (*BACKENDS, CITUS), indirect=True, scope="session"
+)
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
@@ -39,6 +51,22 @@ def postgres_urls() -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture(scope="session")
+def citus_urls() -> Iterator[dict[str, str]]:
+    """Coordinator URLs of a three-node Citus cluster: `api` migrated and distributed, where
+    any multi-shard statement is an error; `scratch` and `upgrade` bare; `single` bare and
+    without workers. Skipped only where Citus is absent."""
+    bindir = postgres_bindir()
+    if bindir is None or not citus_installed(bindir):
+        if os.environ.get("REQUIRE_CITUS"):
+            pytest.fail("REQUIRE_CITUS is set but Citus is not installed (make citus)")
+        pytest.skip("Citus is not installed (make citus builds it from ../shared/vendor)")
+    databases = ("api", "scratch", "upgrade", "single")
+    with citus_cluster(bindir, databases=databases, without_workers=("single",)) as urls:
+        distributed_database(bindir, urls["api"])
+        yield urls
+
+
+@pytest.fixture(scope="session")
 def database_urls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return {"sqlite": f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('sqlite')}/api.db"}
 
@@ -48,6 +76,8 @@ def database_url(request: pytest.FixtureRequest, database_urls: dict[str, str]) 
     """A migrated database on each backend, shared by the session (tests use fresh accounts)."""
     if request.param == "postgresql":
         url = request.getfixturevalue("postgres_urls")["api"]
+    elif request.param == CITUS:
+        url = request.getfixturevalue("citus_urls")["api"]
     else:
         url = database_urls["sqlite"]
     upgrade_to_head(url)

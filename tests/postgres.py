@@ -43,12 +43,17 @@ def _as_postgres(command: list[str]) -> list[str]:
 
 @contextlib.contextmanager
 def throwaway_cluster(
-    bindir: Path, *, databases: tuple[str, ...], durable: bool = False
+    bindir: Path,
+    *,
+    databases: tuple[str, ...],
+    durable: bool = False,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[dict[str, str]]:
     """Yield {database: url} for a fresh cluster; stop it and delete it afterwards.
 
     The cluster skips fsync and synchronous commits for speed unless `durable` is set (the
     crash-safety tests need a commit to be on disk when the server acknowledges it).
+    `settings` go into postgresql.conf before the server starts (Citus's preload library).
     """
     root = Path(tempfile.mkdtemp(prefix="mb-pg-"))
     if os.geteuid() == 0:
@@ -62,6 +67,8 @@ def throwaway_cluster(
         check=True,
         capture_output=True,
     )
+    with (data / "postgresql.conf").open("a") as conf:
+        conf.writelines(f"{name} = '{value}'\n" for name, value in (settings or {}).items())
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c max_connections=200"
     if not durable:
         options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"

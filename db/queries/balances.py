@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Date, and_, bindparam, case, func, null, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db.queries.credits import credited_milestones_by_project
 from db.queries.keys import among
 from db.queries.projects import ACCOUNT, ISSUED_STATUSES
 from db.queries.rows import PreparedSelect, is_one_of, select_rows
@@ -56,12 +57,13 @@ def _balances(parts: frozenset[str]) -> PreparedSelect:
         .group_by(M.project_id)
         .subquery()
     )
-    open_balance = I.total - I.amount_paid
+    open_balance = I.total - I.amount_paid - I.credited_amount
     invoiced = (
         select(
             I.project_id,
             exact_sum(I.total).label("invoiced"),
             exact_sum(I.amount_paid).label("paid"),
+            exact_sum(I.credited_amount).label("credited"),
             exact_sum(I.discount).label("discount"),
             exact_sum(
                 case(
@@ -95,6 +97,8 @@ def _balances(parts: frozenset[str]) -> PreparedSelect:
         .subquery()
     )
 
+    credited_milestones = credited_milestones_by_project(lambda column: among(column, "ids"))
+
     def figure(part: str, column: Any, label: str) -> Any:
         return (func.coalesce(column, 0) if part in parts else null()).label(label)
 
@@ -105,14 +109,17 @@ def _balances(parts: frozenset[str]) -> PreparedSelect:
         figure(SCHEDULED, scheduled.c.scheduled, "scheduled"),
         figure(INVOICED, invoiced.c.invoiced, "invoiced"),
         figure(INVOICED, invoiced.c.paid, "paid"),
+        figure(INVOICED, invoiced.c.credited, "credited"),
         figure(INVOICED, invoiced.c.discount, "discount"),
         figure(INVOICED, invoiced.c.overdue, "overdue"),
         figure(BILLED, billed_milestones.c.billed, "billed_milestones"),
+        figure(BILLED, credited_milestones.c.credited, "credited_milestones"),
     ).select_from(Project.__table__)  # type: ignore[attr-defined]
     for part, subquery in (
         (SCHEDULED, scheduled),
         (INVOICED, invoiced),
         (BILLED, billed_milestones),
+        (BILLED, credited_milestones),
     ):
         if part in parts:
             statement = statement.outerjoin(subquery, subquery.c.project_id == P.id)

@@ -30,6 +30,7 @@ INVOICE_COLUMNS = (
     I.discount,
     I.total,
     I.amount_paid,
+    I.credited_amount,
     I.created_at,
     I.voided_at,
 )
@@ -144,7 +145,7 @@ async def progress_by_invoice_ids(
     earlier = Invoice.__table__.alias("earlier")  # type: ignore[attr-defined]
     E = earlier.c  # noqa: N806
     before = and_(
-        E.account_id == I.account_id,
+        E.account_id == account_id,  # not I.account_id: one shard on Citus
         E.project_id == I.project_id,
         is_one_of(E.status, ISSUED_STATUSES),
         # Numbers are zero-padded, so compare lengths first: INV-999999 < INV-1000000.

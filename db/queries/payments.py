@@ -25,6 +25,9 @@ PAYMENT_COLUMNS = (
     PAY.amount,
     PAY.attrs,
     PAY.created_at,
+    PAY.client_id,
+    PAY.unapplied_amount,
+    PAY.refunded_amount,
 )
 
 
@@ -57,6 +60,9 @@ def _allocations() -> Any:
         PAY.amount.label("payment_amount"),
         PAY.attrs.label("payment_attrs"),
         PAY.created_at.label("payment_created_at"),
+        PAY.client_id.label("payment_client_id"),
+        PAY.unapplied_amount.label("payment_unapplied_amount"),
+        PAY.refunded_amount.label("payment_refunded_amount"),
     ).join_from(
         Allocation.__table__,  # type: ignore[attr-defined]
         Payment.__table__,  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Integer, String, and_, bindparam, func, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db.queries.credits import credited_on_milestone
 from db.queries.keys import among
 from db.queries.rows import PreparedSelect, is_one_of, select_rows
 from db.tables import Invoice, InvoiceLine, Milestone, Project
@@ -22,6 +23,7 @@ PROJECT_COLUMNS = (
     P.id,
     P.name,
     P.client_name,
+    P.client_id,
     P.currency,
     P.contract_value,
     P.payment_terms_days,
@@ -67,6 +69,8 @@ async def count_projects(connection: AsyncConnection, *, account_id: str) -> int
 
 
 def _milestone_columns() -> tuple[Any, ...]:
+    # The sums compare with the bound account, not the outer row's M.account_id: Citus routes
+    # a statement to one shard only when every table in it is pinned to the account.
     invoiced = (
         select(func.coalesce(func.sum(L.amount), 0))
         .join_from(
@@ -75,17 +79,17 @@ def _milestone_columns() -> tuple[Any, ...]:
             and_(I.account_id == L.account_id, I.id == L.invoice_id),
         )
         .where(
-            L.account_id == M.account_id,
+            L.account_id == ACCOUNT,
             L.milestone_id == M.id,
             is_one_of(I.status, ISSUED_STATUSES),
         )
         .scalar_subquery()
     )
     distributed = select(func.coalesce(func.sum(D.amount), 0)).where(
-        D.account_id == M.account_id, D.milestone_id == M.id
+        D.account_id == ACCOUNT, D.milestone_id == M.id
     )
     discounted = select(func.coalesce(func.sum(D.discount), 0)).where(
-        D.account_id == M.account_id, D.milestone_id == M.id
+        D.account_id == ACCOUNT, D.milestone_id == M.id
     )
     return (
         M.id,
@@ -98,7 +102,8 @@ def _milestone_columns() -> tuple[Any, ...]:
         M.completed_at,
         # Read as the driver's 0/1 (or bool): a Boolean column converts every row on read.
         type_coerce(M.completed_at.is_not(None), Integer).label("completed"),
-        invoiced.label("amount_invoiced"),
+        # A credit note line naming the milestone takes its amount off what was invoiced.
+        (invoiced - credited_on_milestone(M.id)).label("amount_invoiced"),
         distributed.scalar_subquery().label("amount_paid"),
         discounted.scalar_subquery().label("discount"),
     )

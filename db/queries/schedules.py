@@ -29,8 +29,9 @@ ITEM_COLUMNS = (
 )
 
 
-def _schedules() -> Any:
-    items_of = and_(SI.account_id == S.account_id, SI.schedule_id == S.id)
+def _schedules(account_id: str) -> Any:
+    # The bound account, not S.account_id: on Citus that keeps the sums on the account's shard.
+    items_of = and_(SI.account_id == account_id, SI.schedule_id == S.id)
     processed = and_(items_of, SI.status == "PROCESSED")
     pending = and_(items_of, SI.status == "PENDING")
     return select(
@@ -61,7 +62,7 @@ async def schedules_by_ids(
     connection: AsyncConnection, *, account_id: str, ids: Sequence[str]
 ) -> list[Any]:
     """Return the account's schedules among `ids`, with their item counts and billed sums."""
-    statement = _schedules().where(S.account_id == account_id, among(S.id, "ids"))
+    statement = _schedules(account_id).where(S.account_id == account_id, among(S.id, "ids"))
     return await select_rows(connection, statement, {"ids": ids})
 
 
@@ -70,7 +71,7 @@ async def schedules_by_project_ids(
 ) -> list[Any]:
     """Return the schedules of these projects, oldest first."""
     statement = (
-        _schedules()
+        _schedules(account_id)
         .where(S.account_id == account_id, among(S.project_id, "ids"))
         .order_by(S.created_at, S.id)
     )

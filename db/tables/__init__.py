@@ -3,9 +3,12 @@
 from sqlmodel import SQLModel
 
 from db.tables.accounts import Account, AccountCounter, ApiKey, IdempotencyRecord
+from db.tables.clients import Client
+from db.tables.credit_notes import CreditApplication, CreditNote, CreditNoteLine, Refund
 from db.tables.events import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from db.tables.invoices import Invoice, InvoiceLine, MilestoneDistribution
 from db.tables.payments import Allocation, Payment
+from db.tables.persisted_queries import PersistedQuery
 from db.tables.projects import Milestone, Project
 from db.tables.schedules import InvoiceSchedule, InvoiceScheduleItem
 
@@ -17,6 +20,10 @@ __all__ = [
     "Allocation",
     "ApiKey",
     "Event",
+    "Client",
+    "CreditApplication",
+    "CreditNote",
+    "CreditNoteLine",
     "IdempotencyRecord",
     "Invoice",
     "InvoiceLine",
@@ -25,9 +32,11 @@ __all__ = [
     "Milestone",
     "MilestoneDistribution",
     "Payment",
+    "PersistedQuery",
     "Project",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "Refund",
     "metadata",
 ]

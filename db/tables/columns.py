@@ -7,6 +7,8 @@ serves every module that builds one.
 from typing import Any
 
 from db.tables.accounts import AccountCounter, IdempotencyRecord
+from db.tables.clients import Client
+from db.tables.credit_notes import CreditApplication, CreditNote, CreditNoteLine, Refund
 from db.tables.events import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from db.tables.invoices import Invoice, InvoiceLine, MilestoneDistribution
 from db.tables.payments import Allocation, Payment
@@ -18,6 +20,7 @@ def _columns(table: Any) -> Any:
     return table.__table__.c
 
 
+CL = _columns(Client)
 P = _columns(Project)
 M = _columns(Milestone)
 I = _columns(Invoice)  # noqa: E741
@@ -33,3 +36,7 @@ EVT = _columns(Event)
 WHE = _columns(WebhookEndpoint)
 WHD = _columns(WebhookDelivery)
 WHA = _columns(WebhookAttempt)
+CN = _columns(CreditNote)
+CNL = _columns(CreditNoteLine)
+CA = _columns(CreditApplication)
+RF = _columns(Refund)

@@ -10,7 +10,15 @@ from db.tables._columns import date_field, id_field, money_field, timestamp_fiel
 
 class Payment(SQLModel, table=True):
     __tablename__ = "payment"
-    __table_args__ = (Index("uq_payment_transaction", "account_id", "transaction_id", unique=True),)
+    __table_args__ = (
+        ForeignKeyConstraint(["account_id", "client_id"], ["client.account_id", "client.id"]),
+        Index("uq_payment_transaction", "account_id", "transaction_id", unique=True),
+        Index("ix_payment_client", "account_id", "client_id", "created_at", "id"),
+        Index("ix_payment_created", "account_id", "created_at", "id"),
+        Index("ix_payment_received", "account_id", "received_on", "id"),
+        Index("ix_payment_amount", "account_id", "amount", "id"),
+        Index("ix_payment_method", "account_id", "method", "received_on"),
+    )
 
     account_id: str = Field(primary_key=True, foreign_key="account.id", max_length=40)
     id: str = id_field(primary_key=True)
@@ -23,6 +31,11 @@ class Payment(SQLModel, table=True):
     amount: int = money_field()
     attrs: str | None = Field(default=None, max_length=255)
     created_at: datetime = timestamp_field()
+    # Null only for a payment recorded before clients existed that allocated to nothing.
+    client_id: str | None = id_field(nullable=True)
+    unapplied_amount: int = money_field(default=0)
+    refunded_amount: int = money_field(default=0)
+    search_text: str = Field(default="", max_length=200, description="reference folded")
 
 
 class Allocation(SQLModel, table=True):

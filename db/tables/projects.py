@@ -10,16 +10,27 @@ from db.tables._columns import date_field, id_field, money_field, timestamp_fiel
 
 class Project(SQLModel, table=True):
     __tablename__ = "project"
-    __table_args__ = (Index("ix_project_page", "account_id", "created_at", "id"),)
+    __table_args__ = (
+        ForeignKeyConstraint(["account_id", "client_id"], ["client.account_id", "client.id"]),
+        Index("ix_project_page", "account_id", "created_at", "id"),
+        Index("ix_project_client", "account_id", "client_id", "created_at", "id"),
+        Index("ix_project_name", "account_id", "name", "id"),
+    )
 
     account_id: str = Field(primary_key=True, foreign_key="account.id", max_length=40)
     id: str = id_field(primary_key=True)
     name: str = Field(max_length=200)
-    client_name: str = Field(max_length=200)
+    client_id: str = id_field()
+    client_name: str = Field(
+        max_length=200, description="The client's name, kept in step when the client is renamed."
+    )
     currency: str = Field(max_length=3)
     contract_value: int | None = money_field(nullable=True)
     payment_terms_days: int = Field(default=14)
     created_at: datetime = timestamp_field()
+    search_text: str = Field(
+        default="", max_length=410, description="name and client name folded (domain/search.py)"
+    )
 
 
 class Milestone(SQLModel, table=True):

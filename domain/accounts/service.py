@@ -15,7 +15,7 @@ from domain.ids import new_id
 from domain.validation import required_text
 
 API_KEY_PREFIX = "mbk_"
-NUMBER_SERIES = ("invoice", "invoice_schedule")
+NUMBER_SERIES = ("invoice", "invoice_schedule", "credit_note")
 
 
 def hash_api_key(api_key: str) -> str:

@@ -16,12 +16,16 @@ from sqlalchemy import BigInteger
 
 from db.tables import (
     Allocation,
+    Client,
+    CreditApplication,
+    CreditNote,
     Invoice,
     InvoiceSchedule,
     InvoiceScheduleItem,
     Milestone,
     Payment,
     Project,
+    Refund,
 )
 from domain.ids import prefix_of
 from domain.money import currency_exponent, format_amount
@@ -34,9 +38,13 @@ TABLES: dict[str, Any] = {
     "isi": InvoiceScheduleItem,
     "pay": Payment,
     "item": Allocation,
+    "cli": Client,
+    "cn": CreditNote,
+    "cap": CreditApplication,
+    "ref": Refund,
 }
 # Bookkeeping columns the API never shows.
-HIDDEN = {"account_id", "owns_milestone", "position"}
+HIDDEN = {"account_id", "owns_milestone", "position", "search_text"}
 
 
 def camel(name: str) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.queries.credits import credited_on_milestone
 from db.tables import Invoice
 from db.tables.columns import I, L, M
 from domain.invoices.rules import NOT_VOID
@@ -26,7 +27,19 @@ async def invoiced_amounts(
         )
         .group_by(L.milestone_id)
     )
-    return {row.milestone_id: int(row.invoiced) for row in await session.execute(on_invoices)}
+    invoiced = {row.milestone_id: int(row.invoiced) for row in await session.execute(on_invoices)}
+    # Issued credit note lines naming a milestone take their amount back: it can be invoiced
+    # again.
+    credited = await session.execute(
+        select(M.id, credited_on_milestone(M.id).label("credited")).where(
+            M.account_id == account_id, M.id.in_(milestone_ids)
+        ),
+        {"account_id": account_id},
+    )
+    for row in credited:
+        if int(row.credited):
+            invoiced[row.id] = invoiced.get(row.id, 0) - int(row.credited)
+    return invoiced
 
 
 async def uninvoiced_amounts(

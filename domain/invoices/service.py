@@ -3,45 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.tables import Invoice, InvoiceLine, InvoiceScheduleItem, Milestone, Project
-from db.tables.columns import SI, A, M
+from db.tables import Invoice, InvoiceLine, InvoiceScheduleItem, Project
+from db.tables.columns import CA, CN, SI, A
 from domain.context import Caller
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, ErrorCollector
 from domain.events import record_event
 from domain.ids import new_id
-from domain.invoices.amounts import uninvoiced_amounts
-from domain.invoices.rules import InvoiceStatus, due_date
+from domain.invoices.lines import LineInput, LineSpec, check_lines
+from domain.invoices.rules import InvoiceStatus, check_issue_dates, due_date
 from domain.lookup import get_owned
 from domain.money import checked_total, currency_exponent, parse_amount
 from domain.numbering import INVOICE_SERIES, next_number
+from domain.projects.locks import lock_project, lock_project_of
 from domain.projects.service import get_project
 from domain.projects.totals import check_project_totals
+from domain.search import search_form
 from domain.validation import clean_text
-
-MAX_LINES = 100
-
-
-@dataclass(frozen=True)
-class LineInput:
-    """A requested line: a milestone line (milestone_id) or a free line (description)."""
-
-    milestone_id: str | None = None
-    description: str | None = None
-    amount: str | int | None = None
-
-
-@dataclass(frozen=True)
-class LineSpec:
-    """A checked line, amount in minor units."""
-
-    description: str
-    amount: int
-    milestone_id: str | None = None
 
 
 async def get_invoice(
@@ -59,87 +41,9 @@ async def get_invoice(
     )
 
 
-async def check_lines(
-    *, session: AsyncSession, caller: Caller, project: Project, lines: Sequence[LineInput]
-) -> list[LineSpec]:
-    """Return the lines checked against the project's milestones and currency."""
-    if not lines:
-        raise DomainError(ErrorCode.INVALID, "lines", "An invoice needs at least one line.")
-    if len(lines) > MAX_LINES:
-        raise DomainError(ErrorCode.INVALID, "lines", f"At most {MAX_LINES} lines.")
-    exponent = currency_exponent(project.currency)
-    milestone_ids = [line.milestone_id for line in lines if line.milestone_id]
-    milestones = {
-        m.id: m
-        for m in await session.scalars(
-            select(Milestone)
-            .where(M.account_id == caller.account_id, M.id.in_(milestone_ids))
-            .order_by(M.id)
-            .with_for_update()
-        )
-    }
-    open_amounts = await uninvoiced_amounts(
-        session=session, account_id=caller.account_id, milestone_ids=milestone_ids
-    )
-    seen: set[str] = set()
-    specs = []
-    for index, line in enumerate(lines):
-        path = ("lines", str(index))
-        if line.milestone_id:
-            milestone = milestones.get(line.milestone_id)
-            if milestone is None or milestone.project_id != project.id:
-                raise DomainError(
-                    ErrorCode.NOT_FOUND, [*path, "milestoneId"], "No milestone of this project."
-                )
-            if milestone.id in seen:
-                raise DomainError(
-                    ErrorCode.INVALID, [*path, "milestoneId"], "This milestone is already a line."
-                )
-            seen.add(milestone.id)
-            open_amount = open_amounts.get(milestone.id, 0)
-            if line.amount is None:
-                amount = open_amount
-                if amount <= 0:
-                    raise DomainError(
-                        ErrorCode.EXCEEDS_UNINVOICED_AMOUNT,
-                        [*path, "milestoneId"],
-                        "This milestone has nothing left to invoice.",
-                    )
-            else:
-                amount = parse_amount(line.amount, exponent=exponent, field=[*path, "amount"])
-                if amount > open_amount:
-                    raise DomainError(
-                        ErrorCode.EXCEEDS_UNINVOICED_AMOUNT,
-                        [*path, "amount"],
-                        "The amount exceeds what is left to invoice on this milestone.",
-                    )
-            description = clean_text(
-                line.description, field=[*path, "description"], max_length=500, required=False
-            )
-            specs.append(LineSpec(description or milestone.name, amount, milestone.id))
-        else:
-            description = clean_text(line.description, field=[*path, "description"], max_length=500)
-            if line.amount is None:
-                raise DomainError(
-                    ErrorCode.INVALID_AMOUNT, [*path, "amount"], "A free line needs an amount."
-                )
-            amount = parse_amount(line.amount, exponent=exponent, field=[*path, "amount"])
-            specs.append(LineSpec(description or "", amount))
-    return specs
-
-
-async def write_invoice(
-    *,
-    session: AsyncSession,
-    caller: Caller,
-    project: Project,
-    lines: Sequence[LineSpec],
-    discount: int = 0,
-    memo: str | None = None,
-    issue: bool = True,
-) -> Invoice:
-    """Return a new invoice with these checked lines, issued unless `issue` is false."""
-    exponent = currency_exponent(project.currency)
+def priced_total(*, lines: Sequence[LineSpec], discount: int, currency: str) -> int:
+    """Return the subtotal of checked lines; refuse a discount they cannot carry."""
+    exponent = currency_exponent(currency)
     subtotal = checked_total((line.amount for line in lines), exponent=exponent, field="lines")
     milestone_lines = sum(line.amount for line in lines if line.milestone_id)
     if discount and any(line.milestone_id for line in lines) and discount > milestone_lines:
@@ -154,6 +58,21 @@ async def write_invoice(
         raise DomainError(
             ErrorCode.INVALID_AMOUNT, "discount", "The discount must be less than the subtotal."
         )
+    return subtotal
+
+
+async def write_invoice(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    project: Project,
+    lines: Sequence[LineSpec],
+    discount: int = 0,
+    memo: str | None = None,
+    issue: bool = True,
+) -> Invoice:
+    """Return a new invoice with these checked lines, issued unless `issue` is false."""
+    subtotal = priced_total(lines=lines, discount=discount, currency=project.currency)
     invoice = Invoice(
         account_id=caller.account_id,
         id=new_id("inv"),
@@ -167,11 +86,23 @@ async def write_invoice(
     )
     session.add(invoice)
     await session.flush()
+    await add_lines(session=session, caller=caller, invoice_id=invoice.id, lines=lines)
+    await check_project_totals(session=session, project=project, field="lines")
+    record_event("invoice.created", invoice)
+    if issue:
+        await issue_draft(session=session, caller=caller, invoice=invoice, project=project)
+    return invoice
+
+
+async def add_lines(
+    *, session: AsyncSession, caller: Caller, invoice_id: str, lines: Sequence[LineSpec]
+) -> None:
+    """Write the checked lines of an invoice, numbered from 1 in the order given."""
     session.add_all(
         InvoiceLine(
             account_id=caller.account_id,
             id=new_id("lin"),
-            invoice_id=invoice.id,
+            invoice_id=invoice_id,
             position=position,
             milestone_id=line.milestone_id,
             description=line.description,
@@ -180,11 +111,6 @@ async def write_invoice(
         for position, line in enumerate(lines, start=1)
     )
     await session.flush()
-    await check_project_totals(session=session, project=project, field="lines")
-    record_event("invoice.created", invoice)
-    if issue:
-        await issue_draft(session=session, caller=caller, invoice=invoice, project=project)
-    return invoice
 
 
 async def create_invoice(
@@ -198,37 +124,60 @@ async def create_invoice(
     issue: bool = True,
 ) -> Invoice:
     """Return the new invoice (issued by default), validated line by line."""
-    project = await get_project(session=session, caller=caller, project_id=project_id)
-    specs = await check_lines(session=session, caller=caller, project=project, lines=lines)
+    project = await lock_project(session=session, caller=caller, project_id=project_id)
     exponent = currency_exponent(project.currency)
-    discount_minor = (
-        0
-        if discount is None
-        else parse_amount(discount, exponent=exponent, field="discount", allow_zero=True)
-    )
+    problems = ErrorCollector()
+    specs: list[LineSpec] = []
+    discount_minor, clean_memo = 0, None
+    # Every part is checked, so one answer names everything wrong with the input.
+    try:
+        specs = await check_lines(session=session, caller=caller, project=project, lines=lines)
+    except DomainError as error:
+        problems.add(error)
+    try:
+        if discount is not None:
+            discount_minor = parse_amount(
+                discount, exponent=exponent, field="discount", allow_zero=True
+            )
+    except DomainError as error:
+        problems.add(error)
+    try:
+        clean_memo = clean_text(memo, field="memo", max_length=2000, required=False)
+    except DomainError as error:
+        problems.add(error)
+    problems.raise_any()
     return await write_invoice(
         session=session,
         caller=caller,
         project=project,
         lines=specs,
         discount=discount_minor,
-        memo=clean_text(memo, field="memo", max_length=2000, required=False),
+        memo=clean_memo,
         issue=issue,
     )
 
 
 async def issue_draft(
-    *, session: AsyncSession, caller: Caller, invoice: Invoice, project: Project
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    invoice: Invoice,
+    project: Project,
+    issued_on: date | None = None,
+    due_on: date | None = None,
 ) -> Invoice:
-    """Return the invoice issued: numbered, dated today, due after the payment terms."""
+    """Return the invoice issued: numbered, dated (today unless given), due after the payment
+    terms unless a due date is given."""
     if invoice.status != InvoiceStatus.DRAFT:
         raise DomainError(ErrorCode.INVALID_STATE, "invoiceId", "Only a draft can be issued.")
+    issued = check_issue_dates(today=caller.clock.today(), issued_on=issued_on, due_on=due_on)
     invoice.number = await next_number(
         session=session, account_id=caller.account_id, series=INVOICE_SERIES
     )
-    invoice.issued_on = caller.clock.today()
-    invoice.due_on = due_date(
-        issued_on=invoice.issued_on, payment_terms_days=project.payment_terms_days
+    invoice.search_text = search_form(invoice.number)
+    invoice.issued_on = issued
+    invoice.due_on = due_on or due_date(
+        issued_on=issued, payment_terms_days=project.payment_terms_days
     )
     invoice.status = InvoiceStatus.OPEN
     await session.flush()
@@ -236,15 +185,41 @@ async def issue_draft(
     return invoice
 
 
-async def issue_invoice(*, session: AsyncSession, caller: Caller, invoice_id: str) -> Invoice:
-    """Return the draft invoice, now issued."""
+async def lock_project_of_invoice(
+    *, session: AsyncSession, caller: Caller, invoice_id: str
+) -> None:
+    """Lock the invoice's project first: the lock order of domain/projects/locks.py."""
+    await lock_project_of(
+        Invoice, session=session, caller=caller, id_=invoice_id, field="invoiceId", noun="invoice"
+    )
+
+
+async def issue_invoice(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    invoice_id: str,
+    issued_on: date | None = None,
+    due_on: date | None = None,
+) -> Invoice:
+    """Return the draft invoice, now issued (on `issued_on`, due on `due_on` when given)."""
+    await lock_project_of_invoice(session=session, caller=caller, invoice_id=invoice_id)
     invoice = await get_invoice(session=session, caller=caller, invoice_id=invoice_id)
     project = await get_project(session=session, caller=caller, project_id=invoice.project_id)
-    return await issue_draft(session=session, caller=caller, invoice=invoice, project=project)
+    return await issue_draft(
+        session=session,
+        caller=caller,
+        invoice=invoice,
+        project=project,
+        issued_on=issued_on,
+        due_on=due_on,
+    )
 
 
 async def void_invoice(*, session: AsyncSession, caller: Caller, invoice_id: str) -> Invoice:
     """Return the invoice voided; it keeps its number. Refused while money is allocated to it."""
+    # Voiding gives its milestones back what they had left to invoice, and reopens its item.
+    await lock_project_of_invoice(session=session, caller=caller, invoice_id=invoice_id)
     invoice = await get_invoice(session=session, caller=caller, invoice_id=invoice_id)
     if invoice.status == InvoiceStatus.VOID:
         raise DomainError(ErrorCode.INVALID_STATE, "invoiceId", "The invoice is already void.")
@@ -258,6 +233,24 @@ async def void_invoice(*, session: AsyncSession, caller: Caller, invoice_id: str
             ErrorCode.INVALID_STATE,
             "invoiceId",
             "The invoice has payments allocated to it; reverse them before voiding.",
+        )
+    credit = await session.scalar(
+        select(func.count()).where(
+            CA.account_id == caller.account_id,
+            CA.invoice_id == invoice.id,
+            CA.reversed_at.is_(None),
+        )
+    )
+    notes = await session.scalar(
+        select(func.count()).where(
+            CN.account_id == caller.account_id, CN.invoice_id == invoice.id, CN.status == "ISSUED"
+        )
+    )
+    if credit or notes:
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            "invoiceId",
+            "The invoice has credit notes or credit applied to it; void those notes first.",
         )
     invoice.status = InvoiceStatus.VOID
     invoice.voided_at = caller.clock.now()

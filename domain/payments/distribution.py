@@ -9,6 +9,7 @@ from typing import NamedTuple
 from sqlalchemy import String, bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.queries.credit_writes import CREDITED_BY_NOTES, CREDITED_ON_LINE
 from db.queries.projects import ACCOUNT
 from db.queries.rows import PreparedSelect, PreparedWrite
 from db.statements import Statements, Write, session_statements
@@ -41,14 +42,17 @@ class DistributionInput:
 async def _lines(
     *, db: Statements, invoice: Invoice | PaidInvoice
 ) -> tuple[list[MilestoneLine], int]:
-    """Return the invoice's milestone lines and the sum of its free lines."""
-    rows = await db.rows(_LINES, {"account_id": invoice.account_id, "invoice_id": invoice.id})
-    milestone_lines, free = [], 0
+    """Return the invoice's milestone lines, less what credit notes credited on each, and what
+    the milestone lines do not share: the free lines and everything its credit notes credit."""
+    parameters = {"account_id": invoice.account_id, "invoice_id": invoice.id}
+    rows = await db.rows(_LINES, parameters)
+    milestone_lines, free = [], int((await db.rows(CREDITED_BY_NOTES, parameters))[0].credited)
     for row in rows:
         if row.milestone_id is None:
             free += int(row.amount)
         else:
-            milestone_lines.append(MilestoneLine(row.milestone_id, int(row.amount)))
+            amount = int(row.amount) - int(row.credited)
+            milestone_lines.append(MilestoneLine(row.milestone_id, amount))
     return milestone_lines, free
 
 
@@ -70,16 +74,16 @@ async def _replace(
         }
         for line in lines
     ]
-    await db.execute(_withdrawal(invoice), *((_INSERT, row) for row in distributions))
+    await db.execute(withdrawal(invoice), *((_INSERT, row) for row in distributions))
 
 
-def _withdrawal(invoice: Invoice | PaidInvoice) -> Write:
+def withdrawal(invoice: Invoice | PaidInvoice) -> Write:
     return _WITHDRAW, {"account_id": invoice.account_id, "invoice_id": invoice.id}
 
 
 _INVOICE_ID = bindparam("invoice_id", type_=String)
 _LINES = PreparedSelect(
-    select(L.milestone_id, L.amount)
+    select(L.milestone_id, L.amount, CREDITED_ON_LINE.label("credited"))
     .where(L.account_id == ACCOUNT, L.invoice_id == _INVOICE_ID)
     .order_by(L.position)
 )
@@ -96,7 +100,7 @@ async def after_payment_change(
     once PAID, withdrawn when a reversal leaves a paid invoice unpaid."""
     if invoice.status != InvoiceStatus.PAID:
         if was_paid:
-            await db.execute(_withdrawal(invoice))
+            await db.execute(withdrawal(invoice))
         return
     lines, free = await _lines(db=db, invoice=invoice)
     if len(lines) == 1:

@@ -9,12 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from db.tables import Milestone, Project
+from domain.clients.service import client_for_project
 from domain.context import Caller
 from domain.events import record_event
 from domain.ids import new_id
 from domain.lookup import get_owned
 from domain.money import currency_exponent, parse_amount
+from domain.projects.locks import lock_project
 from domain.projects.totals import check_project_totals
+from domain.search import search_form
 from domain.validation import clean_text, int_in_range, required_text
 
 MAX_PAYMENT_TERMS_DAYS = 365
@@ -25,18 +28,23 @@ async def create_project(
     session: AsyncSession,
     caller: Caller,
     name: str,
-    client_name: str,
     currency: str,
+    client_name: str | None = None,
+    client_id: str | None = None,
     contract_value: str | None = None,
     payment_terms_days: int = 14,
 ) -> Project:
     """Return the new project, validated field by field."""
     exponent = currency_exponent(currency, field="currency")
+    client = await client_for_project(
+        session=session, caller=caller, client_id=client_id, client_name=client_name
+    )
     project = Project(
         account_id=caller.account_id,
         id=new_id("prj"),
         name=required_text(name, field="name", max_length=200),
-        client_name=required_text(client_name, field="clientName", max_length=200),
+        client_id=client.id,
+        client_name=client.name,
         currency=currency,
         contract_value=None
         if contract_value is None
@@ -46,6 +54,7 @@ async def create_project(
         ),
         created_at=caller.clock.now(),
     )
+    project.search_text = search_form(project.name, project.client_name)
     session.add(project)
     await session.flush()
     record_event("project.created", project)
@@ -92,7 +101,8 @@ async def add_milestone(
     planned_on: date | None = None,
 ) -> Milestone:
     """Return the new milestone, placed after the project's last one."""
-    project = await get_project(session=session, caller=caller, project_id=project_id)
+    # Locked: two milestones added at once would otherwise take the same position.
+    project = await lock_project(session=session, caller=caller, project_id=project_id)
     exponent = currency_exponent(project.currency)
     milestone = Milestone(
         account_id=caller.account_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,9 +40,10 @@ async def add_items(
     project: Project,
     planned: Sequence[PlannedItem],
     first_sequence: int,
+    owned: Set[str] = frozenset(),
 ) -> None:
     """Write the planned items after `first_sequence - 1`; each item's milestone takes its
-    amount."""
+    amount. A relinked milestone in `owned` was created by the schedule and stays its own."""
     milestones = await _unscheduled_milestones(
         session=session, caller=caller, project=project, planned=planned
     )
@@ -51,7 +52,7 @@ async def add_items(
         if item.milestone_id:
             milestone = milestones[item.milestone_id]
             milestone.amount = item.amount
-            owns = False
+            owns = milestone.id in owned
         else:
             milestone = Milestone(
                 account_id=caller.account_id,
@@ -146,10 +147,18 @@ async def _unscheduled_milestones(
     return found
 
 
-async def remove_pending(*, session: AsyncSession, items: Sequence[InvoiceScheduleItem]) -> None:
-    """Delete pending items, and the milestones they created unless something invoiced them
-    or they were completed: a completion is a fact the schedule does not own."""
-    owned = [item.milestone_id for item in items if item.owns_milestone]
+async def remove_pending(
+    *,
+    session: AsyncSession,
+    items: Sequence[InvoiceScheduleItem],
+    keep: Set[str] = frozenset(),
+) -> None:
+    """Delete pending items, and the milestones they created unless something invoiced them,
+    they were completed (a completion is a fact the schedule does not own) or they are in
+    `keep` (a new item links them again)."""
+    owned = [
+        item.milestone_id for item in items if item.owns_milestone and item.milestone_id not in keep
+    ]
     for item in items:
         await session.delete(item)
     await session.flush()

@@ -209,20 +209,30 @@ def _from_amounts(amounts: Sequence[int], remaining: int) -> list[int]:
 
 
 def _check_run_dates(items: Sequence[ItemInput], last_processed: date | None) -> None:
-    previous, undated_seen = last_processed, False
+    """Raise every item whose run date is out of order: each is checked against the latest
+    date before it, so one early date does not hide the next."""
+    problems = ErrorCollector()
+    latest, undated_seen = last_processed, False
     for index, item in enumerate(items):
         field = ["items", str(index), "runDate"]
         if item.run_date is None:
             undated_seen = True
-            continue
-        if undated_seen:
-            raise DomainError(
-                ErrorCode.RUN_DATES_OUT_OF_ORDER,
-                field,
-                "An item after one without a run date cannot have a run date.",
+        elif undated_seen:
+            problems.add(
+                DomainError(
+                    ErrorCode.RUN_DATES_OUT_OF_ORDER,
+                    field,
+                    "An item after one without a run date cannot have a run date.",
+                )
             )
-        if previous is not None and item.run_date <= previous:
-            raise DomainError(
-                ErrorCode.RUN_DATES_OUT_OF_ORDER, field, "Run dates must be strictly increasing."
+        elif latest is not None and item.run_date <= latest:
+            problems.add(
+                DomainError(
+                    ErrorCode.RUN_DATES_OUT_OF_ORDER,
+                    field,
+                    "Run dates must be strictly increasing.",
+                )
             )
-        previous = item.run_date
+        else:
+            latest = item.run_date
+    problems.raise_any()

@@ -15,8 +15,11 @@ from db.tables.columns import SI, S
 from domain.context import Caller
 from domain.errors import DomainError, DomainErrors, ErrorCode
 from domain.events import record_event
-from domain.invoices.service import LineSpec, uninvoiced_amounts, write_invoice
+from domain.invoices.amounts import uninvoiced_amounts
+from domain.invoices.lines import LineSpec
+from domain.invoices.service import write_invoice
 from domain.money import currency_exponent, format_amount
+from domain.projects.locks import lock_project_of
 from domain.projects.service import get_milestone, get_project
 from domain.schedules.rules import ItemStatus
 from domain.schedules.service import get_schedule, schedule_items
@@ -170,15 +173,17 @@ async def process_due(
         SI.status == ItemStatus.PENDING,
         SI.run_date <= as_of,
     )
-    schedule_ids = list(
-        await session.scalars(
-            select(SI.schedule_id)
+    # In (project, schedule) order: the lock order of domain/projects/locks.py.
+    schedule_ids = [
+        row.schedule_id
+        for row in await session.execute(
+            select(S.project_id, SI.schedule_id)
             .join(InvoiceSchedule, (S.account_id == SI.account_id) & (S.id == SI.schedule_id))
             .where(*due_now, S.paused.is_(False))
             .distinct()
-            .order_by(SI.schedule_id)
+            .order_by(S.project_id, SI.schedule_id)
         )
-    )
+    ]
     invoices: list[Invoice] = []
     skipped: list[SkippedItem] = []
     for schedule_id in schedule_ids:
@@ -219,6 +224,27 @@ async def complete_milestone(
 ) -> Milestone:
     """Return the milestone completed; its pending item runs unless its schedule is paused
     or the milestone was already invoiced by hand."""
+    # Project, then schedule, then milestone: the lock order of domain/projects/locks.py.
+    await lock_project_of(
+        Milestone,
+        session=session,
+        caller=caller,
+        id_=milestone_id,
+        field="milestoneId",
+        noun="milestone",
+    )
+    item = await session.scalar(
+        select(InvoiceScheduleItem).where(
+            SI.account_id == caller.account_id,
+            SI.milestone_id == milestone_id,
+            SI.status == ItemStatus.PENDING,
+        )
+    )
+    schedule = (
+        None
+        if item is None
+        else await get_schedule(session=session, caller=caller, schedule_id=item.schedule_id)
+    )
     milestone = await get_milestone(
         session=session, caller=caller, milestone_id=milestone_id, lock=True
     )
@@ -229,15 +255,7 @@ async def complete_milestone(
     milestone.completed_at = caller.clock.now()
     project = await get_project(session=session, caller=caller, project_id=milestone.project_id)
     record_event("milestone.completed", milestone, currency=project.currency)
-    item = await session.scalar(
-        select(InvoiceScheduleItem).where(
-            SI.account_id == caller.account_id,
-            SI.milestone_id == milestone.id,
-            SI.status == ItemStatus.PENDING,
-        )
-    )
-    if item is not None:
-        schedule = await get_schedule(session=session, caller=caller, schedule_id=item.schedule_id)
+    if item is not None and schedule is not None:
         open_amounts = await uninvoiced_amounts(
             session=session, account_id=caller.account_id, milestone_ids=[milestone.id]
         )

@@ -15,6 +15,7 @@ from domain.ids import new_id
 from domain.lookup import get_owned
 from domain.money import currency_exponent, format_amount, parse_amount
 from domain.numbering import SCHEDULE_SERIES, next_number
+from domain.projects.locks import lock_project, lock_project_of
 from domain.projects.service import get_project
 from domain.schedules.items import add_items, remove_pending, schedule_items
 from domain.schedules.rules import ItemInput, ItemStatus, ProcessedPart, plan_items
@@ -24,7 +25,16 @@ from domain.validation import clean_text
 async def get_schedule(
     *, session: AsyncSession, caller: Caller, schedule_id: str, field: str = "scheduleId"
 ) -> InvoiceSchedule:
-    """Return the caller's schedule, locked for this transaction, or raise NOT_FOUND."""
+    """Return the caller's schedule, locked for this transaction after its project (the lock
+    order of domain/projects/locks.py), or raise NOT_FOUND."""
+    await lock_project_of(
+        InvoiceSchedule,
+        session=session,
+        caller=caller,
+        id_=schedule_id,
+        field=field,
+        noun="invoice schedule",
+    )
     return await get_owned(
         InvoiceSchedule,
         session=session,
@@ -73,7 +83,7 @@ async def create_invoice_schedule(
     invoice_separately: bool = True,
 ) -> InvoiceSchedule:
     """Return the new schedule with its items, each tied to a milestone that bills its amount."""
-    project = await get_project(session=session, caller=caller, project_id=project_id)
+    project = await lock_project(session=session, caller=caller, project_id=project_id)
     exponent = currency_exponent(project.currency)
     total = _total_of(project, total_amount, exponent)
     planned = plan_items(total=total, exponent=exponent, items=items)
@@ -131,6 +141,16 @@ async def update_invoice_schedule(
         by_percentage=None if not processed else processed[0].percentage is not None,
         last_run_date=max((i.run_date for i in processed if i.run_date), default=None),
     )
+    if not items and processed:
+        return await _end(
+            session=session,
+            schedule=schedule,
+            pending=pending,
+            done=done,
+            total=total,
+            exponent=exponent,
+            currency=project.currency,
+        )
     if total < done.amount:
         raise DomainError(
             ErrorCode.INVALID,
@@ -146,7 +166,9 @@ async def update_invoice_schedule(
             "A percentage schedule's total cannot change once an item was processed.",
         )
     planned = plan_items(total=total, exponent=exponent, items=items, processed=done)
-    await remove_pending(session=session, items=pending)
+    # A pending item's own milestone named again by a new item is kept and relinked.
+    relinked = {item.milestone_id for item in items if item.milestone_id}
+    await remove_pending(session=session, items=pending, keep=relinked)
     schedule.total_amount = total
     if notes is not None:
         schedule.notes = clean_text(notes, field="notes", max_length=2000, required=False)
@@ -159,8 +181,39 @@ async def update_invoice_schedule(
         project=project,
         planned=planned,
         first_sequence=max((item.sequence for item in processed), default=0) + 1,
+        owned={item.milestone_id for item in pending if item.owns_milestone},
     )
     record_event("invoice_schedule.updated", schedule, currency=project.currency)
+    return schedule
+
+
+async def _end(
+    *,
+    session: AsyncSession,
+    schedule: InvoiceSchedule,
+    pending: Sequence[InvoiceScheduleItem],
+    done: ProcessedPart,
+    total: int,
+    exponent: int,
+    currency: str,
+) -> InvoiceSchedule:
+    """Return the schedule ended early: its pending items dropped, its total what it billed,
+    so it is FULLY_PROCESSED."""
+    if total != done.amount:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "totalAmount",
+            "To end the schedule with no pending items, its totalAmount must be what it "
+            f"billed: {format_amount(done.amount, exponent)} {currency}.",
+        )
+    await remove_pending(session=session, items=pending)
+    schedule.total_amount = total
+    schedule.paused = False  # nothing is left to run or to pause
+    if done.by_percentage:
+        # They were shares of a total that no longer exists; the amounts billed stay.
+        for item in await schedule_items(session=session, schedule=schedule):
+            item.percentage = None
+    await session.flush()
     return schedule
 
 

@@ -30,11 +30,13 @@ class InvoiceView:
     balance_due_minor: int
     today: date
     row: Any
+    credited_minor: int = 0
 
     subtotal = MoneyOf("subtotal_minor")
     discount = MoneyOf("discount_minor")
     total = MoneyOf("total_minor")
     amount_paid = MoneyOf("paid_minor")
+    credited_amount = MoneyOf("credited_minor")
     balance_due = MoneyOf("balance_due_minor")
 
     # Dates are read from the row when asked for: lists of invoices rarely show them all.
@@ -49,7 +51,7 @@ class InvoiceView:
 
     @classmethod
     def from_row(cls, row: Any, *, today: date) -> InvoiceView:
-        total, paid = int(row.total), int(row.amount_paid)
+        total, paid, credited = int(row.total), int(row.amount_paid), int(row.credited_amount)
         status = INVOICE_STATUSES[row.status]
         return cls(
             row.id,
@@ -63,9 +65,10 @@ class InvoiceView:
             int(row.discount),
             total,
             paid,
-            0 if status is InvoiceStatus.VOID else total - paid,
+            0 if status is InvoiceStatus.VOID else total - paid - credited,
             today,
             row,
+            credited,
         )
 
 

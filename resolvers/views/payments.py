@@ -40,8 +40,18 @@ class PaymentView:
     attrs_json: str | None
     row: Any
     columns_prefix: str = ""  # "payment_" when the payment came joined into an allocation row
+    client_id: str | None = None
+    unapplied_minor: int = 0
+    refunded_minor: int = 0
 
     amount = MoneyOf("amount_minor")
+    unapplied_amount = MoneyOf("unapplied_minor")
+    refunded_amount = MoneyOf("refunded_minor")
+
+    @property
+    def applied_amount(self) -> Money:
+        applied = self.amount_minor - self.unapplied_minor - self.refunded_minor
+        return Money(applied, self.exponent)
 
     @property
     def attrs(self) -> Any:
@@ -64,6 +74,10 @@ class PaymentView:
             int(row.amount),
             row.attrs,
             row,
+            "",
+            row.client_id,
+            int(row.unapplied_amount),
+            int(row.refunded_amount),
         )
 
 
@@ -109,6 +123,9 @@ class AllocationView:
             row.payment_attrs,
             row,
             "payment_",
+            row.payment_client_id,
+            int(row.payment_unapplied_amount),
+            int(row.payment_refunded_amount),
         )
 
     @classmethod

@@ -16,6 +16,7 @@ class ProjectView:
     id: str
     name: str
     client_name: str
+    client_id: str
     currency: str
     contract_value: Money | None
     payment_terms_days: int
@@ -28,6 +29,7 @@ class ProjectView:
             id=row.id,
             name=row.name,
             client_name=row.client_name,
+            client_id=row.client_id,
             currency=row.currency,
             contract_value=None
             if row.contract_value is None
@@ -109,6 +111,8 @@ class BalanceView:
     discount_minor: int | None
     overdue_minor: int | None
     billed_milestones_minor: int | None
+    credited_minor: int | None = None
+    credited_milestones_minor: int | None = None
 
     contract_value = OptionalMoneyOf("contract_minor")
     scheduled_amount = MoneyOf("scheduled_minor")
@@ -116,15 +120,18 @@ class BalanceView:
     paid_amount = MoneyOf("paid_minor")
     discount_amount = MoneyOf("discount_minor")
     overdue_amount = MoneyOf("overdue_minor")
+    credited_amount = MoneyOf("credited_minor")
 
     @property
     def outstanding_amount(self) -> Money:
-        return Money(_loaded(self.invoiced_minor) - _loaded(self.paid_minor), self.exponent)
+        owed = _loaded(self.invoiced_minor) - _loaded(self.paid_minor)
+        return Money(owed - _loaded(self.credited_minor), self.exponent)
 
     @property
     def unbilled_amount(self) -> Money:
         scheduled, billed = _loaded(self.scheduled_minor), _loaded(self.billed_milestones_minor)
-        return Money(scheduled - billed, self.exponent)
+        # Milestone credit lines un-bill what they credit: it can be invoiced again.
+        return Money(scheduled - billed + _loaded(self.credited_milestones_minor), self.exponent)
 
     @property
     def over_contract_amount(self) -> Money | None:
@@ -145,6 +152,8 @@ class BalanceView:
             _figure(row.discount),
             _figure(row.overdue),
             _figure(row.billed_milestones),
+            _figure(row.credited),
+            _figure(row.credited_milestones),
         )
 
 

@@ -17,7 +17,14 @@ from schema.types.projects import Project
 @strawberry.input
 class CreateProjectInput:
     name: str
-    client_name: str
+    client_name: str | None = strawberry.field(
+        default=None,
+        description="Without clientId: the account's client of exactly this name, created "
+        "when there is none.",
+    )
+    client_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The client (cli_...) the project is billed to."
+    )
     currency: str = strawberry.field(description="ISO 4217 code, e.g. USD, EUR, JPY.")
     contract_value: Decimal | None = None
     payment_terms_days: int = strawberry.field(
@@ -37,6 +44,7 @@ async def create_project(info: Info[Any, Any], input: CreateProjectInput) -> Cre
         info,
         name=input.name,
         client_name=input.client_name,
+        client_id=input.client_id,
         currency=input.currency,
         contract_value=input.contract_value,
         payment_terms_days=input.payment_terms_days,

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
+from resolvers import editing as resolve_editing
 from resolvers import invoices as resolve
 from schema.errors import UserError, user_errors
 from schema.mutations._shared import IDEMPOTENCY_KEY
 from schema.types.invoices import Invoice
 
 
-@strawberry.input
+@strawberry.input(description="The draft to issue, and optionally its dates.")
 class IssueInvoiceInput:
-    invoice_id: strawberry.ID
+    invoice_id: strawberry.ID = strawberry.field(description="A draft invoice.")
+    issued_on: date | None = strawberry.field(
+        default=None, description="The issue date: today unless given; never later than today."
+    )
+    due_on: date | None = strawberry.field(
+        default=None,
+        description="The due date: the issue date plus the project's payment terms unless "
+        "given; not before the issue date.",
+    )
     idempotency_key: str | None = IDEMPOTENCY_KEY
 
 
@@ -38,7 +48,9 @@ class VoidInvoicePayload:
 
 
 async def issue_invoice(info: Info[Any, Any], input: IssueInvoiceInput) -> IssueInvoicePayload:
-    outcome = await resolve.issue_invoice(info, invoice_id=input.invoice_id)
+    outcome = await resolve_editing.issue_invoice(
+        info, invoice_id=input.invoice_id, issued_on=input.issued_on, due_on=input.due_on
+    )
     return IssueInvoicePayload(
         invoice=outcome.value,  # type: ignore[arg-type]
         user_errors=user_errors(outcome.errors),

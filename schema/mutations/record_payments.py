@@ -24,15 +24,34 @@ class AllocationInputType:
 
 
 ALLOCATIONS = strawberry.field(
-    description="All or nothing: one bad allocation refuses the whole payment."
+    default_factory=list,
+    description="All or nothing: one bad allocation refuses the whole payment. Empty for a "
+    "prepayment.",
 )
 ATTRS = strawberry.field(default=None, description="A JSON object, at most 255 characters.")
+AMOUNT = strawberry.field(
+    default=None,
+    description="The money received; defaults to the sum of the allocations. What they leave "
+    "is the payment's unapplied amount.",
+)
+CLIENT_ID = strawberry.field(
+    default=None,
+    description="Who paid; required without allocations (a prepayment). The allocations' "
+    "invoices must all be this client's.",
+)
+CURRENCY = strawberry.field(
+    default=None,
+    description="ISO 4217 code; required without allocations, else the invoices' currency.",
+)
 
 
 @strawberry.input
 class RecordExternalPaymentInput:
     method: PaymentMethod  # type: ignore[valid-type]
     allocations: list[AllocationInputType] = ALLOCATIONS
+    amount: Decimal | None = AMOUNT
+    client_id: strawberry.ID | None = CLIENT_ID
+    currency: str | None = CURRENCY
     reference: str | None = strawberry.field(default=None, description="Check number, etc.")
     received_on: date | None = strawberry.field(default=None, description="Defaults to today.")
     attrs: JSON | None = ATTRS
@@ -45,6 +64,9 @@ class RecordExternalPaymentInput:
 @strawberry.input
 class RecordPaymentInput:
     allocations: list[AllocationInputType] = ALLOCATIONS
+    amount: Decimal | None = AMOUNT
+    client_id: strawberry.ID | None = CLIENT_ID
+    currency: str | None = CURRENCY
     transaction_id: str | None = strawberry.field(
         default=None, description="The processor's id, txn_...; required."
     )
@@ -67,7 +89,7 @@ class RecordPaymentPayload:
     user_errors: list[UserError]
 
 
-def _allocations(items: list[AllocationInputType]) -> list[AllocationInput]:
+def allocation_inputs(items: list[AllocationInputType]) -> list[AllocationInput]:
     return [AllocationInput(invoice_id=item.invoice_id, amount=item.amount) for item in items]
 
 
@@ -78,11 +100,14 @@ async def _record(
         info,
         external=external,
         method=str(input.method),
-        allocations=_allocations(input.allocations),
+        allocations=allocation_inputs(input.allocations),
         transaction_id=input.transaction_id,
         reference=input.reference,
         received_on=input.received_on,
         attrs=input.attrs,
+        amount=input.amount,
+        client_id=input.client_id,
+        currency=input.currency,
     )
 
 

@@ -19,7 +19,12 @@ from schema.types.schedules import InvoiceSchedule
 class UpdateInvoiceScheduleInput:
     schedule_id: strawberry.ID
     items: list[InvoiceScheduleItemInput] = strawberry.field(
-        description="The new pending items; processed items stay and count toward the totals."
+        description=(
+            "The new pending items; processed items stay and count toward the totals. An item "
+            "may name (milestoneId) the milestone a pending item created, to keep it. Empty, "
+            "with totalAmount equal to the billed amount, ends a schedule that billed something: "
+            "it becomes FULLY_PROCESSED."
+        )
     )
     total_amount: Decimal | None = None
     notes: str | None = None

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.invoices.rules import InvoiceStatus as DomainInvoiceStatus
+from resolvers import credit_notes as resolve_credit_notes
 from resolvers import invoices as resolve
 from resolvers import payments as resolve_payments
 from resolvers import projects as resolve_projects
@@ -18,11 +19,13 @@ from schema.types.node import Node
 from schema.types.payments import Allocation, MilestoneDistribution
 
 if TYPE_CHECKING:
+    from schema.types.credit_notes import CreditNote
     from schema.types.projects import Milestone, Project
 
 InvoiceStatus = strawberry.enum(DomainInvoiceStatus, name="InvoiceStatus")
 
 MilestoneType = Annotated["Milestone", strawberry.lazy("schema.types.projects")]
+CreditNoteType = Annotated["CreditNote", strawberry.lazy("schema.types.credit_notes")]
 ProjectType = Annotated["Project", strawberry.lazy("schema.types.projects")]
 
 
@@ -70,8 +73,13 @@ class Invoice(Node):
     discount: Decimal
     total: Decimal
     amount_paid: Decimal
+    credited_amount: Decimal = strawberry.field(
+        description="Credit of credit notes applied to this invoice (its own, and credit "
+        "applied with applyCreditNote)."
+    )
     balance_due: Decimal = strawberry.field(
-        description="total - amountPaid; 0 on a VOID invoice, which is owed nothing."
+        description="total - amountPaid - creditedAmount; 0 on a VOID invoice, which is owed "
+        "nothing."
     )
     overdue: bool = strawberry.field(description="Open or partially paid, and past its due date.")
     created_at: datetime
@@ -93,6 +101,10 @@ class Invoice(Node):
     @strawberry.field
     async def progress(self, info: Info[Any, Any]) -> InvoiceProgress:
         return await resolve.progress_of(info, self.id)  # type: ignore[return-value]
+
+    @strawberry.field(description="Credit notes written for this invoice, oldest first.")
+    async def credit_notes(self, info: Info[Any, Any]) -> list[CreditNoteType]:
+        return await resolve_credit_notes.notes_of_invoice(info, self.id)  # type: ignore[return-value]
 
     @strawberry.field(description="Money applied to this invoice, reversed allocations included.")
     async def allocations(self, info: Info[Any, Any]) -> list[Allocation]:

@@ -10,6 +10,8 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain.payments.rules import PaymentMethod as DomainPaymentMethod
+from resolvers import clients as resolve_clients
+from resolvers import credit_notes as resolve_credit_notes
 from resolvers import invoices as resolve_invoices
 from resolvers import payments as resolve
 from resolvers import projects as resolve_projects
@@ -18,12 +20,16 @@ from schema.scalars import Decimal
 from schema.types.node import Node
 
 if TYPE_CHECKING:
+    from schema.types.clients import Client
+    from schema.types.credit_notes import Refund
     from schema.types.invoices import Invoice
     from schema.types.projects import Milestone
 
 PaymentMethod = strawberry.enum(DomainPaymentMethod, name="PaymentMethod")
+ClientType = Annotated["Client", strawberry.lazy("schema.types.clients")]
 InvoiceType = Annotated["Invoice", strawberry.lazy("schema.types.invoices")]
 MilestoneType = Annotated["Milestone", strawberry.lazy("schema.types.projects")]
+RefundType = Annotated["Refund", strawberry.lazy("schema.types.credit_notes")]
 
 
 @strawberry.type(description="The part of a payment applied to one invoice.")
@@ -58,17 +64,40 @@ class Payment(Node):
     reference: str | None
     received_on: date
     currency: str
-    amount: Decimal
+    amount: Decimal = strawberry.field(
+        description="All the money received: applied + unapplied + refunded."
+    )
+    applied_amount: Decimal = strawberry.field(
+        description="The part applied to invoices now (reversed allocations excluded)."
+    )
+    unapplied_amount: Decimal = strawberry.field(
+        description="The part applied to no invoice: apply it with applyPayment."
+    )
+    refunded_amount: Decimal = strawberry.field(description="The part paid back to the client.")
     attrs: JSON | None
     created_at: datetime
+    client_id: strawberry.Private[str | None]
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Info[Any, Any]) -> bool:
         return isinstance(obj, PaymentView | cls)
 
+    @strawberry.field(
+        description="Who paid; null only for a payment older than clients that "
+        "allocated to nothing."
+    )
+    async def client(self, info: Info[Any, Any]) -> ClientType | None:
+        if self.client_id is None:
+            return None
+        return await resolve_clients.client(info, self.client_id)  # type: ignore[return-value]
+
     @strawberry.field
     async def allocations(self, info: Info[Any, Any]) -> list[Allocation]:
         return await resolve.allocations_of_payment(info, self.id)  # type: ignore[return-value]
+
+    @strawberry.field(description="Refunds of this payment's unapplied money, oldest first.")
+    async def refunds(self, info: Info[Any, Any]) -> list[RefundType]:
+        return await resolve_credit_notes.refunds_of_payment(info, self.id)  # type: ignore[return-value]
 
 
 @strawberry.type(description="A milestone's share of a paid invoice; the rest is its discount.")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from domain.projects.rules import MilestoneStatus as DomainMilestoneStatus
+from resolvers import clients as resolve_clients
 from resolvers import invoices as resolve_invoices
 from resolvers import projects as resolve
 from resolvers import schedules as resolve_schedules
@@ -19,6 +20,10 @@ from schema.types.node import Node
 from schema.types.pagination import Connection
 from schema.types.schedules import InvoiceSchedule, InvoiceScheduleItem
 
+if TYPE_CHECKING:
+    from schema.types.clients import Client
+
+ClientType = Annotated["Client", strawberry.lazy("schema.types.clients")]
 MilestoneStatus = strawberry.enum(DomainMilestoneStatus, name="MilestoneStatus")
 
 
@@ -29,11 +34,17 @@ class ProjectBalance:
     scheduled_amount: Decimal = strawberry.field(description="Sum of the milestone amounts.")
     invoiced_amount: Decimal = strawberry.field(description="Issued invoices, not void.")
     paid_amount: Decimal
+    credited_amount: Decimal = strawberry.field(
+        description="What credit notes took off those invoices' balances (creditedAmount)."
+    )
     discount_amount: Decimal = strawberry.field(description="Invoice-level discounts given.")
-    outstanding_amount: Decimal = strawberry.field(description="Invoiced minus paid.")
+    outstanding_amount: Decimal = strawberry.field(
+        description="Invoiced minus paid minus credited."
+    )
     overdue_amount: Decimal = strawberry.field(description="Open balance past its due date.")
     unbilled_amount: Decimal = strawberry.field(
-        description="Scheduled minus what milestone lines have invoiced."
+        description="Scheduled minus what milestone lines have invoiced, plus what credit "
+        "note lines naming a milestone took back (it can be invoiced again)."
     )
     over_contract_amount: Decimal | None = strawberry.field(
         description="How far the milestones (scheduled) exceed the contract value, 0 within "
@@ -44,7 +55,8 @@ class ProjectBalance:
 @strawberry.type(description="A project whose contract is billed in stages.")
 class Project(Node):
     name: str
-    client_name: str
+    client_name: str = strawberry.field(description="The name of the project's client.")
+    client_id: strawberry.Private[str]
     currency: str
     contract_value: Decimal | None
     payment_terms_days: int
@@ -52,6 +64,10 @@ class Project(Node):
     @classmethod
     def is_type_of(cls, obj: Any, _info: Info[Any, Any]) -> bool:
         return isinstance(obj, ProjectView | cls)
+
+    @strawberry.field(description="Who the project is billed to.")
+    async def client(self, info: Info[Any, Any]) -> ClientType:
+        return await resolve_clients.client(info, self.client_id)  # type: ignore[return-value]
 
     @strawberry.field(description="The billing points, in order.")
     async def milestones(self, info: Info[Any, Any]) -> list[Milestone]:

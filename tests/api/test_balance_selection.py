@@ -7,7 +7,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import Api, make_app
+from tests.conftest import ON_CITUS_TOO, Api, make_app
+
+pytestmark = ON_CITUS_TOO
 
 FIELDS = [
     "currency",

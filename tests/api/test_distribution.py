@@ -26,7 +26,9 @@ from tests.api.test_payments import (
     try_pay,
     void,
 )
-from tests.conftest import Api
+from tests.conftest import ON_CITUS_TOO, Api
+
+pytestmark = ON_CITUS_TOO
 
 MILESTONE_MONEY = "id name amount amountInvoiced amountPaid discount paid status"
 

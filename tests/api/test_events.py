@@ -18,17 +18,12 @@ from tests.api.billing_helpers import (
     free_line,
     stages,
 )
-from tests.api.event_helpers import PAYMENT, events_after, mutation_document
+from tests.api.event_helpers import PAYMENT, events_after
+from tests.api.event_scenarios import LATER_SCENARIOS
+from tests.api.event_scenarios import call as _call
 from tests.conftest import Api
 
 MUTATION_FIELDS = '{ __type(name: "Mutation") { fields { name } } }'
-
-
-async def _call(api: Api, name: str, payload: str, **input_: Any) -> dict[str, Any]:
-    data = await api.gql(mutation_document(name, payload), {"input": input_})
-    result = dict(data[name])
-    assert result["userErrors"] == [], (name, result["userErrors"])
-    return result
 
 
 class Walk:
@@ -62,7 +57,8 @@ async def _create_project(walk: Walk) -> list[str]:
 
 
 async def _add_milestone(walk: Walk) -> list[str]:
-    await add_milestone(walk.api, walk.values["project"], amount="100.00")
+    milestone = await add_milestone(walk.api, walk.values["project"], amount="100.00")
+    walk.values["milestone"] = milestone["id"]
     return ["milestone.added"]
 
 
@@ -241,6 +237,7 @@ SCENARIOS: dict[str, Scenario] = {
     "updateWebhookEndpoint": _update_endpoint,
     "rotateWebhookSecret": _rotate_secret,
     "deleteWebhookEndpoint": _delete_endpoint,
+    **LATER_SCENARIOS,
 }
 
 

@@ -24,7 +24,9 @@ from sqlalchemy import func, select
 
 from db.tables import Allocation, IdempotencyRecord, Payment
 from tests.api.billing_helpers import CREATE_PROJECT, USER_ERRORS
-from tests.conftest import Api
+from tests.conftest import ON_CITUS_TOO, Api
+
+pytestmark = ON_CITUS_TOO
 
 CREATE_INVOICE = f"""
 mutation($input: CreateInvoiceInput!) {{

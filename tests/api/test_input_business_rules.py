@@ -12,6 +12,7 @@ from tests.api.billing_helpers import (
     create_schedule,
     errors,
     snapshot,
+    try_create_invoice,
     try_create_schedule,
 )
 from tests.api.test_payments import (
@@ -167,3 +168,37 @@ async def test_the_schema_says_a_void_invoice_owes_nothing(api: Api) -> None:
     fields = (await api.gql(VOID_DESCRIPTION))["__type"]["fields"]
     [balance_due] = [f for f in fields if f["name"] == "balanceDue"]
     assert "VOID" in balance_due["description"]
+
+
+async def test_an_invoice_reports_every_bad_line(api: Api) -> None:
+    project_id = await create_project(api)
+    before = await snapshot(api)
+    payload = await try_create_invoice(
+        api,
+        project_id,
+        lines=[
+            {"description": "x", "amount": "-1"},
+            {"description": "y", "amount": "1.001"},
+            {"milestoneId": "ms_nope"},
+        ],
+        discount="abc",
+    )
+    assert errors(payload) == [
+        (["lines", "0", "amount"], "INVALID_AMOUNT"),
+        (["lines", "1", "amount"], "INVALID_AMOUNT"),
+        (["lines", "2", "milestoneId"], "NOT_FOUND"),
+        (["discount"], "INVALID_AMOUNT"),
+    ]
+    assert await snapshot(api) == before
+
+
+async def test_an_inline_boolean_amount_is_said_not_to_be_an_amount(api: Api) -> None:
+    project_id = await create_project(api)
+    data = await api.gql(
+        f'mutation {{ addMilestone(input: {{projectId: "{project_id}", name: "f", '
+        "amount: true}) { milestone { id } userErrors { field message code } } }"
+    )
+    [error] = data["addMilestone"]["userErrors"]
+    assert error["field"] == ["amount"]
+    assert "ValueNode" not in error["message"]
+    assert "true and false are not amounts" in error["message"]

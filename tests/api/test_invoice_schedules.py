@@ -1046,7 +1046,8 @@ UPDATE_RULES: list[tuple[str, list[dict[str, Any]], dict[str, Any], list[str] | 
         "INVALID",
     ),
     ("51 items", _items(51, percentage=1), {}, ["items"], "TOO_MANY_ITEMS"),
-    ("no items", [], {}, ["items"], "INVALID"),
+    # No items ends a schedule only at what it billed (README: ending a schedule early).
+    ("no items, the old total", [], {}, ["totalAmount"], "INVALID"),
     (
         "a run date before the processed item's",
         [{"name": "A", "percentage": 75, "trigger": "a", "runDate": "2026-03-01"}],

@@ -25,7 +25,9 @@ from tests.api.billing_helpers import (
     stages,
     try_create_invoice,
 )
-from tests.conftest import Api
+from tests.conftest import ON_CITUS_TOO, Api
+
+pytestmark = ON_CITUS_TOO
 
 PAGE = """
 query($id: ID!, $first: Int, $after: String, $status: InvoiceStatus) {

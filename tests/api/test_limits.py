@@ -36,7 +36,7 @@ async def project_rows(api: Api) -> int:
 
 
 async def auth_only_statements(api: Api) -> int:
-    """The statements of a request that runs nothing: the API key lookup."""
+    """The statements of a request that runs nothing (the key lookup is not counted)."""
     body = (await api.post("{ __typename }")).json()
     return int(body["extensions"]["stats"]["sqlStatements"])
 
@@ -103,7 +103,7 @@ async def test_a_query_over_a_limit_gets_a_clear_error_and_runs_nothing(
     assert body.get("data") is None
     [error] = body["errors"]
     assert message in error["message"], error
-    assert body["extensions"]["stats"]["sqlStatements"] == baseline  # only the key lookup ran
+    assert body["extensions"]["stats"]["sqlStatements"] == baseline  # nothing ran
 
 
 def over_limit_mutation(limit: str) -> str:

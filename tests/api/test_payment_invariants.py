@@ -11,10 +11,17 @@ and after every step it checks, from what the API reports:
 - a milestone's amountPaid and discount are the sums of its distributions over all invoices,
   and paid = amountPaid + discount >= amount;
 - only a PAID invoice has a distribution, and it adds up to total - free lines;
-- the project balance agrees with the invoices.
+- the project balance agrees with the invoices;
+- every payment: applied = its active allocations, amount = applied + unapplied + refunded,
+  and for the client: payments received = applied + unapplied + refunded;
+- credit notes (created, applied, voided, refunded) and refunds of payments: per invoice
+  amountPaid + creditedAmount <= total and balanceDue = total - amountPaid - creditedAmount;
+  per credit note amount = applied + unapplied + refunded (all 0 once void); a distribution
+  adds up to total - free lines - the invoice's credit notes; nothing is negative.
 
-Hypothesis drives its examples synchronously, so the machine runs on SQLite only, in a worker
-thread with its own event loop, engine, app and migrated database file.
+Hypothesis drives its examples synchronously, so the machine runs in a worker thread with its
+own event loop, engine and app: on a fresh SQLite file, and on the Citus cluster's distributed
+database, where any statement reaching more than one shard fails the run.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -43,13 +51,16 @@ from db.engine import create_engine
 from db.migrate import upgrade_to_head
 from domain.clock import FixedClock
 from tests.api.billing_helpers import add_milestone, create_invoice, create_project, free_line
+from tests.api.credit_helpers import APPLY_NOTE, CREATE_NOTE, REFUND_NOTE, REFUND_PAYMENT, VOID_NOTE
 from tests.api.test_distribution import DISTRIBUTE
 from tests.api.test_payments import (
     RECORD_EXTERNAL_PAYMENT,
     REVERSE_ALLOCATION,
     VOID_INVOICE,
+    alloc,
 )
-from tests.conftest import START, Api, make_app, new_account
+from tests.api.test_unapplied_payments import APPLY_PAYMENT
+from tests.conftest import CITUS, START, Api, make_app, new_account
 
 T = TypeVar("T")
 
@@ -57,14 +68,34 @@ STATE = """
 query($id: ID!) {
   project(id: $id) {
     milestones { id amount amountPaid discount paid status }
-    balance { invoicedAmount paidAmount outstandingAmount discountAmount }
+    balance { invoicedAmount paidAmount creditedAmount outstandingAmount discountAmount }
     invoices(first: 100) {
       totalCount
       nodes {
-        id status total discount amountPaid balanceDue distributionRequired
+        id status total discount amountPaid creditedAmount balanceDue distributionRequired
+        creditNotes { id amount appliedAmount unappliedAmount refundedAmount status }
         lines { amount milestone { id } }
         allocations { id amount reversedAt }
         milestoneDistributions { lineAmount amount discount milestone { id } }
+      }
+    }
+  }
+}"""
+
+
+CLIENT_STATE = """
+query($id: ID!) {
+  client(id: $id) {
+    balance {
+      receivedAmount appliedAmount unappliedCreditAmount refundedAmount paidAmount
+      unappliedPaymentAmount refundedPaymentAmount unappliedCreditNoteAmount
+      refundedCreditNoteAmount creditedAmount
+    }
+    payments(first: 100) {
+      totalCount
+      nodes {
+        id amount appliedAmount unappliedAmount refundedAmount
+        allocations { amount reversedAt }
       }
     }
   }
@@ -86,32 +117,57 @@ class ModelInvoice:
     milestone_lines: list[tuple[str, int]]
     paid: int = 0
     void: bool = False
+    credited: int = 0  # credit applied to it
 
     @property
     def status(self) -> str:
         if self.void:
             return "VOID"
-        if self.paid == self.total:
+        if self.paid + self.credited == self.total:
             return "PAID"
-        return "PARTIALLY_PAID" if self.paid else "OPEN"
+        return "PARTIALLY_PAID" if self.paid + self.credited else "OPEN"
 
     @property
     def balance(self) -> int:
-        return self.total - self.paid
+        return self.total - self.paid - self.credited
 
 
 @dataclass
 class ModelAllocation:
     invoice_id: str
     amount: int
+    payment_id: str
     reversed: bool = False
 
 
-class Harness:
-    """An app on a fresh SQLite database, driven from one private event loop."""
+@dataclass
+class ModelPayment:
+    amount: int
+    unapplied: int
+    invoices: set[str]
+    refunded: int = 0
 
-    def __init__(self, database: Path) -> None:
-        url = f"sqlite+aiosqlite:///{database}"
+
+@dataclass
+class ModelNote:
+    invoice_id: str
+    amount: int
+    unapplied: int
+    at_creation: int  # the credit given to its own invoice
+    milestone: tuple[str, int] | None = None
+    applied_elsewhere: list[tuple[str, int]] | None = None
+    refunded: int = 0
+    void: bool = False
+
+    @property
+    def applied(self) -> int:
+        return self.at_creation + sum(a for _, a in self.applied_elsewhere or [])
+
+
+class Harness:
+    """An app on a migrated database, driven from one private event loop."""
+
+    def __init__(self, url: str) -> None:
         upgrade_to_head(url)
         self.loop = asyncio.new_event_loop()
         self.clock = FixedClock(START)
@@ -141,7 +197,14 @@ class PaymentMachine(RuleBasedStateMachine):
         self.project_id = self.harness.run(create_project(self.api))
         self.invoices: dict[str, ModelInvoice] = {}
         self.allocations: dict[str, ModelAllocation] = {}
+        self.payments: dict[str, ModelPayment] = {}
+        self.notes: dict[str, ModelNote] = {}
         self.milestone_count = 0
+        self.client_id = self.harness.run(
+            self.api.gql(
+                "query($id: ID!) { project(id: $id) { client { id } } }", {"id": self.project_id}
+            )
+        )["project"]["client"]["id"]
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -235,12 +298,18 @@ class PaymentMachine(RuleBasedStateMachine):
         assert self.code(payload) == expected, (allocations, payload["userErrors"])
         if expected != "ok":
             return
+        payment_id = payload["payment"]["id"]
         assert cents(payload["payment"]["amount"]) == sum(a for _, a in allocations)
+        self.payments[payment_id] = ModelPayment(
+            sum(a for _, a in allocations), 0, {i for i, _ in allocations}
+        )
         written = {a["invoice"]["id"]: a for a in payload["payment"]["allocations"]}
         assert len(written) == len(allocations)
         for invoice_id, amount in allocations:  # input order, for reproducible draws
             assert cents(written[invoice_id]["amount"]) == amount
-            self.allocations[written[invoice_id]["id"]] = ModelAllocation(invoice_id, amount)
+            self.allocations[written[invoice_id]["id"]] = ModelAllocation(
+                invoice_id, amount, payment_id
+            )
             self.invoices[invoice_id].paid += amount
 
     @precondition(lambda self: any(i.balance and not i.void for i in self.invoices.values()))
@@ -265,7 +334,11 @@ class PaymentMachine(RuleBasedStateMachine):
         assert self.code(payload) == "ok", payload["userErrors"]
         [allocation] = payload["payment"]["allocations"]
         assert allocation["invoice"]["status"] == "PAID"
-        self.allocations[allocation["id"]] = ModelAllocation(invoice_id, invoice.balance)
+        payment_id = payload["payment"]["id"]
+        self.payments[payment_id] = ModelPayment(invoice.balance, 0, {invoice_id})
+        self.allocations[allocation["id"]] = ModelAllocation(
+            invoice_id, invoice.balance, payment_id
+        )
         invoice.paid = invoice.total
 
     @precondition(lambda self: self.allocations)
@@ -282,6 +355,63 @@ class PaymentMachine(RuleBasedStateMachine):
         assert self.code(payload) == "ok", payload["userErrors"]
         allocation.reversed = True
         self.invoices[allocation.invoice_id].paid -= allocation.amount
+        self.payments[allocation.payment_id].unapplied += allocation.amount
+
+    @rule(amount=st.integers(1, 300_000))
+    def prepay(self, amount: int) -> None:
+        payload = self.mutate(
+            RECORD_EXTERNAL_PAYMENT,
+            {
+                "input": {
+                    "method": "ACH",
+                    "clientId": self.client_id,
+                    "currency": "USD",
+                    "amount": usd(amount),
+                }
+            },
+            "recordExternalPayment",
+        )
+        assert self.code(payload) == "ok", payload["userErrors"]
+        self.payments[payload["payment"]["id"]] = ModelPayment(amount, amount, set())
+
+    @precondition(lambda self: self.payments and self.invoices)
+    @rule(data=st.data())
+    def apply_payment(self, data: st.DataObject) -> None:
+        payment_id = data.draw(st.sampled_from(list(self.payments)), label="payment")
+        invoice_id = data.draw(st.sampled_from(list(self.invoices)), label="invoice")
+        payment, invoice = self.payments[payment_id], self.invoices[invoice_id]
+        kind = data.draw(st.sampled_from(["part", "all unapplied", "over"]), label="kind")
+        if kind == "all unapplied":
+            amount = max(payment.unapplied, 1)
+        elif kind == "over":
+            amount = payment.unapplied + data.draw(st.integers(1, 50_000), label="over")
+        else:
+            amount = data.draw(st.integers(1, max(1, min(payment.unapplied, 100_000))))
+        if invoice_id in payment.invoices:
+            expected = "DUPLICATE_INVOICE"
+        elif invoice.status not in ("OPEN", "PARTIALLY_PAID"):
+            expected = "INVALID_STATE"
+        elif amount > invoice.balance:
+            expected = "EXCEEDS_BALANCE_DUE"
+        elif amount > payment.unapplied:
+            expected = "EXCEEDS_UNAPPLIED_AMOUNT"
+        else:
+            expected = "ok"
+        payload = self.mutate(
+            APPLY_PAYMENT,
+            {"input": {"paymentId": payment_id, "allocations": [alloc(invoice_id, usd(amount))]}},
+            "applyPayment",
+        )
+        assert self.code(payload) == expected, (amount, payload["userErrors"])
+        if expected != "ok":
+            return
+        [written] = [
+            a for a in payload["payment"]["allocations"] if a["invoice"]["id"] == invoice_id
+        ]
+        self.allocations[written["id"]] = ModelAllocation(invoice_id, amount, payment_id)
+        payment.unapplied -= amount
+        payment.invoices.add(invoice_id)
+        invoice.paid += amount
 
     @precondition(lambda self: self.invoices)
     @rule(data=st.data())
@@ -299,8 +429,8 @@ class PaymentMachine(RuleBasedStateMachine):
         style = data.draw(st.sampled_from(["proportional", "greedy", "greedy backwards"]))
         fields: dict[str, Any] = {"proportional": True}
         if style != "proportional":
-            remaining = invoice.total - invoice.free
-            lines = invoice.milestone_lines
+            remaining = invoice.total - invoice.free - self.credited_by_notes(invoice_id)
+            lines = self.lines_after_credit(invoice_id)
             shares = []
             for id_, line in reversed(lines) if style == "greedy backwards" else lines:
                 share = min(line, remaining)
@@ -327,40 +457,203 @@ class PaymentMachine(RuleBasedStateMachine):
             a.invoice_id == invoice_id and not a.reversed for a in self.allocations.values()
         )
         payload = self.mutate(VOID_INVOICE, {"id": invoice_id}, "voidInvoice")
-        expected = "INVALID_STATE" if invoice.void or active else "ok"
+        credit = any(
+            not note.void
+            and (note.invoice_id == invoice_id or invoice_id in dict(note.applied_elsewhere or []))
+            for note in self.notes.values()
+        )
+        expected = "INVALID_STATE" if invoice.void or active or credit else "ok"
         assert self.code(payload) == expected, payload["userErrors"]
         if expected == "ok":
             invoice.void = True
+
+    # --- credit notes and refunds -----------------------------------------------------------
+
+    def credited_by_notes(self, invoice_id: str) -> int:
+        """What the invoice's own issued credit notes credit together."""
+        return sum(
+            n.amount for n in self.notes.values() if n.invoice_id == invoice_id and not n.void
+        )
+
+    def lines_after_credit(self, invoice_id: str) -> list[tuple[str, int]]:
+        """The invoice's milestone lines less what its issued credit notes credit on each."""
+        taken: dict[str, int] = {}
+        for note in self.notes.values():
+            if note.invoice_id == invoice_id and not note.void and note.milestone:
+                milestone_id, amount = note.milestone
+                taken[milestone_id] = taken.get(milestone_id, 0) + amount
+        lines = self.invoices[invoice_id].milestone_lines
+        return [(id_, amount - taken.get(id_, 0)) for id_, amount in lines]
+
+    @precondition(lambda self: self.invoices)
+    @rule(data=st.data())
+    def create_credit_note(self, data: st.DataObject) -> None:
+        invoice_id = data.draw(st.sampled_from(list(self.invoices)), label="invoice")
+        invoice = self.invoices[invoice_id]
+        creditable = invoice.total - self.credited_by_notes(invoice_id)
+        lines = self.lines_after_credit(invoice_id)
+        on_milestone = bool(lines) and data.draw(st.booleans(), label="on a milestone")
+        ceiling = lines[0][1] if on_milestone else creditable
+        kind = data.draw(st.sampled_from(["part", "all", "over"]), label="kind")
+        if kind == "all":
+            amount = max(ceiling, 1)
+        elif kind == "over":
+            amount = max(ceiling, 0) + data.draw(st.integers(1, 50_000), label="over")
+        else:
+            amount = data.draw(st.integers(1, max(1, ceiling)), label="part")
+        line: dict[str, Any] = {"amount": usd(amount), "description": "Overbilled"}
+        if on_milestone:
+            line["milestoneId"] = lines[0][0]
+        if invoice.void:
+            expected = "INVALID_STATE"
+        elif amount > ceiling or amount > creditable:
+            expected = "EXCEEDS_CREDITABLE_AMOUNT"
+        else:
+            expected = "ok"
+        payload = self.mutate(
+            CREATE_NOTE,
+            {"input": {"invoiceId": invoice_id, "lines": [line], "reason": "Machine"}},
+            "createCreditNote",
+        )
+        assert self.code(payload) == expected, (amount, payload["userErrors"])
+        if expected != "ok":
+            return
+        applied = min(amount, invoice.balance)
+        note = payload["creditNote"]
+        assert note["number"] == f"CN-{len(self.notes) + 1:06d}"  # gapless, refusals take none
+        self.notes[note["id"]] = ModelNote(
+            invoice_id,
+            amount,
+            amount - applied,
+            applied,
+            (lines[0][0], amount) if on_milestone else None,
+            [],
+        )
+        invoice.credited += applied
+
+    @precondition(lambda self: self.notes and self.invoices)
+    @rule(data=st.data())
+    def apply_credit_note(self, data: st.DataObject) -> None:
+        note_id = data.draw(st.sampled_from(list(self.notes)), label="note")
+        invoice_id = data.draw(st.sampled_from(list(self.invoices)), label="invoice")
+        note, invoice = self.notes[note_id], self.invoices[invoice_id]
+        amount = data.draw(st.integers(1, max(1, note.unapplied + 10_000)), label="amount")
+        if note.void or invoice.status not in ("OPEN", "PARTIALLY_PAID"):
+            expected = "INVALID_STATE"
+        elif amount > invoice.balance:
+            expected = "EXCEEDS_BALANCE_DUE"
+        elif amount > note.unapplied:
+            expected = "EXCEEDS_UNAPPLIED_AMOUNT"
+        else:
+            expected = "ok"
+        payload = self.mutate(
+            APPLY_NOTE,
+            {"input": {"creditNoteId": note_id, "allocations": [alloc(invoice_id, usd(amount))]}},
+            "applyCreditNote",
+        )
+        assert self.code(payload) == expected, (amount, payload["userErrors"])
+        if expected == "ok":
+            note.unapplied -= amount
+            assert note.applied_elsewhere is not None
+            note.applied_elsewhere.append((invoice_id, amount))
+            invoice.credited += amount
+
+    @precondition(lambda self: self.notes)
+    @rule(data=st.data())
+    def void_credit_note(self, data: st.DataObject) -> None:
+        note_id = data.draw(st.sampled_from(list(self.notes)), label="note")
+        note = self.notes[note_id]
+        payload = self.mutate(VOID_NOTE, {"input": {"creditNoteId": note_id}}, "voidCreditNote")
+        touched = note.void or note.refunded or note.applied_elsewhere
+        assert self.code(payload) == ("INVALID_STATE" if touched else "ok"), payload
+        if not touched:
+            self.invoices[note.invoice_id].credited -= note.at_creation
+            note.void, note.unapplied, note.at_creation = True, 0, 0
+
+    @precondition(lambda self: self.payments or self.notes)
+    @rule(data=st.data())
+    def refund(self, data: st.DataObject) -> None:
+        choices = [("payment", id_) for id_ in self.payments]
+        choices += [("note", id_) for id_ in self.notes]
+        kind, id_ = data.draw(st.sampled_from(choices), label="what")
+        source: ModelPayment | ModelNote = (
+            self.payments[id_] if kind == "payment" else self.notes[id_]
+        )
+        amount = data.draw(st.integers(1, max(1, source.unapplied + 5_000)), label="amount")
+        if isinstance(source, ModelNote) and source.void:
+            expected = "INVALID_STATE"
+        elif amount > source.unapplied:
+            expected = "EXCEEDS_UNAPPLIED_AMOUNT"
+        else:
+            expected = "ok"
+        if kind == "payment":
+            document, name, key = REFUND_PAYMENT, "refundPayment", "paymentId"
+        else:
+            document, name, key = REFUND_NOTE, "refundCreditNote", "creditNoteId"
+        variables = {"input": {key: id_, "amount": usd(amount), "reason": "Machine"}}
+        payload = self.mutate(document, variables, name)
+        assert self.code(payload) == expected, (amount, payload["userErrors"])
+        if expected == "ok":
+            source.unapplied -= amount
+            source.refunded += amount
+
+    def check_notes(self, invoice: dict[str, Any]) -> None:
+        """Every credit note of the invoice: amount = applied + unapplied + refunded while
+        issued, nothing once void, and the model's figures."""
+        found = invoice["creditNotes"]
+        assert {n["id"] for n in found} == {
+            id_ for id_, n in self.notes.items() if n.invoice_id == invoice["id"]
+        }
+        for note in found:
+            model = self.notes[note["id"]]
+            amount, applied, unapplied, refunded = (
+                cents(note[key])
+                for key in ("amount", "appliedAmount", "unappliedAmount", "refundedAmount")
+            )
+            assert min(amount, applied, unapplied, refunded) >= 0
+            assert amount == model.amount
+            assert note["status"] == ("VOID" if model.void else "ISSUED")
+            if model.void:
+                assert applied == unapplied == refunded == 0
+            else:
+                assert amount == applied + unapplied + refunded
+                assert (applied, unapplied, refunded) == (
+                    model.applied,
+                    model.unapplied,
+                    model.refunded,
+                )
 
     # --- invariants ------------------------------------------------------------------------
 
     @invariant()
     def money_adds_up(self) -> None:
         project = self.harness.run(self.api.gql(STATE, {"id": self.project_id}))["project"]
+        state = self.harness.run(self.api.gql(CLIENT_STATE, {"id": self.client_id}))["client"]
         invoices = project["invoices"]["nodes"]
         assert project["invoices"]["totalCount"] == len(invoices) == len(self.invoices)
         distributed: dict[str, tuple[int, int]] = {}
-        invoiced = paid = discounts = 0
+        invoiced = paid = discounts = credited_total = 0
         for found in invoices:
             model = self.invoices[found["id"]]
             total, amount_paid = cents(found["total"]), cents(found["amountPaid"])
             active = [cents(a["amount"]) for a in found["allocations"] if a["reversedAt"] is None]
             assert amount_paid == sum(active) == model.paid
             assert total == model.total
-            due = 0 if found["status"] == "VOID" else total - amount_paid  # void owes nothing
+            credited = cents(found["creditedAmount"])
+            assert credited == model.credited and 0 <= amount_paid + credited <= total
+            # A void invoice owes nothing.
+            due = 0 if found["status"] == "VOID" else total - amount_paid - credited
+            self.check_notes(found)
             assert 0 <= cents(found["balanceDue"]) == due <= total
             assert found["status"] == model.status
             if found["status"] != "VOID":
                 invoiced += total
                 paid += amount_paid
+                credited_total += credited
                 discounts += cents(found["discount"])
 
             distributions = found["milestoneDistributions"]
-            milestone_lines = {
-                line["milestone"]["id"]: cents(line["amount"])
-                for line in found["lines"]
-                if line["milestone"]
-            }
+            milestone_lines = dict(self.lines_after_credit(found["id"]))
             free = sum(cents(line["amount"]) for line in found["lines"] if not line["milestone"])
             assert free == model.free
             if found["status"] != "PAID":
@@ -370,7 +663,8 @@ class PaymentMachine(RuleBasedStateMachine):
             elif len(milestone_lines) >= 2:
                 assert found["distributionRequired"] is (distributions == [])
             if distributions:
-                assert sum(cents(d["amount"]) for d in distributions) == total - free
+                target = total - free - self.credited_by_notes(found["id"])
+                assert sum(cents(d["amount"]) for d in distributions) == target
                 assert {d["milestone"]["id"] for d in distributions} == set(milestone_lines)
             for d in distributions:
                 milestone_id = d["milestone"]["id"]
@@ -391,15 +685,57 @@ class PaymentMachine(RuleBasedStateMachine):
             assert milestone["paid"] is (amount_paid + discount >= cents(milestone["amount"]))
             assert (milestone["status"] == "PAID") is milestone["paid"]
 
+        # Every payment: applied = its active allocations; received = applied + unapplied +
+        # refunded, for each payment and for the client as a whole.
+        received = unapplied = payments_refunded = 0
+        for found_payment in state["payments"]["nodes"]:
+            model_payment = self.payments[found_payment["id"]]
+            amount, applied = cents(found_payment["amount"]), cents(found_payment["appliedAmount"])
+            left, refunded = (
+                cents(found_payment["unappliedAmount"]),
+                cents(found_payment["refundedAmount"]),
+            )
+            active = sum(
+                cents(a["amount"]) for a in found_payment["allocations"] if a["reversedAt"] is None
+            )
+            assert min(amount, applied, left, refunded) >= 0
+            assert applied == active and amount == applied + left + refunded
+            assert (amount, left) == (model_payment.amount, model_payment.unapplied)
+            assert refunded == model_payment.refunded
+            received, unapplied = received + amount, unapplied + left
+            payments_refunded += refunded
+        assert state["payments"]["totalCount"] == len(self.payments)
+        balances = state["balance"]  # one currency: a single entry once money moved
+        assert len(balances) == (1 if self.payments else len(balances)) and len(balances) <= 1
+        if self.payments:
+            [client_balance] = balances
+            figures = {key: cents(value) for key, value in client_balance.items()}
+            notes = [n for n in self.notes.values() if not n.void]
+            notes_unapplied = sum(n.unapplied for n in notes)
+            notes_refunded = sum(n.refunded for n in self.notes.values())
+            assert figures["receivedAmount"] == received
+            assert figures["unappliedPaymentAmount"] == unapplied
+            assert figures["refundedPaymentAmount"] == payments_refunded
+            assert figures["unappliedCreditNoteAmount"] == notes_unapplied
+            assert figures["refundedCreditNoteAmount"] == notes_refunded
+            assert figures["unappliedCreditAmount"] == unapplied + notes_unapplied
+            assert figures["refundedAmount"] == payments_refunded + notes_refunded
+            assert figures["creditedAmount"] == credited_total
+            applied = figures["appliedAmount"]
+            assert applied + unapplied + payments_refunded == received
+            assert applied == figures["paidAmount"]  # all applied to invoices
+            assert min(figures.values()) >= 0
+
         balance = project["balance"]
         assert cents(balance["invoicedAmount"]) == invoiced
         assert cents(balance["paidAmount"]) == paid
-        assert cents(balance["outstandingAmount"]) == invoiced - paid
+        assert cents(balance["creditedAmount"]) == credited_total
+        assert cents(balance["outstandingAmount"]) == invoiced - paid - credited_total
         assert cents(balance["discountAmount"]) == discounts
 
 
-def run_machine(database: Path) -> None:
-    harness = Harness(database)
+def run_machine(url: str) -> None:
+    harness = Harness(url)
     try:
         PaymentMachine.harness = harness
         run_state_machine_as_test(
@@ -415,7 +751,14 @@ def run_machine(database: Path) -> None:
         harness.close()
 
 
-def test_payment_invariants_hold_after_every_step(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", CITUS])
+def test_payment_invariants_hold_after_every_step(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    if backend == CITUS:
+        url = request.getfixturevalue("citus_urls")["api"]  # every machine gets fresh accounts
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path}/invariants.db"
     # Its own thread: hypothesis drives the steps synchronously, each on the harness's loop.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(run_machine, tmp_path / "invariants.db").result()
+        pool.submit(run_machine, url).result()

@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from db.tables import Milestone, Project
-from tests.conftest import Api, make_app
+from tests.conftest import ON_CITUS_TOO, Api, make_app
+
+pytestmark = ON_CITUS_TOO
 
 CREATE_PROJECT = """
 mutation($input: CreateProjectInput!) {

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.api.credit_helpers import credit, line, try_refund_note
 from tests.conftest import Api
 
 
@@ -32,10 +33,24 @@ async def test_several_operations_need_an_operation_name(api: Api) -> None:
 
 NODE_TYPES = '{ __type(name: "Node") { possibleTypes { name } } }'
 IDS_OF_EVERY_TYPE = """
-{ projects { nodes { id milestones { id scheduleItem { id } }
+{ projects(first: 10) { nodes { id client { id } milestones { id scheduleItem { id } }
     invoiceSchedules { id items { id } }
-    invoices { nodes { id allocations { id payment { id } } } } } } }
+    invoices(first: 10) { nodes { id status total allocations { id payment { id } }
+        creditNotes { id refunds { id } } } } } } }
 """
+
+
+async def add_credit_note_and_refund(api: Api, ids_of_every_type: dict[str, Any]) -> None:
+    """The demo data has no credit: credit a paid invoice in full, and refund that credit."""
+    invoices = [
+        invoice
+        for project in ids_of_every_type["projects"]["nodes"]
+        for invoice in project["invoices"]["nodes"]
+        if invoice["status"] == "PAID"
+    ]
+    note = await credit(api, invoices[0]["id"], line(invoices[0]["total"]))
+    refunded = await try_refund_note(api, note["id"], invoices[0]["total"])
+    assert refunded["userErrors"] == [], refunded
 
 
 async def test_node_answers_for_every_type_that_implements_node(demo_api: Api) -> None:
@@ -52,6 +67,7 @@ async def test_node_answers_for_every_type_that_implements_node(demo_api: Api) -
             for child in value:
                 collect(child)
 
+    await add_credit_note_and_refund(api, await api.gql(IDS_OF_EVERY_TYPE))
     collect(await api.gql(IDS_OF_EVERY_TYPE))
     found: dict[str, str] = {}
     for id_ in sorted(ids):

@@ -73,6 +73,7 @@ MAY_REFUSE = {
         "AMOUNTS_MUST_TOTAL_SCHEDULE",
         "INVALID",
         "RUN_DATES_OUT_OF_ORDER",
+        "MILESTONE_ALREADY_INVOICED",  # relinking a pending milestone invoiced by hand
     },
     "runInvoiceSchedule": {"INVALID_STATE", "EXCEEDS_UNINVOICED_AMOUNT"},
     "processDueInvoiceSchedules": set(),
@@ -140,6 +141,40 @@ class ScheduleMachine(RuleBasedStateMachine):
         self.mutate(UPDATE_SCHEDULE, {"input": variables}, "updateInvoiceSchedule")
 
     @precondition(lambda self: self.state["invoiceSchedules"])
+    @rule(data=st.data(), shift=st.integers(0, 100))
+    def relink_pending_milestones(self, data: st.DataObject, shift: int) -> None:
+        """Re-plan the pending items on the milestones they created, moving money between
+        the first and the last."""
+        schedule = data.draw(st.sampled_from(self.state["invoiceSchedules"]))
+        pending = [item for item in schedule["items"] if item["status"] == "PENDING"]
+        if not pending:
+            return
+        amounts = [cents(item["amount"]) for item in pending]
+        moved = amounts[0] * shift // 100 if len(amounts) > 1 else 0
+        amounts[0], amounts[-1] = amounts[0] - moved, amounts[-1] + moved
+        items = [
+            {"name": f"Stage {i}", "amount": usd(a), "milestoneId": item["milestone"]["id"]}
+            for i, (item, a) in enumerate(zip(pending, amounts, strict=True))
+            if a > 0
+        ]
+        variables = {"scheduleId": schedule["id"], "items": items}
+        self.mutate(UPDATE_SCHEDULE, {"input": variables}, "updateInvoiceSchedule")
+
+    @precondition(lambda self: self.state["invoiceSchedules"])
+    @rule(data=st.data())
+    def end_schedule(self, data: st.DataObject) -> None:
+        """End a schedule early at what it billed (refused when it billed nothing)."""
+        schedule = data.draw(st.sampled_from(self.state["invoiceSchedules"]))
+        billed = cents(schedule["billedAmount"])
+        variables: dict[str, Any] = {"scheduleId": schedule["id"], "items": []}
+        if billed:
+            variables["totalAmount"] = schedule["billedAmount"]
+        payload = self.mutate(UPDATE_SCHEDULE, {"input": variables}, "updateInvoiceSchedule")
+        if billed:
+            assert payload["userErrors"] == [], payload["userErrors"]
+            assert payload["invoiceSchedule"]["status"] == "FULLY_PROCESSED"
+
+    @precondition(lambda self: self.state["invoiceSchedules"])
     @rule(data=st.data(), by_item=st.booleans())
     def run_schedule(self, data: st.DataObject, by_item: bool) -> None:
         schedule = data.draw(st.sampled_from(self.state["invoiceSchedules"]))
@@ -200,32 +235,37 @@ class ScheduleMachine(RuleBasedStateMachine):
 
     @invariant()
     def schedules_agree_with_the_invoices(self) -> None:
-        self.state = project = self.read()
-        for figure in project["balance"].values():
-            assert figure is None or cents(figure) >= 0, project["balance"]
-        for milestone in project["milestones"]:
-            assert cents(milestone["amount"]) >= cents(milestone["amountInvoiced"]), milestone
-        for invoice in project["invoices"]["nodes"]:
-            assert cents(invoice["balanceDue"]) >= 0
-            progress = invoice["progress"]
-            assert cents(progress["remainingAfter"]) >= 0
-            assert cents(progress["overContractAmount"]) >= 0
-        for schedule in project["invoiceSchedules"]:
-            total = cents(schedule["totalAmount"])
-            billed, unbilled = cents(schedule["billedAmount"]), cents(schedule["unbilledAmount"])
-            assert billed >= 0 and unbilled >= 0 and billed + unbilled == total <= CONTRACT
-            processed = [i for i in schedule["items"] if i["status"] == "PROCESSED"]
-            assert billed == sum(cents(item["amount"]) for item in processed)
-            for item in schedule["items"]:
-                if item["status"] == "PROCESSED":
-                    assert item["invoice"] is not None and item["invoice"]["status"] != "VOID"
-                else:
-                    assert item["invoice"] is None
-            assert sum(cents(item["amount"]) for item in schedule["items"]) == total
+        self.state = self.read()
+        assert_figures_agree(self.state, CONTRACT)
+
+
+def assert_figures_agree(project: dict[str, Any], contract: int) -> None:
+    """Check the module's invariants on a project read with STATE."""
+    for figure in project["balance"].values():
+        assert figure is None or cents(figure) >= 0, project["balance"]
+    for milestone in project["milestones"]:
+        assert cents(milestone["amount"]) >= cents(milestone["amountInvoiced"]), milestone
+    for invoice in project["invoices"]["nodes"]:
+        assert cents(invoice["balanceDue"]) >= 0
+        progress = invoice["progress"]
+        assert cents(progress["remainingAfter"]) >= 0
+        assert cents(progress["overContractAmount"]) >= 0
+    for schedule in project["invoiceSchedules"]:
+        total = cents(schedule["totalAmount"])
+        billed, unbilled = cents(schedule["billedAmount"]), cents(schedule["unbilledAmount"])
+        assert billed >= 0 and unbilled >= 0 and billed + unbilled == total <= contract
+        processed = [i for i in schedule["items"] if i["status"] == "PROCESSED"]
+        assert billed == sum(cents(item["amount"]) for item in processed)
+        for item in schedule["items"]:
+            if item["status"] == "PROCESSED":
+                assert item["invoice"] is not None and item["invoice"]["status"] != "VOID"
+            else:
+                assert item["invoice"] is None
+        assert sum(cents(item["amount"]) for item in schedule["items"]) == total
 
 
 def run_machine(database: Path) -> None:
-    harness = Harness(database)
+    harness = Harness(f"sqlite+aiosqlite:///{database}")
     try:
         ScheduleMachine.harness = harness
         run_state_machine_as_test(

@@ -32,6 +32,10 @@ from sqlalchemy import func, select
 
 from db.tables import (
     Allocation,
+    Client,
+    CreditApplication,
+    CreditNote,
+    CreditNoteLine,
     IdempotencyRecord,
     Invoice,
     InvoiceLine,
@@ -41,12 +45,16 @@ from db.tables import (
     MilestoneDistribution,
     Payment,
     Project,
+    Refund,
 )
 from schema import build_schema
 from tests.api.billing_helpers import USER_ERRORS
-from tests.conftest import Api
+from tests.conftest import ON_CITUS_TOO, Api
+
+pytestmark = ON_CITUS_TOO
 
 TABLES = (
+    Client,
     Project,
     Milestone,
     InvoiceSchedule,
@@ -57,6 +65,10 @@ TABLES = (
     Allocation,
     MilestoneDistribution,
     IdempotencyRecord,
+    CreditNote,
+    CreditNoteLine,
+    CreditApplication,
+    Refund,
 )
 
 
@@ -78,6 +90,10 @@ class Ids:
     draft: str
     payment: str
     allocation: str
+    client: str
+    prepayment: str  # a payment with unapplied money
+    credit_note: str  # on the paid invoice: all its credit unapplied, part refunded
+    refund: str
     endpoint: str = ""  # a webhook endpoint, and one of its deliveries
     delivery: str = ""
 
@@ -92,6 +108,10 @@ class Ids:
             self.draft,
             self.payment,
             self.allocation,
+            self.client,
+            self.prepayment,
+            self.credit_note,
+            self.refund,
         ]
 
 
@@ -119,9 +139,19 @@ async def build_account(api: Api) -> Ids:
             api,
             "createProject",
             {"name": "A's", "clientName": "A Co", "currency": "USD", "contractValue": "9000.00"},
-            "project { id }",
+            "project { id client { id } }",
         )
-    )["project"]["id"]
+    )["project"]
+    client, project = project["client"]["id"], project["id"]
+    prepayment = (
+        await mutate(
+            api,
+            "recordExternalPayment",
+            {"method": "WIRE", "clientId": client, "currency": "USD", "amount": "75.00"},
+            "payment { id unappliedAmount }",
+        )
+    )["payment"]
+    assert prepayment["unappliedAmount"] == "75.00"
     milestones = []
     for name, amount in (("M1", "1000.00"), ("M2", "1000.00"), ("M3", "500.00"), ("M4", "50.00")):
         milestone = await mutate(
@@ -176,6 +206,27 @@ async def build_account(api: Api) -> Ids:
     )["payment"]
     [allocation] = payment["allocations"]
     assert allocation["invoice"] == {"status": "PAID", "distributionRequired": True}
+    note = (
+        await mutate(
+            api,
+            "createCreditNote",
+            {
+                "invoiceId": invoice["id"],
+                "lines": [{"milestoneId": milestones[0], "amount": "100.00"}],
+                "reason": "Overbilled",
+            },
+            "creditNote { id unappliedAmount }",
+        )
+    )["creditNote"]
+    assert note["unappliedAmount"] == "100.00"
+    refund = (
+        await mutate(
+            api,
+            "refundCreditNote",
+            {"creditNoteId": note["id"], "amount": "10.00", "reason": "Asked"},
+            "refund { id }",
+        )
+    )["refund"]
     return Ids(
         project=project,
         milestones=milestones[:3],
@@ -188,6 +239,10 @@ async def build_account(api: Api) -> Ids:
         allocation=allocation["id"],
         endpoint=endpoint,
         delivery=(await api.gql(A_DELIVERY))["webhookEndpoints"][0]["deliveries"]["nodes"][0]["id"],
+        client=client,
+        prepayment=prepayment["id"],
+        credit_note=note["id"],
+        refund=refund["id"],
     )
 
 
@@ -195,7 +250,11 @@ A_DELIVERY = "{ webhookEndpoints { deliveries(first: 1) { nodes { id } } } }"
 
 
 SNAPSHOT = """
-query($payment: ID!) {
+query($payment: ID!, $prepayment: ID!, $note: ID!) {
+  creditNote(id: $note) {
+    id number amount appliedAmount unappliedAmount refundedAmount status
+    lines { amount milestone { id } } refunds { id amount }
+  }
   projects(first: 10) {
     totalCount
     nodes {
@@ -208,7 +267,7 @@ query($payment: ID!) {
         totalCount
         nodes {
           id number status currency memo issuedOn dueOn subtotal discount total amountPaid
-          balanceDue overdue voidedAt distributionRequired
+          creditedAmount balanceDue overdue voidedAt distributionRequired creditNotes { id }
           lines { id description amount milestone { id } }
           allocations { id amount reversedAt reversalReason modifiedAt }
           milestoneDistributions { amount discount milestone { id } }
@@ -226,6 +285,22 @@ query($payment: ID!) {
     }
   }
   payment(id: $payment) { id amount method reference allocations { id amount reversedAt } }
+  prepayment: payment(id: $prepayment) {
+    id amount appliedAmount unappliedAmount refundedAmount allocations { id }
+  }
+  clients(first: 10) {
+    totalCount
+    nodes {
+      id name email
+      projects { totalCount nodes { id } }
+      invoices { totalCount nodes { id } }
+      payments { totalCount nodes { id } }
+      balance {
+        currency invoicedAmount paidAmount creditedAmount receivedAmount unappliedCreditAmount
+        refundedAmount
+      }
+    }
+  }
 }"""
 
 
@@ -242,7 +317,10 @@ async def row_counts(api: Api) -> dict[str, int]:
 
 async def snapshot(api: Api, ids: Ids) -> dict[str, Any]:
     return {
-        "data": await api.gql(SNAPSHOT, {"payment": ids.payment}),
+        "data": await api.gql(
+            SNAPSHOT,
+            {"payment": ids.payment, "prepayment": ids.prepayment, "note": ids.credit_note},
+        ),
         "rows": await row_counts(api),
     }
 
@@ -256,6 +334,7 @@ class Own:
 
     project: str
     schedule: str
+    prepayment: str
 
 
 # Each mutation: the inputs B sends, built from A's ids (and B's own objects). Every one must be
@@ -291,12 +370,45 @@ MUTATION_INPUTS: dict[str, Inputs] = {
         {"projectId": a.project, "lines": [{"description": "X", "amount": "1.00"}]},
         {"projectId": b.project, "lines": [{"milestoneId": a.unscheduled}]},
     ],
-    "issueInvoice": lambda a, b: [{"invoiceId": a.draft}],
+    "issueInvoice": lambda a, b: [
+        {"invoiceId": a.draft},
+        {"invoiceId": a.draft, "issuedOn": "2026-03-01"},
+    ],
+    "updateProject": lambda a, b: [{"projectId": a.project, "name": "B was here"}],
+    "updateMilestone": lambda a, b: [
+        {"milestoneId": m, "name": "B was here"} for m in (*a.milestones, a.unscheduled)
+    ],
+    "deleteMilestone": lambda a, b: [{"milestoneId": a.unscheduled}],
+    "updateInvoice": lambda a, b: [
+        {"invoiceId": a.draft, "memo": "B was here"},
+        {"invoiceId": a.draft, "lines": [{"milestoneId": a.unscheduled}]},
+    ],
+    "deleteInvoice": lambda a, b: [{"invoiceId": a.draft}],
     "voidInvoice": lambda a, b: [{"invoiceId": i} for i in (a.invoice, a.draft)],
     "recordExternalPayment": lambda a, b: [
         {"method": "CASH", "allocations": [{"invoiceId": a.invoice, "amount": "1.00"}]},
         {"method": "CASH", "allocations": [{"invoiceId": a.draft, "amount": "1.00"}]},
+        {"method": "CASH", "clientId": a.client, "currency": "USD", "amount": "1.00"},
     ],
+    "applyPayment": lambda a, b: [
+        {"paymentId": a.prepayment, "allocations": [{"invoiceId": a.invoice, "amount": "1.00"}]},
+        {"paymentId": b.prepayment, "allocations": [{"invoiceId": a.invoice, "amount": "1.00"}]},
+    ],
+    "createCreditNote": lambda a, b: [
+        {"invoiceId": a.invoice, "lines": [{"description": "X", "amount": "1.00"}], "reason": "B"}
+    ],
+    "applyCreditNote": lambda a, b: [
+        {"creditNoteId": a.credit_note, "allocations": [{"invoiceId": a.invoice, "amount": "1.00"}]}
+    ],
+    "voidCreditNote": lambda a, b: [{"creditNoteId": a.credit_note}],
+    "refundPayment": lambda a, b: [
+        {"paymentId": p, "amount": "1.00", "reason": "B"} for p in (a.payment, a.prepayment)
+    ],
+    "refundCreditNote": lambda a, b: [
+        {"creditNoteId": a.credit_note, "amount": "1.00", "reason": "B"}
+    ],
+    "updateClient": lambda a, b: [{"clientId": a.client, "name": "B was here"}],
+    "createProject": lambda a, b: [{"name": "X", "clientId": a.client, "currency": "USD"}],
     "recordPayment": lambda a, b: [
         {"transactionId": "txn_b", "allocations": [{"invoiceId": a.invoice, "amount": "1.00"}]}
     ],
@@ -322,6 +434,7 @@ NO_ID_INPUTS: dict[str, dict[str, Any]] = {
     "createProject": {"name": "B's", "clientName": "B Co", "currency": "USD"},
     "processDueInvoiceSchedules": {"asOf": "2030-12-31"},
     "createWebhookEndpoint": {"url": "https://93.184.215.14/b"},
+    "createClient": {"name": "A Co"},  # names are unique per account, not across accounts
 }
 
 # Query fields without an `id` argument, and how B checks they show none of A's objects.
@@ -329,6 +442,11 @@ LIST_QUERIES = {
     "projects": "{ projects(first: 100) { totalCount nodes { id } } }",
     "events": "{ events(first: 100) { totalCount nodes { objectId } } }",
     "webhookEndpoints": "{ webhookEndpoints { id } }",
+    "clients": "{ clients(first: 100) { totalCount nodes { id } } }",
+    "invoices": "{ invoices(last: 100) { totalCount nodes { id } } }",
+    "payments": "{ payments(first: 100) { totalCount nodes { id } } }",
+    "invoiceByNumber": '{ invoiceByNumber(number: "INV-000001") { id } }',
+    "paymentByTransactionId": '{ paymentByTransactionId(transactionId: "txn_a1") { id } }',
 }
 
 
@@ -391,7 +509,18 @@ async def test_every_operation_with_another_accounts_ids(api: Api, other_api: Ap
             "invoiceSchedule { id }",
         )
     )["invoiceSchedule"]["id"]
-    own = Own(project=b_project, schedule=b_schedule)
+    b_client = (await b.gql(f'{{ project(id: "{b_project}") {{ client {{ id }} }} }}'))["project"][
+        "client"
+    ]["id"]
+    b_prepayment = (
+        await mutate(
+            b,
+            "recordExternalPayment",
+            {"method": "WIRE", "clientId": b_client, "currency": "USD", "amount": "5.00"},
+            "payment { id }",
+        )
+    )["payment"]["id"]
+    own = Own(project=b_project, schedule=b_schedule, prepayment=b_prepayment)
 
     # Queries: null for every one of A's ids, whatever its kind.
     for name in sorted(id_queries):
@@ -404,8 +533,26 @@ async def test_every_operation_with_another_accounts_ids(api: Api, other_api: Ap
     assert [node["id"] for node in listed["nodes"]] == [b_project]
     assert listed["totalCount"] == 1
     b_events = (await b.gql(LIST_QUERIES["events"]))["events"]["nodes"]
-    assert {event["objectId"] for event in b_events} == {b_project, b_schedule}
+    assert {event["objectId"] for event in b_events} == {
+        b_client,
+        b_project,
+        b_schedule,
+        b_prepayment,
+    }
     assert (await b.gql(LIST_QUERIES["webhookEndpoints"]))["webhookEndpoints"] == []
+    for search in (None, "A Co", "Co"):
+        query = "query($f: ClientFilter) { clients(filter: $f) { totalCount nodes { id } } }"
+        found = (await b.gql(query, {"f": {"search": search}}))["clients"]
+        assert [node["id"] for node in found["nodes"]] == ([] if search == "A Co" else [b_client])
+        assert found["totalCount"] == len(found["nodes"])
+    # B's root lists hold B's rows only: no invoice, and its own prepayment.
+    assert (await b.gql(LIST_QUERIES["invoices"]))["invoices"] == {"totalCount": 0, "nodes": []}
+    assert (await b.gql(LIST_QUERIES["payments"]))["payments"] == {
+        "totalCount": 1,
+        "nodes": [{"id": b_prepayment}],
+    }
+    for name in ("invoiceByNumber", "paymentByTransactionId"):
+        assert (await b.gql(LIST_QUERIES[name]))[name] is None
 
     # Mutations with A's ids: NOT_FOUND, and nothing else in the payload.
     calls = 0
@@ -428,6 +575,8 @@ async def test_every_operation_with_another_accounts_ids(api: Api, other_api: Ap
     # Mutations without ids act on B's data only.
     created = await mutate(b, "createProject", NO_ID_INPUTS["createProject"], "project { id }")
     assert created["project"]["id"] not in a_ids.all()
+    b_named_like_a = await mutate(b, "createClient", NO_ID_INPUTS["createClient"], "client { id }")
+    assert b_named_like_a["client"]["id"] != a_ids.client
     processed = await mutate(
         b,
         "processDueInvoiceSchedules",

@@ -22,4 +22,8 @@ def payment_row(api: Api, payment_id: str) -> dict[str, Any]:
         "amount": 123456,
         "attrs": '{"batch": 7}',
         "created_at": datetime(2026, 3, 1, 9, 30, 15, 250000, tzinfo=UTC),
+        "client_id": None,
+        "unapplied_amount": 123456,
+        "refunded_amount": 0,
+        "search_text": "cheque 1042",
     }

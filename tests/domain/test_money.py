@@ -171,10 +171,10 @@ AMOUNT_REJECTIONS = [
     ("\u0665", 0, "decimal number"),  # ARABIC-INDIC DIGIT FIVE
     (True, 2, "bool"),
     (False, 2, "bool"),
-    (16500.0, 2, "float"),
-    (0.1, 2, "float"),
+    (16500.0, 2, "a number with a fraction"),
+    (0.1, 2, "a number with a fraction"),
     (Decimal("1.00"), 2, "Decimal"),
-    (None, 2, "NoneType"),
+    (None, 2, "null"),
 ]
 
 
@@ -279,7 +279,7 @@ def test_parse_percentage_accepts(value: str | int, expected: str) -> None:
         ("5.", "both sides"),
         ("1,5", "thousands separators"),
         ("ten", "decimal number"),
-        (12.5, "float"),
+        (12.5, "a number with a fraction"),
         (True, "bool"),
     ],
 )

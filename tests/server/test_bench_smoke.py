@@ -37,7 +37,7 @@ async def test_tiny_dataset_counts_sums_and_floor(tmp_path: Path) -> None:
 
     expected = {
         "account": 1,
-        "account_counter": 2,
+        "account_counter": 3,  # invoice, invoice_schedule, credit_note
         "project": PROJECTS,
         "milestone": PROJECTS * 8,
         "invoice": PROJECTS * 15,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +18,18 @@ import pytest
 from server.app import create_app
 from server.settings import Settings
 from tests.postgres import free_port
-from tests.server.live import cli_env
+from tests.server.live import cli_env, stop_server, wait_healthy
 from tests.server.live import run_cli as cli
 
-COMMANDS = ("serve", "migrate", "create-account", "seed-demo", "process-due", "export-schema")
+COMMANDS = (
+    "serve",
+    "migrate",
+    "distribute",
+    "create-account",
+    "seed-demo",
+    "process-due",
+    "export-schema",
+)
 DEMO_PROJECTS = {"Brand refresh", "Mobile app MVP", "Warehouse dashboard", "Three-phase website"}
 
 PROJECTS = "{ projects { totalCount nodes { name } } }"
@@ -231,3 +242,120 @@ def test_serve_answers_graphql_over_http(server: str, write_key: str) -> None:
     assert isinstance(response.json()["data"]["projects"]["totalCount"], int)
     assert response.headers["x-request-id"]
     assert httpx.post(f"{server}/graphql", json={"query": "{ __typename }"}).status_code == 401
+
+
+def test_version_prints_the_installed_version(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "milestone-billing"
+    result = subprocess.run(
+        [str(script), "--version"],
+        env=cli_env(f"sqlite+aiosqlite:///{tmp_path}/x.db"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"milestone-billing {metadata.version('milestone-billing')}"
+
+
+def serve_until_healthy(
+    database_url: str, workdir: Path, *args: str, **env: str
+) -> tuple[str, subprocess.Popen[bytes], Path]:
+    """Start `serve ARGS` with ENV, stderr into a file; return (base URL, process, stderr file)."""
+    port = free_port()
+    stderr = workdir / f"serve-{port}.stderr"
+    with stderr.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(port), *args],
+            env=cli_env(database_url, HOST="127.0.0.1", **env),
+            cwd=workdir,
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base_url, process, stderr)
+    except BaseException:
+        stop_server(process)
+        raise
+    return base_url, process, stderr
+
+
+def test_uvicorn_start_up_lines_are_json_like_every_other_line(
+    migrated_url: str, workdir: Path
+) -> None:
+    base_url, process, stderr = serve_until_healthy(migrated_url, workdir)  # LOG_FORMAT unset
+    httpx.get(f"{base_url}/healthz", timeout=5)
+    stop_server(process)
+    lines = [json.loads(line) for line in stderr.read_text().splitlines() if line.strip()]
+    messages = {(line["logger"], line["message"].split(" [")[0]) for line in lines}
+    assert ("uvicorn.error", "Started server process") in messages
+    assert any(m.startswith("Uvicorn running on http://127.0.0.1:") for _, m in messages), lines
+    assert ("uvicorn.error", "Finished server process") in messages
+    assert ("milestone_billing.requests", "request") in messages  # the app logs alike
+
+
+def test_log_format_text_gives_readable_lines_for_uvicorn_and_the_app(
+    migrated_url: str, workdir: Path
+) -> None:
+    base_url, process, stderr = serve_until_healthy(migrated_url, workdir, LOG_FORMAT="text")
+    httpx.get(f"{base_url}/healthz", timeout=5)
+    stop_server(process)
+    lines = stderr.read_text().splitlines()
+    assert lines and not any(line.lstrip().startswith("{") for line in lines), lines
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}"
+    running = rf"^{stamp} INFO uvicorn\.error: Uvicorn running on {re.escape(base_url)} "
+    assert any(re.match(running, line) for line in lines), lines
+    assert any(re.match(rf"^{stamp} INFO milestone_billing\b.*/healthz", line) for line in lines)
+
+
+def test_an_unknown_log_format_is_refused_by_name(migrated_url: str, workdir: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "server.cli", "serve", "--port", str(free_port())],
+        env=cli_env(migrated_url, LOG_FORMAT="xml"),
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: LOG_FORMAT must be one of json, text, not 'xml'"
+
+
+def test_serve_with_two_workers_starts_both_and_answers(
+    migrated_url: str, write_key: str, workdir: Path
+) -> None:
+    base_url, process, stderr = serve_until_healthy(migrated_url, workdir, "--workers", "2")
+    try:
+        # Each worker logs its start (with its pid) before it takes connections; wait for both.
+        deadline = time.monotonic() + 30
+        while len(worker_pids(stderr)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(worker_pids(stderr)) == 2, stderr.read_text()
+        with httpx.Client(base_url=base_url, timeout=10) as client:
+            for _ in range(20):
+                response = client.post(
+                    "/graphql",
+                    json={"query": "{ projects { totalCount } }"},
+                    headers={"Authorization": f"Bearer {write_key}", "Connection": "close"},
+                )
+                assert response.status_code == 200, response.text
+                assert isinstance(response.json()["data"]["projects"]["totalCount"], int)
+    finally:
+        stop_server(process)
+    assert process.returncode == 0, stderr.read_text()
+    assert worker_pids(stderr) == worker_pids(stderr, "Finished server process")  # both stopped
+
+
+def worker_pids(stderr: Path, message: str = "Started server process") -> set[int]:
+    lines = (json.loads(line) for line in stderr.read_text().splitlines() if line.strip())
+    return {
+        int(line["message"].rsplit("[", 1)[1].rstrip("]"))
+        for line in lines
+        if line["message"].startswith(message)
+    }
+
+
+def test_workers_must_be_a_positive_number(migrated_url: str, workdir: Path) -> None:
+    refused = cli(migrated_url, "serve", "--workers", "0", cwd=workdir, check=False)
+    assert refused.returncode == 2
+    assert "--workers: must be 1 or more, not 0" in refused.stderr

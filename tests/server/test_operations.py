@@ -21,6 +21,7 @@ from db.migrate import upgrade_to_head
 from domain.clock import FixedClock
 from server.app import create_app
 from server.cli import build_parser
+from server.observability import MAX_BODY_BYTES, PROCESS_OPERATION_LABELS
 from server.settings import Settings
 from tests.conftest import START, new_account
 from tests.server.live import Live, live_server
@@ -85,6 +86,8 @@ def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
 
 async def test_metrics_count_requests_latency_and_errors_by_operation(client: Client) -> None:
     suffix = uuid.uuid4().hex[:8]  # the registry lives as long as the process: fresh names
+    # The process's budget of operation names may be spent by earlier tests: start a new one.
+    PROCESS_OPERATION_LABELS.known.clear()
     query, mutation = f"ListProjects_{suffix}", f"MakeProject_{suffix}"
     headers = {"Authorization": f"Bearer {client.write_key}"}
     for _ in range(2):
@@ -165,6 +168,39 @@ async def test_cors_allows_each_listed_origin_with_a_preflight(client: Client, o
     assert posted.status_code == 200
     assert posted.headers["access-control-allow-origin"] == origin
     assert "x-request-id" in posted.headers["access-control-expose-headers"].lower()
+
+
+async def test_a_preflight_may_ask_for_the_tracing_and_client_headers(client: Client) -> None:
+    asked = "x-request-id, traceparent, apollographql-client-name, apollographql-client-version"
+    answer = await client.http.options(
+        "/graphql",
+        headers={
+            "Origin": ALLOWED[0],
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": f"authorization, content-type, {asked}",
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    allowed = {h.strip().lower() for h in answer.headers["access-control-allow-headers"].split(",")}
+    assert set(asked.split(", ")) <= allowed
+
+
+async def test_a_too_large_body_answer_carries_cors_headers(client: Client) -> None:
+    too_large = b'{"query": "' + b"x" * (MAX_BODY_BYTES + 1) + b'"}'
+    for origin, expected in ((ALLOWED[0], ALLOWED[0]), ("https://evil.example.com", None)):
+        answer = await client.http.post(
+            "/graphql",
+            content=too_large,
+            headers={
+                "Origin": origin,
+                "Authorization": f"Bearer {client.read_key}",
+                "Content-Type": "application/json",
+            },
+        )
+        assert answer.status_code == 413
+        assert answer.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+        assert answer.headers.get("access-control-allow-origin") == expected
+        assert "x-request-id" in answer.headers
 
 
 @pytest.mark.parametrize(

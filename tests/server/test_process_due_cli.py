@@ -175,7 +175,7 @@ async def test_process_due_defaults_to_today(database: str, tmp_path: Path) -> N
             project_id,
             items=[
                 {"name": "Long ago", "percentage": 50, "trigger": "a", "runDate": "2001-01-01"},
-                {"name": "Far off", "percentage": 50, "trigger": "b", "runDate": "2999-01-01"},
+                {"name": "Far off", "percentage": 50, "trigger": "b", "runDate": "2199-01-01"},
             ],
         )
         result = cli(database, "process-due", cwd=tmp_path)

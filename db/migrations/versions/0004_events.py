@@ -10,8 +10,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from db.distribute import place_new_table
+
 revision: str = "0004"
-down_revision: str | None = "0002"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -39,6 +41,7 @@ def upgrade() -> None:
         )
         batch_op.create_index("uq_event_sequence", ["account_id", "sequence"], unique=True)
 
+    place_new_table(op, "event")
     op.create_table(
         "webhook_endpoint",
         sa.Column("account_id", sa.String(length=40), nullable=False),
@@ -56,6 +59,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("account_id", "id"),
     )
+    place_new_table(op, "webhook_endpoint")
     op.create_table(
         "webhook_delivery",
         sa.Column("account_id", sa.String(length=40), nullable=False),
@@ -90,6 +94,7 @@ def upgrade() -> None:
             unique=False,
         )
 
+    place_new_table(op, "webhook_delivery")
     op.create_table(
         "webhook_attempt",
         sa.Column("account_id", sa.String(length=40), nullable=False),
@@ -113,6 +118,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_webhook_attempt_delivery", ["account_id", "delivery_id", "number"], unique=True
         )
+    place_new_table(op, "webhook_attempt")
 
 
 def downgrade() -> None:
