@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from db.distribute import place_new_table
+from db.placed_tables import create_placed_table
 
 revision: str = "0004"
 down_revision: str | None = "0006"
@@ -20,7 +20,8 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
 
-    op.create_table(
+    create_placed_table(
+        op,
         "event",
         sa.Column("account_id", sa.String(length=40), nullable=False),
         sa.Column("id", sa.String(length=40), nullable=False),
@@ -34,15 +35,13 @@ def upgrade() -> None:
             ["account.id"],
         ),
         sa.PrimaryKeyConstraint("account_id", "id"),
+        indexes=[
+            ("ix_event_object", ["account_id", "object_id", "sequence"], False),
+            ("uq_event_sequence", ["account_id", "sequence"], True),
+        ],
     )
-    with op.batch_alter_table("event", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_event_object", ["account_id", "object_id", "sequence"], unique=False
-        )
-        batch_op.create_index("uq_event_sequence", ["account_id", "sequence"], unique=True)
-
-    place_new_table(op, "event")
-    op.create_table(
+    create_placed_table(
+        op,
         "webhook_endpoint",
         sa.Column("account_id", sa.String(length=40), nullable=False),
         sa.Column("id", sa.String(length=40), nullable=False),
@@ -59,8 +58,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("account_id", "id"),
     )
-    place_new_table(op, "webhook_endpoint")
-    op.create_table(
+    create_placed_table(
+        op,
         "webhook_delivery",
         sa.Column("account_id", sa.String(length=40), nullable=False),
         sa.Column("id", sa.String(length=40), nullable=False),
@@ -83,19 +82,17 @@ def upgrade() -> None:
             ["account.id"],
         ),
         sa.PrimaryKeyConstraint("account_id", "id"),
+        indexes=[
+            ("ix_webhook_delivery_due", ["status", "next_attempt_at"], False),
+            (
+                "ix_webhook_delivery_endpoint",
+                ["account_id", "endpoint_id", "created_at", "id"],
+                False,
+            ),
+        ],
     )
-    with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_webhook_delivery_due", ["status", "next_attempt_at"], unique=False
-        )
-        batch_op.create_index(
-            "ix_webhook_delivery_endpoint",
-            ["account_id", "endpoint_id", "created_at", "id"],
-            unique=False,
-        )
-
-    place_new_table(op, "webhook_delivery")
-    op.create_table(
+    create_placed_table(
+        op,
         "webhook_attempt",
         sa.Column("account_id", sa.String(length=40), nullable=False),
         sa.Column("id", sa.String(length=40), nullable=False),
@@ -113,12 +110,10 @@ def upgrade() -> None:
             ["account.id"],
         ),
         sa.PrimaryKeyConstraint("account_id", "id"),
+        indexes=[
+            ("ix_webhook_attempt_delivery", ["account_id", "delivery_id", "number"], True),
+        ],
     )
-    with op.batch_alter_table("webhook_attempt", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_webhook_attempt_delivery", ["account_id", "delivery_id", "number"], unique=True
-        )
-    place_new_table(op, "webhook_attempt")
 
 
 def downgrade() -> None:
