@@ -18,6 +18,7 @@ from domain.context import Caller, Role
 from domain.credit_notes.apply_void import apply_credit_note
 from domain.credit_notes.create import CreditLineInput, create_credit_note
 from domain.credit_notes.refunds import refund_credit_note
+from domain.events import recording_events
 from domain.invoices.lines import LineInput
 from domain.invoices.service import create_invoice
 from domain.payments.apply import apply_payment
@@ -111,11 +112,13 @@ async def _create_demo_account(*, session: AsyncSession, clock: Clock) -> str:
 
 
 async def populate(*, session: AsyncSession, caller: Caller) -> None:
-    """Write the demo projects, plans, invoices and payments into the caller's account."""
-    invoices = await _create_planned_projects(session=session, caller=caller)
-    await _record_demo_payments(session=session, caller=caller, invoices=invoices)
-    await _create_discounted_invoice(session=session, caller=caller)
-    await _credit_demo(session=session, caller=caller, invoices=invoices)
+    """Write the demo projects, plans, invoices, payments and credit into the caller's account,
+    with their events."""
+    async with recording_events(session, caller):
+        invoices = await _create_planned_projects(session=session, caller=caller)
+        await _record_demo_payments(session=session, caller=caller, invoices=invoices)
+        await _create_discounted_invoice(session=session, caller=caller)
+        await _credit_demo(session=session, caller=caller, invoices=invoices)
 
 
 async def _create_planned_projects(*, session: AsyncSession, caller: Caller) -> dict[str, str]:

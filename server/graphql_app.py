@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from db.errors import is_unavailable, unavailable_message
@@ -33,6 +34,7 @@ from server.media_types import (
 from server.observability import BodyTooLarge, request_info
 from server.persisted_queries import PersistedQueryRefusal, resolve_query
 from server.state import AppState
+from server.subscriptions import authorise, socket_context
 
 CALLER_SCOPE_KEY = "milestone_billing.caller"
 UNEXPECTED = "Unexpected error."
@@ -62,7 +64,11 @@ def default_code(error: GraphQLError) -> str:
 
 class BillingGraphQL(GraphQL[RequestContext, None]):
     def __init__(self, state: AppState, ide: GraphiQLPage | None = None) -> None:
-        super().__init__(build_schema(), graphql_ide="graphiql")
+        super().__init__(
+            build_schema(),
+            graphql_ide="graphiql",
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        )
         self.state = state
         self.ide = ide or GraphiQLPage(host=state.settings.host)
 
@@ -72,6 +78,9 @@ class BillingGraphQL(GraphQL[RequestContext, None]):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry's view, with its plain-text refusals (bad body, no query) as JSON."""
+        if scope["type"] == "websocket":  # subscriptions (server/subscriptions.py)
+            await super().__call__(scope, receive, send)
+            return
         request = Request(scope, receive)
         try:
             response = await self.run(request)
@@ -146,7 +155,12 @@ class BillingGraphQL(GraphQL[RequestContext, None]):
             processed.pop("data", None)
         return processed
 
+    async def on_ws_connect(self, context: Any) -> None:
+        await authorise(self.state, context)
+
     async def get_context(self, request: Request, response: Any) -> RequestContext:  # type: ignore[override]
+        if request.scope["type"] == "websocket":
+            return socket_context(self.state, request_id_var.get())
         caller: Caller = request.scope[CALLER_SCOPE_KEY]
         context = RequestContext.create(
             caller=caller,

@@ -9,6 +9,7 @@ from db.tables import Client, Project
 from db.tables.columns import CL, P
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
+from domain.events import record_event
 from domain.ids import new_id
 from domain.lookup import get_owned
 from domain.validation import clean_text, required_text
@@ -77,6 +78,7 @@ async def create_client(
     )
     session.add(client)
     await session.flush()
+    record_event("client.created", client)
     return client
 
 
@@ -107,6 +109,7 @@ async def update_client(
     elif email is not None:
         client.email = _email(email)
     await session.flush()
+    record_event("client.updated", client)
     return client
 
 
@@ -138,4 +141,5 @@ async def client_for_project(
     )
     session.add(client)
     await session.flush()
+    record_event("client.created", client)
     return client

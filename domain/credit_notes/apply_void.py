@@ -23,6 +23,7 @@ from domain.context import Caller
 from domain.credit_notes.create import application
 from domain.credit_notes.settle import settle_invoices
 from domain.errors import DomainError, ErrorCode, ErrorCollector
+from domain.events import record_event
 from domain.money import currency_exponent, format_amount
 from domain.payments.allocations import (
     AllocationInput,
@@ -106,6 +107,7 @@ async def apply_credit_note(
         for allocation, amount in zip(allocations, amounts, strict=True)
     ]
     await settle_invoices(db=db, account_id=caller.account_id, changes=changes)
+    record_event("credit_note.applied", note)
     return note
 
 
@@ -168,4 +170,5 @@ async def void_credit_note(*, db: Statements, caller: Caller, credit_note_id: st
     await db.execute(*writes)
     taken_back = sum(int(row.amount) for row in applications)
     await settle_invoices(db=db, account_id=caller.account_id, changes=[(invoice, -taken_back)])
+    record_event("credit_note.voided", note)
     return note

@@ -27,6 +27,7 @@ from db.statements import Statements, Write
 from domain.context import Caller
 from domain.credit_notes.settle import settle_invoices
 from domain.errors import DomainError, ErrorCode, ErrorCollector
+from domain.events import record_event
 from domain.ids import new_id
 from domain.invoices.rules import ISSUED
 from domain.money import checked_total, currency_exponent, format_amount, parse_amount
@@ -140,6 +141,7 @@ async def create_credit_note(
     await db.execute(*writes)
     # The invoice bills less now: its distribution (if any) no longer adds up.
     await settle_invoices(db=db, account_id=caller.account_id, changes=[(invoice, applied)])
+    record_event("credit_note.issued", SimpleNamespace(**note))
     return SimpleNamespace(**note)
 
 

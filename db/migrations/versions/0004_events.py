@@ -1,0 +1,135 @@
+"""events and webhooks: the outbox of changes, webhook endpoints, deliveries and attempts
+
+Revision ID: 0004
+Revises: 0002
+Create Date: 2026-11-30 22:31:29.253939
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from db.placed_tables import create_placed_table
+
+revision: str = "0004"
+down_revision: str | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+
+    create_placed_table(
+        op,
+        "event",
+        sa.Column("account_id", sa.String(length=40), nullable=False),
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("sequence", sa.BigInteger(), nullable=False),
+        sa.Column("type", sa.String(length=60), nullable=False),
+        sa.Column("object_id", sa.String(length=40), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["account.id"],
+        ),
+        sa.PrimaryKeyConstraint("account_id", "id"),
+        indexes=[
+            ("ix_event_object", ["account_id", "object_id", "sequence"], False),
+            ("uq_event_sequence", ["account_id", "sequence"], True),
+        ],
+    )
+    create_placed_table(
+        op,
+        "webhook_endpoint",
+        sa.Column("account_id", sa.String(length=40), nullable=False),
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("url", sa.String(length=2000), nullable=False),
+        sa.Column("description", sa.String(length=500), nullable=True),
+        sa.Column("event_types", sa.Text(), nullable=False),
+        sa.Column("secret", sa.String(length=100), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("failing_since", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["account.id"],
+        ),
+        sa.PrimaryKeyConstraint("account_id", "id"),
+    )
+    create_placed_table(
+        op,
+        "webhook_delivery",
+        sa.Column("account_id", sa.String(length=40), nullable=False),
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("endpoint_id", sa.String(length=40), nullable=False),
+        sa.Column("event_id", sa.String(length=40), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "endpoint_id"],
+            ["webhook_endpoint.account_id", "webhook_endpoint.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "event_id"],
+            ["event.account_id", "event.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["account.id"],
+        ),
+        sa.PrimaryKeyConstraint("account_id", "id"),
+        indexes=[
+            ("ix_webhook_delivery_due", ["status", "next_attempt_at"], False),
+            (
+                "ix_webhook_delivery_endpoint",
+                ["account_id", "endpoint_id", "created_at", "id"],
+                False,
+            ),
+        ],
+    )
+    create_placed_table(
+        op,
+        "webhook_attempt",
+        sa.Column("account_id", sa.String(length=40), nullable=False),
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("delivery_id", sa.String(length=40), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("attempted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=True),
+        sa.Column("error", sa.String(length=500), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["account_id", "delivery_id"],
+            ["webhook_delivery.account_id", "webhook_delivery.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["account.id"],
+        ),
+        sa.PrimaryKeyConstraint("account_id", "id"),
+        indexes=[
+            ("ix_webhook_attempt_delivery", ["account_id", "delivery_id", "number"], True),
+        ],
+    )
+
+
+def downgrade() -> None:
+
+    with op.batch_alter_table("webhook_attempt", schema=None) as batch_op:
+        batch_op.drop_index("ix_webhook_attempt_delivery")
+
+    op.drop_table("webhook_attempt")
+    with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
+        batch_op.drop_index("ix_webhook_delivery_endpoint")
+        batch_op.drop_index("ix_webhook_delivery_due")
+
+    op.drop_table("webhook_delivery")
+    op.drop_table("webhook_endpoint")
+    with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.drop_index("uq_event_sequence")
+        batch_op.drop_index("ix_event_object")
+
+    op.drop_table("event")
