@@ -1,7 +1,7 @@
 """events and webhooks: the outbox of changes, webhook endpoints, deliveries and attempts
 
-Revision ID: 0004
-Revises: 0002
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-30 22:31:29.253939
 """
 
@@ -10,16 +10,15 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from db.placed_tables import create_placed_table
+from db.placement import create_placed_table
 
-revision: str = "0004"
+revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-
     create_placed_table(
         op,
         "event",
@@ -35,11 +34,9 @@ def upgrade() -> None:
             ["account.id"],
         ),
         sa.PrimaryKeyConstraint("account_id", "id"),
-        indexes=[
-            ("ix_event_object", ["account_id", "object_id", "sequence"], False),
-            ("uq_event_sequence", ["account_id", "sequence"], True),
-        ],
     )
+    op.create_index("ix_event_object", "event", ["account_id", "object_id", "sequence"])
+    op.create_index("uq_event_sequence", "event", ["account_id", "sequence"], unique=True)
     create_placed_table(
         op,
         "webhook_endpoint",
@@ -82,14 +79,12 @@ def upgrade() -> None:
             ["account.id"],
         ),
         sa.PrimaryKeyConstraint("account_id", "id"),
-        indexes=[
-            ("ix_webhook_delivery_due", ["status", "next_attempt_at"], False),
-            (
-                "ix_webhook_delivery_endpoint",
-                ["account_id", "endpoint_id", "created_at", "id"],
-                False,
-            ),
-        ],
+    )
+    op.create_index("ix_webhook_delivery_due", "webhook_delivery", ["status", "next_attempt_at"])
+    op.create_index(
+        "ix_webhook_delivery_endpoint",
+        "webhook_delivery",
+        ["account_id", "endpoint_id", "created_at", "id"],
     )
     create_placed_table(
         op,
@@ -110,26 +105,22 @@ def upgrade() -> None:
             ["account.id"],
         ),
         sa.PrimaryKeyConstraint("account_id", "id"),
-        indexes=[
-            ("ix_webhook_attempt_delivery", ["account_id", "delivery_id", "number"], True),
-        ],
+    )
+    op.create_index(
+        "ix_webhook_attempt_delivery",
+        "webhook_attempt",
+        ["account_id", "delivery_id", "number"],
+        unique=True,
     )
 
 
 def downgrade() -> None:
-
-    with op.batch_alter_table("webhook_attempt", schema=None) as batch_op:
-        batch_op.drop_index("ix_webhook_attempt_delivery")
-
+    op.drop_index("ix_webhook_attempt_delivery", table_name="webhook_attempt")
     op.drop_table("webhook_attempt")
-    with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
-        batch_op.drop_index("ix_webhook_delivery_endpoint")
-        batch_op.drop_index("ix_webhook_delivery_due")
-
+    op.drop_index("ix_webhook_delivery_endpoint", table_name="webhook_delivery")
+    op.drop_index("ix_webhook_delivery_due", table_name="webhook_delivery")
     op.drop_table("webhook_delivery")
     op.drop_table("webhook_endpoint")
-    with op.batch_alter_table("event", schema=None) as batch_op:
-        batch_op.drop_index("uq_event_sequence")
-        batch_op.drop_index("ix_event_object")
-
+    op.drop_index("uq_event_sequence", table_name="event")
+    op.drop_index("ix_event_object", table_name="event")
     op.drop_table("event")
