@@ -139,9 +139,9 @@ async def create_credit_note(
     if applied:
         writes.append(application(caller, note["id"], invoice.id, applied, at_creation=True))
     await db.execute(*writes)
+    record_event("credit_note.issued", SimpleNamespace(**note))  # before an invoice.paid
     # The invoice bills less now: its distribution (if any) no longer adds up.
     await settle_invoices(db=db, account_id=caller.account_id, changes=[(invoice, applied)])
-    record_event("credit_note.issued", SimpleNamespace(**note))
     return SimpleNamespace(**note)
 
 

@@ -70,10 +70,18 @@ def api_shape(subject: Any, *, currency: str | None = None) -> dict[str, Any]:
             value = format_amount(value, exponent)
         data[camel(column.name)] = _plain(column.name, value)
     if table is Invoice:
-        data["balanceDue"] = format_amount(subject.total - subject.amount_paid, exponent)
+        data["balanceDue"] = format_amount(_balance_due(subject), exponent)
     if currency and "currency" not in data:
         data["currency"] = currency
     return data
+
+
+def _balance_due(invoice: Any) -> int:
+    """As the API's Invoice.balanceDue: what is neither paid nor credited; 0 once void."""
+    if invoice.status == "VOID":
+        return 0
+    credited = getattr(invoice, "credited_amount", 0) or 0
+    return int(invoice.total) - int(invoice.amount_paid) - int(credited)
 
 
 def _plain(name: str, value: Any) -> Any:
