@@ -30,6 +30,7 @@ EVENT_TYPES = (
     "credit_note.applied",
     "credit_note.refunded",
     "credit_note.voided",
+    "credit_application.reversed",
     "retainage.released",
 )
 
@@ -67,6 +68,7 @@ MUTATION_EVENTS: dict[str, tuple[str, ...]] = {
     "refundPayment": ("payment.refunded",),
     "createCreditNote": ("credit_note.issued", "invoice.paid"),
     "applyCreditNote": ("credit_note.applied", "invoice.paid"),
+    "reverseCreditApplication": ("credit_application.reversed",),
     "refundCreditNote": ("credit_note.refunded",),
     "voidCreditNote": ("credit_note.voided",),
 }

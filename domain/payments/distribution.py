@@ -154,7 +154,7 @@ async def distribute_milestone_payment(
             invoice=invoice, lines=lines, target=target, distributions=distributions or []
         )
     await _replace(db=db, invoice=invoice, lines=lines, shares=shares)
-    record_event("invoice.distributed", invoice)
+    record_event("invoice.distributed", found)  # the invoice row, as invoice.paid shows it
     return invoice, [line.milestone_id for line in lines]
 
 

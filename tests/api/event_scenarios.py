@@ -131,6 +131,22 @@ async def _apply_note(walk: Walk) -> list[str]:
     return ["credit_note.applied"]
 
 
+async def _reverse_application(walk: Walk) -> list[str]:
+    found = await walk.api.gql(
+        "query($id: ID!) { creditNote(id: $id) { applications { id atCreation } } }",
+        {"id": walk.values["note"]},
+    )
+    [applied] = [a for a in found["creditNote"]["applications"] if not a["atCreation"]]
+    await call(
+        walk.api,
+        "reverseCreditApplication",
+        NOTE,
+        creditApplicationId=applied["id"],
+        reason="Wrong invoice",
+    )
+    return ["credit_application.reversed"]
+
+
 async def _refund_note(walk: Walk) -> list[str]:
     note = walk.values["note"]
     await call(walk.api, "refundCreditNote", REFUND, creditNoteId=note, amount="2.00", reason="x")
@@ -156,6 +172,7 @@ LATER_SCENARIOS: dict[str, Scenario] = {
     "refundPayment": _refund_payment,
     "createCreditNote": _create_note,
     "applyCreditNote": _apply_note,
+    "reverseCreditApplication": _reverse_application,
     "refundCreditNote": _refund_note,
     "voidCreditNote": _void_note,
 }

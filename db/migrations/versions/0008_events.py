@@ -1,7 +1,7 @@
 """events and webhooks: the outbox of changes, webhook endpoints, deliveries and attempts
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-30 22:31:29.253939
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from db.placement import create_placed_table
 
-revision: str = "0007"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
