@@ -60,6 +60,10 @@ DISTRIBUTION: dict[str, Rule] = {
     "credit_note_line": Rule.BY_ACCOUNT,
     "credit_application": Rule.BY_ACCOUNT,
     "refund": Rule.BY_ACCOUNT,
+    "event": Rule.BY_ACCOUNT,
+    "webhook_endpoint": Rule.BY_ACCOUNT,
+    "webhook_delivery": Rule.BY_ACCOUNT,
+    "webhook_attempt": Rule.BY_ACCOUNT,
 }
 
 

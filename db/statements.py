@@ -42,6 +42,10 @@ class Statements(Protocol):
         """Serialize the transactions that work on `name` until this one ends."""
         ...
 
+    async def notify(self, channel: str, payload: str) -> None:
+        """Tell listeners of `channel` on commit (PostgreSQL NOTIFY; nothing on SQLite)."""
+        ...
+
 
 class ConnectionStatements:
     """Statements on a connection in a transaction (an ORM session's, or PostgreSQL's)."""
@@ -77,6 +81,10 @@ class ConnectionStatements:
         if self.connection.dialect.name == "postgresql":
             await self.connection.execute(_ADVISORY_LOCK, {"name": name})
 
+    async def notify(self, channel: str, payload: str) -> None:
+        if self.connection.dialect.name == "postgresql":
+            await self.connection.execute(_NOTIFY, {"channel": channel, "payload": payload})
+
 
 async def session_statements(session: AsyncSession) -> ConnectionStatements:
     """Return statements in the session's transaction, with its pending changes flushed."""
@@ -85,6 +93,7 @@ async def session_statements(session: AsyncSession) -> ConnectionStatements:
 
 
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))")
+_NOTIFY = text("SELECT pg_notify(:channel, :payload)")
 
 
 async def write_in_one_trip(
@@ -137,6 +146,9 @@ class _SqliteTrip:
 
     async def lock_name(self, name: str) -> None:
         """Nothing to do: the transaction holds the database's write lock."""
+
+    async def notify(self, channel: str, payload: str) -> None:
+        """Nothing to do: SQLite's subscribers are woken in-process after the commit."""
 
     def _run(self, sql: str, arguments: Sequence[Any]) -> list[Any]:
         announce_statement(self.events, sql, arguments)

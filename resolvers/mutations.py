@@ -16,12 +16,14 @@ from db.errors import is_transaction_conflict
 from db.statements import Statements, session_statements, write_in_one_trip
 from domain.context import Caller
 from domain.errors import DomainError, every_error
+from domain.events.outbox import collecting_events, write_events
 from domain.idempotency import (
     IdempotentRequest,
     check_key,
     remember_response,
     stored_response,
 )
+from resolvers import live
 from resolvers.context import context_of
 from resolvers.idempotency import decode_result, encode_result
 from resolvers.loaders import Loaders
@@ -94,15 +96,22 @@ async def _idempotent(
     request: IdempotentRequest | None,
     action: Callable[[], Awaitable[T]],
 ) -> T | Replayed:
-    """Return the action's result, stored under the request's key; or the stored one."""
-    if request is None:
-        return await action()
-    check_key(request.key)
-    stored = await stored_response(db=db, caller=caller, request=request)
-    if stored is not None:
-        return Replayed(decode_result(stored))
-    value = await action()
-    await remember_response(db=db, caller=caller, request=request, response=encode_result(value))
+    """Return the action's result, stored under the request's key; or the stored one.
+
+    The events the action recorded are written last, just before the commit; a replay
+    records none.
+    """
+    if request is not None:
+        check_key(request.key)
+        stored = await stored_response(db=db, caller=caller, request=request)
+        if stored is not None:
+            return Replayed(decode_result(stored))
+    with collecting_events() as pending:
+        value = await action()
+        if request is not None:
+            response = encode_result(value)
+            await remember_response(db=db, caller=caller, request=request, response=response)
+        await write_events(db=db, caller=caller, pending=pending)
     return value
 
 
@@ -130,6 +139,7 @@ async def _run(
                 raise
     if isinstance(value, Replayed):
         return Outcome(value=value.value)
+    live.wake(context.caller.account_id)  # committed: this process's subscribers read on
     # What this request read before the write is stale now.
     context.loaders = Loaders(engine=context.engine, caller=context.caller)
     return Outcome(value=value)

@@ -109,9 +109,10 @@ def make_page(
     size: int,
     after: str | None,
     count_total: Callable[[], Awaitable[int]],
+    edge: type[Edge[Any]] = Edge,
 ) -> Page[Any]:
     """Return a page from up to size + 1 items fetched in order (the extra one means 'more')."""
-    edges = [Edge(item) for item in items[:size]]
+    edges = [edge(item) for item in items[:size]]
     return Page(
         edges=edges,
         page_info=PageInfo(

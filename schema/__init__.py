@@ -23,6 +23,7 @@ from schema.limits import limit_rules
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALAR_MAP
+from schema.subscription import Subscription
 from schema.types.clients import Client
 from schema.types.invoices import Invoice, InvoiceLine
 from schema.types.payments import Allocation, Payment
@@ -55,6 +56,7 @@ def build_schema() -> strawberry.Schema:
     return BillingSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[
             Project,
             Milestone,

@@ -38,6 +38,13 @@ from schema.mutations.update_invoice import update_invoice
 from schema.mutations.update_invoice_schedule import update_invoice_schedule
 from schema.mutations.update_milestone import update_milestone
 from schema.mutations.update_project import update_project
+from schema.mutations.webhook_endpoints import (
+    create_webhook_endpoint,
+    delete_webhook_endpoint,
+    retry_webhook_delivery,
+    rotate_webhook_secret,
+    update_webhook_endpoint,
+)
 
 
 @strawberry.type(
@@ -139,6 +146,31 @@ class Mutation:
         extensions=[Idempotent()],
         description="Say how a paid invoice's money splits over its milestone lines; the rest of "
         "each line is that milestone's discount.",
+    )
+    create_webhook_endpoint = strawberry.mutation(
+        resolver=create_webhook_endpoint,
+        extensions=[Idempotent()],
+        description="A URL that receives the account's events; the answer shows its secret once.",
+    )
+    update_webhook_endpoint = strawberry.mutation(
+        resolver=update_webhook_endpoint,
+        extensions=[Idempotent()],
+        description="Change an endpoint's URL, event types or description, or turn it back on.",
+    )
+    delete_webhook_endpoint = strawberry.mutation(
+        resolver=delete_webhook_endpoint,
+        extensions=[Idempotent()],
+        description="Deletes the endpoint with its deliveries.",
+    )
+    rotate_webhook_secret = strawberry.mutation(
+        resolver=rotate_webhook_secret,
+        extensions=[Idempotent()],
+        description="A new signing secret, shown once; deliveries from now on use it.",
+    )
+    retry_webhook_delivery = strawberry.mutation(
+        resolver=retry_webhook_delivery,
+        extensions=[Idempotent()],
+        description="Makes the delivery due now (a FAILED one gets one more attempt).",
     )
     apply_payment = strawberry.mutation(
         resolver=apply_payment,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -9,20 +10,25 @@ from strawberry.types import Info
 
 from resolvers import clients as resolve_clients
 from resolvers import credit_notes as resolve_credit_notes
+from resolvers import events as resolve_events
 from resolvers import invoices as resolve_invoices
 from resolvers import node as resolve_node
 from resolvers import payments as resolve_payments
 from resolvers import projects as resolve_projects
 from resolvers import schedules as resolve_schedules
+from resolvers import webhooks as resolve_webhooks
 from schema.query_lists import ListQueries
 from schema.query_reports import ReportQueries
 from schema.types.clients import Client
 from schema.types.credit_notes import CreditNote, Refund
+from schema.types.events import Event
 from schema.types.invoices import Invoice
 from schema.types.node import Node
+from schema.types.pagination import After, Connection, First
 from schema.types.payments import Payment
 from schema.types.projects import Project
 from schema.types.schedules import InvoiceSchedule
+from schema.types.webhooks import WebhookEndpoint
 
 
 def id_of(what: str) -> Any:
@@ -64,6 +70,41 @@ class Query(ListQueries, ReportQueries):
         self, info: Info[Any, Any], id: Annotated[strawberry.ID, id_of("payment, `pay_...`")]
     ) -> Payment | None:
         return await resolve_payments.payment(info, id)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="The account's events in commit order: poll with `after` = the last "
+        "`endCursor` and none is ever missed or reordered."
+    )
+    async def events(
+        self,
+        info: Info[Any, Any],
+        first: First = 20,
+        after: After = None,
+        types: Annotated[
+            list[str] | None,
+            strawberry.argument(description='Only these event types, e.g. ["invoice.paid"].'),
+        ] = None,
+        object_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only events about this object.")
+        ] = None,
+        occurred_after: Annotated[
+            datetime | None,
+            strawberry.argument(description="Only events that occurred after this time."),
+        ] = None,
+    ) -> Connection[Event]:
+        page = await resolve_events.events_page(
+            info,
+            first=first,
+            after=after,
+            types=types,
+            object_id=object_id,
+            occurred_after=occurred_after,
+        )
+        return page  # type: ignore[return-value]
+
+    @strawberry.field(description="The account's webhook endpoints in creation order.")
+    async def webhook_endpoints(self, info: Info[Any, Any]) -> list[WebhookEndpoint]:
+        return await resolve_webhooks.endpoints(info)  # type: ignore[return-value]
 
     @strawberry.field(description="The caller's credit note with this id; null when unknown.")
     async def credit_note(

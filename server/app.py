@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -18,21 +19,24 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Message, Send
 
 from db.engine import create_engine
 from db.errors import is_unavailable
 from db.revision import current_revision, head_revision
 from domain.clock import Clock, SystemClock
+from server import webhook_metrics
 from server.bodies import http_error_response
 from server.graphiql import GraphiQLPage
 from server.graphql_app import GraphQLEndpoint
+from server.listener import listening
 from server.logs import install_value_redaction
 from server.observability import BodyLimitMiddleware, RequestObservation, metrics_endpoint
 from server.rest import distribute_milestone_payments
 from server.settings import Settings
 from server.state import AppState
+from server.worker import worker_running
 
 logger = logging.getLogger("milestone_billing")
 HEALTH_TIMEOUT_SECONDS = 4  # the README promises an answer within 5 s
@@ -120,7 +124,13 @@ def create_app(
         # otherwise walk all of it and stall a request now and then (S2's p95: 80 -> 30 ms).
         gc.collect()
         gc.freeze()
-        yield
+        async with (
+            listening(state.engine),
+            worker_running(state.engine, state.clock)
+            if settings.run_worker
+            else (contextlib.nullcontext()),
+        ):
+            yield
         await state.engine.dispose()
 
     async def select_one() -> None:
@@ -150,12 +160,22 @@ def create_app(
     async def balances_page(_request: Request) -> FileResponse:
         return FileResponse(BALANCES_PAGE, media_type="text/html")
 
+    metrics = metrics_endpoint(settings.metrics_token)
+
+    async def metrics_now(request: Request) -> Response:
+        try:
+            await webhook_metrics.refresh(state.engine, state.clock)
+        except Exception:  # the request metrics still answer while the database does not
+            logger.warning("webhook metrics unavailable", exc_info=True)
+        return await metrics(request)
+
     graphql = GraphQLEndpoint(state, graphiql)
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql.graphql),
             Route("/healthz", healthz, methods=["GET"]),
-            Route("/metrics", metrics_endpoint(settings.metrics_token), methods=["GET"]),
+            Route("/metrics", metrics_now, methods=["GET"]),
             Route("/graphiql-assets/{name}", graphiql.asset, methods=["GET"]),
             Route("/examples/balances", balances_page, methods=["GET"]),
             Route(

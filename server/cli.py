@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -53,6 +54,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     os.environ.update(HOST=host, PORT=str(port))
     if args.demo_key:
         os.environ[DEMO_KEY_VARIABLE] = args.demo_key
+    if args.no_worker:
+        os.environ["RUN_WORKER"] = "0"
     print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
     print(f"Balances page: http://{host}:{port}/examples/balances", flush=True)
     uvicorn.run(
@@ -70,6 +73,18 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         access_log=False,  # the app logs one JSON line per request itself
         **uvicorn_options(),  # slow clients: a deadline per request, a connection cap
     )
+    return 0
+
+
+def cmd_worker(_args: argparse.Namespace, settings: Settings) -> int:
+    from server.logs import configure_logging
+    from server.worker import run_worker
+
+    configure_logging(settings.log_level)
+    engine = create_engine(settings.database_url)
+    print("worker: delivering webhooks", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_worker(engine, SystemClock()))
     return 0
 
 
@@ -219,6 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="prefill GraphiQL's headers with this key (on loopback only; or DEMO_API_KEY)",
     )
     serve.add_argument(
+        "--no-worker", action="store_true", help="do not deliver webhooks in this process"
+    )
+    serve.add_argument(
         "--workers",
         type=positive_int,
         default=1,
@@ -226,6 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes on the one port, each with the same settings (default: 1)",
     )
     serve.set_defaults(run=cmd_serve)
+    commands.add_parser(
+        "worker", help="deliver webhooks; daily process-due and invoice.overdue"
+    ).set_defaults(run=cmd_worker)
     commands.add_parser("migrate", help="apply the database migrations").set_defaults(
         run=cmd_migrate
     )

@@ -115,6 +115,12 @@ class RequestDeadline:
         self._disarm()
         super().connection_lost(exc)  # type: ignore[misc]
 
+    def handle_websocket_upgrade(self, *event: Any) -> None:
+        # The connection is the websocket protocol's from here (a subscription lives long):
+        # a deadline left armed would write a 408 into its frames and close it.
+        self._disarm()
+        super().handle_websocket_upgrade(*event)  # type: ignore[misc]
+
     def _request_in_flight(self) -> bool:
         return self.cycle is not None and not self.cycle.response_complete
 

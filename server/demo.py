@@ -15,6 +15,7 @@ from db.tables import Account
 from domain.accounts.service import create_account, create_api_key
 from domain.clock import Clock, FixedClock
 from domain.context import Caller, Role
+from domain.events import recording_events
 from domain.invoices.lines import LineInput
 from domain.invoices.service import create_invoice
 from domain.payments.service import AllocationInput, record_payment
@@ -108,12 +109,14 @@ async def _create_demo_account(*, session: AsyncSession, clock: Clock) -> str:
 
 
 async def populate(*, session: AsyncSession, caller: Caller) -> None:
-    """Write the demo projects, plans, invoices and payments into the caller's account."""
-    invoices = await _create_planned_projects(session=session, caller=caller)
-    await _record_demo_payments(session=session, caller=caller, invoices=invoices)
-    await _create_discounted_invoice(session=session, caller=caller)
-    await credit_demo(session=session, caller=caller, invoices=invoices)
-    await create_retainage_project(session=session, caller=caller)
+    """Write the demo projects, plans, invoices, payments, credit and retainage into the
+    caller's account, with their events."""
+    async with recording_events(session, caller):
+        invoices = await _create_planned_projects(session=session, caller=caller)
+        await _record_demo_payments(session=session, caller=caller, invoices=invoices)
+        await _create_discounted_invoice(session=session, caller=caller)
+        await credit_demo(session=session, caller=caller, invoices=invoices)
+        await create_retainage_project(session=session, caller=caller)
 
 
 async def _create_planned_projects(*, session: AsyncSession, caller: Caller) -> dict[str, str]:

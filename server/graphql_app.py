@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -12,8 +13,11 @@ from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from db.errors import is_unavailable, unavailable_message
@@ -33,6 +37,7 @@ from server.media_types import (
 from server.observability import BodyTooLarge, request_info
 from server.persisted_queries import PersistedQueryRefusal, resolve_query
 from server.state import AppState
+from server.subscriptions import authorise, socket_context
 
 CALLER_SCOPE_KEY = "milestone_billing.caller"
 UNEXPECTED = "Unexpected error."
@@ -63,9 +68,28 @@ def default_code(error: GraphQLError) -> str:
     return "INVALID" if error.path else "GRAPHQL_VALIDATION_FAILED"
 
 
+class TextFrames(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages as text frames: browsers' clients (and the protocol)
+    expect text, and Strawberry sends encode_json's bytes as binary frames."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        encoded = self.view.encode_json(message)
+        text = encoded.decode() if isinstance(encoded, bytes) else encoded
+        try:
+            await self.ws.send_text(text)
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class BillingGraphQL(GraphQL[RequestContext, None]):
+    websocket_adapter_class = TextFrames
+
     def __init__(self, state: AppState, ide: GraphiQLPage | None = None) -> None:
-        super().__init__(build_schema(), graphql_ide="graphiql")
+        super().__init__(
+            build_schema(),
+            graphql_ide="graphiql",
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        )
         self.state = state
         self.ide = ide or GraphiQLPage(host=state.settings.host)
 
@@ -82,6 +106,9 @@ class BillingGraphQL(GraphQL[RequestContext, None]):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry's view, with its plain-text refusals (bad body, no query) as JSON."""
+        if scope["type"] == "websocket":  # subscriptions (server/subscriptions.py)
+            await super().__call__(scope, receive, send)
+            return
         request = Request(scope, receive)
         try:
             response = await self.run(request)
@@ -169,7 +196,12 @@ class BillingGraphQL(GraphQL[RequestContext, None]):
             processed.pop("data", None)
         return processed
 
+    async def on_ws_connect(self, context: Any) -> None:
+        await authorise(self.state, context)
+
     async def get_context(self, request: Request, response: Any) -> RequestContext:  # type: ignore[override]
+        if request.scope["type"] == "websocket":
+            return socket_context(self.state, request_id_var.get())
         caller: Caller = request.scope[CALLER_SCOPE_KEY]
         context = RequestContext.create(
             caller=caller,

@@ -14,6 +14,7 @@ from db.errors import is_unavailable, unavailable_message
 from db.queries.projects import milestones_by_ids
 from db.statements import session_statements
 from domain.errors import DomainError, ErrorCode
+from domain.events import recording_events
 from domain.idempotency import (
     IdempotentRequest,
     check_key,
@@ -170,7 +171,10 @@ async def _distribute(request: Request) -> JSONResponse:
     key = request.headers.get("idempotency-key")
     try:
         invoice_id, distributions, proportional = _parse(body)
-        async with write_session(state.engine) as session:
+        async with (
+            write_session(state.engine) as session,
+            recording_events(session, caller),
+        ):
             db = await session_statements(session)
             idempotent = None
             if key is not None:

@@ -22,6 +22,7 @@ class Settings:
     log_format: str = "json"  # or "text" (server/logs.py)
     expose_query_stats: bool = False
     fast_queries: bool = True
+    run_worker: bool = True  # the in-process webhook worker of `serve` (--no-worker: RUN_WORKER=0)
     metrics_token: str | None = None
     pool_size: int = 32
     # Slow clients: a request's headers and body must arrive within this many seconds, and
@@ -49,6 +50,7 @@ class Settings:
             log_format=(env.get("LOG_FORMAT") or "json").strip().lower(),
             expose_query_stats=_flag(env.get("EXPOSE_QUERY_STATS")),
             fast_queries=_flag(env.get("FAST_QUERIES", "1")),
+            run_worker=_flag(env.get("RUN_WORKER", "1")),
             pool_size=int(env.get("DATABASE_POOL_SIZE") or 32),
             metrics_token=(env.get("METRICS_TOKEN") or "").strip() or None,
             request_read_timeout=float(env.get("REQUEST_READ_TIMEOUT") or 15),

@@ -12,6 +12,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 
 def postgres_bindir() -> Path | None:
     """Return the folder holding initdb and pg_ctl, or None when PostgreSQL is not installed."""
@@ -32,6 +34,16 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def database_beside(url: str, name: str) -> str:
+    """Create database `name` (anew) in the cluster that serves `url`; return its URL."""
+    bindir, parsed = postgres_bindir(), make_url(url)
+    assert bindir is not None, "a PostgreSQL URL without PostgreSQL binaries"
+    where = ["-h", str(parsed.host), "-p", str(parsed.port), "-U", str(parsed.username)]
+    subprocess.run([str(bindir / "dropdb"), *where, "--if-exists", name], check=True)
+    subprocess.run([str(bindir / "createdb"), *where, name], check=True, capture_output=True)
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 def _as_postgres(command: list[str]) -> list[str]:

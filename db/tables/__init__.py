@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from db.tables.accounts import Account, AccountCounter, ApiKey, IdempotencyRecord
 from db.tables.clients import Client
 from db.tables.credit_notes import CreditApplication, CreditNote, CreditNoteLine, Refund
+from db.tables.events import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from db.tables.invoices import Invoice, InvoiceLine, MilestoneDistribution
 from db.tables.payments import Allocation, Payment
 from db.tables.persisted_queries import PersistedQuery
@@ -18,6 +19,7 @@ __all__ = [
     "AccountCounter",
     "Allocation",
     "ApiKey",
+    "Event",
     "Client",
     "CreditApplication",
     "CreditNote",
@@ -32,6 +34,9 @@ __all__ = [
     "Payment",
     "PersistedQuery",
     "Project",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "Refund",
     "metadata",
 ]

@@ -9,6 +9,7 @@ from typing import Any
 from db.tables.accounts import AccountCounter, IdempotencyRecord
 from db.tables.clients import Client
 from db.tables.credit_notes import CreditApplication, CreditNote, CreditNoteLine, Refund
+from db.tables.events import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from db.tables.invoices import Invoice, InvoiceLine, MilestoneDistribution
 from db.tables.payments import Allocation, Payment
 from db.tables.projects import Milestone, Project
@@ -31,6 +32,10 @@ PAY = _columns(Payment)
 A = _columns(Allocation)
 R = _columns(IdempotencyRecord)
 COUNTERS = _columns(AccountCounter)
+EVT = _columns(Event)
+WHE = _columns(WebhookEndpoint)
+WHD = _columns(WebhookDelivery)
+WHA = _columns(WebhookAttempt)
 CN = _columns(CreditNote)
 CNL = _columns(CreditNoteLine)
 CA = _columns(CreditApplication)

@@ -9,6 +9,7 @@ from db.tables import Client, Project
 from db.tables.columns import CL, P
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
+from domain.events import record_event
 from domain.ids import new_id
 from domain.lookup import get_owned
 from domain.search import search_form
@@ -79,6 +80,7 @@ async def create_client(
     )
     session.add(client)
     await session.flush()
+    record_event("client.created", client)
     return client
 
 
@@ -105,6 +107,7 @@ async def update_client(
         client.email = _email(email)
     client.search_text = search_form(client.name, client.email)
     await session.flush()
+    record_event("client.updated", client)
     return client
 
 
@@ -154,4 +157,5 @@ async def client_for_project(
     )
     session.add(client)
     await session.flush()
+    record_event("client.created", client)
     return client

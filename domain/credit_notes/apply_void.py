@@ -4,6 +4,7 @@ nothing was done with."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from db.queries.credit_writes import (
@@ -23,6 +24,7 @@ from domain.context import Caller
 from domain.credit_notes.create import application
 from domain.credit_notes.settle import settle_invoices
 from domain.errors import DomainError, ErrorCode, ErrorCollector
+from domain.events import record_event
 from domain.money import currency_exponent, format_amount
 from domain.payments.allocations import (
     AllocationInput,
@@ -106,6 +108,12 @@ async def apply_credit_note(
         (invoices[allocation.invoice_id], amount)
         for allocation, amount in zip(allocations, amounts, strict=True)
     ]
+    # The note as it is now, before the invoice.paid events it causes.
+    applied = {
+        "applied_amount": int(note.applied_amount) + total,
+        "unapplied_amount": unapplied - total,
+    }
+    record_event("credit_note.applied", SimpleNamespace(**{**note._asdict(), **applied}))
     await settle_invoices(db=db, account_id=caller.account_id, changes=changes)
     return note
 
@@ -178,4 +186,6 @@ async def void_credit_note(*, db: Statements, caller: Caller, credit_note_id: st
     await db.execute(*writes)
     taken_back = sum(int(row.amount) for row in applications)
     await settle_invoices(db=db, account_id=caller.account_id, changes=[(invoice, -taken_back)])
+    voided = {"status": "VOID", "applied_amount": 0, "unapplied_amount": 0, "voided_at": now}
+    record_event("credit_note.voided", SimpleNamespace(**{**note._asdict(), **voided}))
     return note

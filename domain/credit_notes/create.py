@@ -27,6 +27,7 @@ from db.statements import Statements, Write
 from domain.context import Caller
 from domain.credit_notes.settle import settle_invoices
 from domain.errors import DomainError, ErrorCode, ErrorCollector
+from domain.events import record_event
 from domain.ids import new_id
 from domain.invoices.rules import ISSUED
 from domain.money import checked_total, currency_exponent, format_amount, parse_amount
@@ -152,6 +153,7 @@ async def create_credit_note(
     if applied:
         writes.append(application(caller, note["id"], invoice.id, applied, at_creation=True))
     await db.execute(*writes)
+    record_event("credit_note.issued", SimpleNamespace(**note))  # before an invoice.paid
     # The invoice bills less now: its distribution (if any) no longer adds up.
     await settle_invoices(db=db, account_id=caller.account_id, changes=[(invoice, applied)])
     return SimpleNamespace(**note)

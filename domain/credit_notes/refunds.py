@@ -13,6 +13,7 @@ from db.statements import Statements
 from domain.context import Caller
 from domain.credit_notes.apply_void import locked_note, note_change
 from domain.errors import DomainError, ErrorCode, ErrorCollector
+from domain.events import record_event
 from domain.ids import new_id
 from domain.money import currency_exponent, format_amount, parse_amount
 from domain.payments.allocations import checked
@@ -83,6 +84,7 @@ async def refund_payment(
         ),
         (INSERT_REFUND, refund),
     )
+    record_event("payment.refunded", SimpleNamespace(**refund))
     return SimpleNamespace(**refund)
 
 
@@ -112,4 +114,5 @@ async def refund_credit_note(
         ),
         (INSERT_REFUND, refund),
     )
+    record_event("credit_note.refunded", SimpleNamespace(**refund))
     return SimpleNamespace(**refund)

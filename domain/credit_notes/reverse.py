@@ -3,6 +3,7 @@ is the credit note's unapplied credit, to apply elsewhere or refund."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from db.queries.credit_writes import APPLICATION_TO_REVERSE, INVOICE_TO_CREDIT, REVERSE_APPLICATION
@@ -11,6 +12,7 @@ from domain.context import Caller
 from domain.credit_notes.apply_void import locked_note, note_change
 from domain.credit_notes.settle import settle_invoices
 from domain.errors import DomainError, ErrorCode
+from domain.events import record_event
 from domain.validation import required_text
 
 
@@ -42,14 +44,14 @@ async def reverse_credit_application(
     [invoice] = await db.rows(
         INVOICE_TO_CREDIT, {"account_id": caller.account_id, "invoice_id": application.invoice_id}
     )
-    amount = int(application.amount)
+    amount, now = int(application.amount), caller.clock.now()
     await db.execute(
         (
             REVERSE_APPLICATION,
             {
                 "application_account": caller.account_id,
                 "application": application.id,
-                "reversed": caller.clock.now(),
+                "reversed": now,
                 "reason": text,
             },
         ),
@@ -60,6 +62,12 @@ async def reverse_credit_application(
             unapplied=int(note.unapplied_amount) + amount,
             refunded=int(note.refunded_amount),
         ),
+    )
+    reversed_now = {"reversed_at": now, "reversal_reason": text}
+    record_event(
+        "credit_application.reversed",
+        SimpleNamespace(**{**application._asdict(), **reversed_now}),
+        currency=note.currency,
     )
     await settle_invoices(db=db, account_id=caller.account_id, changes=[(invoice, -amount)])
     return application, note

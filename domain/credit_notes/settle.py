@@ -4,10 +4,12 @@ their distributions."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from db.queries.credit_writes import CREDIT_INVOICE
 from db.statements import Statements
+from domain.events import record_event
 from domain.invoices.rules import InvoiceStatus, status_after_payment
 from domain.payments.distribution import PaidInvoice, after_payment_change, withdrawal
 
@@ -29,3 +31,7 @@ async def settle_invoices(
         if invoice.status == InvoiceStatus.PAID:
             await db.execute(withdrawal(paid))
         await after_payment_change(db=db, invoice=paid, was_paid=False)
+        if status == InvoiceStatus.PAID and invoice.status != InvoiceStatus.PAID:
+            # Settled by credit: partners learn of it as of a payment that settles one.
+            settled = {**invoice._asdict(), "status": status, "credited_amount": credited}
+            record_event("invoice.paid", SimpleNamespace(**settled))

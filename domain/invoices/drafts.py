@@ -11,6 +11,7 @@ from db.tables import Invoice, InvoiceLine
 from db.tables.columns import L
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
+from domain.events import record_event
 from domain.invoices.rules import InvoiceStatus
 from domain.invoices.service import (
     LineInput,
@@ -77,6 +78,7 @@ async def update_invoice(
     invoice.total = invoice.subtotal - invoice.discount
     await session.flush()
     await check_project_totals(session=session, project=project, field="lines")
+    record_event("invoice.updated", invoice)
     return invoice
 
 
@@ -96,6 +98,7 @@ async def delete_invoice(*, session: AsyncSession, caller: Caller, invoice_id: s
     await session.execute(
         delete(InvoiceLine).where(L.account_id == caller.account_id, L.invoice_id == invoice.id)
     )
+    record_event("invoice.deleted", invoice)
     await session.delete(invoice)
     await session.flush()
     return invoice.id

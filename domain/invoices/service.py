@@ -13,6 +13,7 @@ from db.tables import Invoice, InvoiceLine, InvoiceScheduleItem, Project
 from db.tables.columns import CA, CN, SI, A
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode, ErrorCollector
+from domain.events import record_event
 from domain.ids import new_id
 from domain.invoices.lines import LineInput, LineSpec, check_lines
 from domain.invoices.rules import InvoiceStatus, check_issue_dates, due_date
@@ -89,6 +90,7 @@ async def write_invoice(
     await session.flush()
     await add_lines(session=session, caller=caller, invoice_id=invoice.id, lines=lines)
     await check_project_totals(session=session, project=project, field="lines")
+    record_event("invoice.created", invoice)
     if issue:
         await issue_draft(session=session, caller=caller, invoice=invoice, project=project)
     return invoice
@@ -190,6 +192,7 @@ async def issue_draft(
         invoice.retainage_amount = retainage
         invoice.total = invoice.subtotal - invoice.discount - retainage
     await session.flush()
+    record_event("invoice.issued", invoice)
     return invoice
 
 
@@ -273,4 +276,5 @@ async def void_invoice(*, session: AsyncSession, caller: Caller, invoice_id: str
         .execution_options(synchronize_session="fetch")
     )
     await session.flush()
+    record_event("invoice.voided", invoice)
     return invoice

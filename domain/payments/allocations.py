@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from db.queries.payment_writes import INSERT_ALLOCATION, INVOICES_TO_PAY, PAY_INVOICE
 from db.statements import Statements, Write
 from domain.errors import DomainError, ErrorCode, ErrorCollector
+from domain.events import record_event
 from domain.ids import new_id
 from domain.invoices.rules import PAYABLE, InvoiceStatus, status_after_payment
 from domain.money import currency_exponent, parse_amount
@@ -157,6 +159,7 @@ async def write_allocations(
     distributions in step."""
     writes = list(before)
     changed: list[tuple[PaidInvoice, bool]] = []
+    paid_invoices: list[SimpleNamespace] = []
     for position, (allocation, amount) in enumerate(
         zip(allocations, amounts, strict=True), first_position
     ):
@@ -184,7 +187,13 @@ async def write_allocations(
             (PAY_INVOICE, {**target, "paid": paid, "status": status}),
         ]
         was_paid = invoice.status == InvoiceStatus.PAID
+        if status == InvoiceStatus.PAID and not was_paid:
+            paid_invoices.append(
+                SimpleNamespace(**{**invoice._asdict(), "status": status, "amount_paid": paid})
+            )
         changed.append((PaidInvoice(account_id, invoice.id, status, invoice.total), was_paid))
     await db.execute(*writes)
     for paid_invoice, was_paid in changed:
         await after_payment_change(db=db, invoice=paid_invoice, was_paid=was_paid)
+    for paid_invoice_row in paid_invoices:
+        record_event("invoice.paid", paid_invoice_row)

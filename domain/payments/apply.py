@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from db.queries.payment_writes import CHANGE_PAYMENT, PAYMENT_ALLOCATIONS, PAYMENT_TO_CHANGE
 from db.statements import Statements, Write
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode, ErrorCollector
+from domain.events import record_event
 from domain.payments.allocations import (
     AllocationInput,
     Payer,
@@ -69,6 +71,11 @@ async def apply_payment(
             f"The allocations add up to more than the payment's unapplied amount "
             f"({unapplied} minor units).",
         )
+    # Before the invoice.paid events it causes.
+    record_event(
+        "payment.applied",
+        SimpleNamespace(**{**payment._asdict(), "unapplied_amount": unapplied - applied}),
+    )
     await write_allocations(
         db=db,
         account_id=caller.account_id,

@@ -17,6 +17,7 @@ from db.tables import MilestoneDistribution
 from db.tables.columns import D, L
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
+from domain.events import record_event
 from domain.invoices.rules import InvoiceStatus
 from domain.money import currency_exponent, parse_amount
 from domain.payments.rules import MilestoneLine, distributable_amount, proportional_distribution
@@ -182,6 +183,7 @@ async def distribute_milestone_payment(
             invoice=invoice, lines=lines, target=target, distributions=distributions or []
         )
     await _replace(db=db, invoice=invoice, lines=lines, shares=shares)
+    record_event("invoice.distributed", found)  # the invoice row, as invoice.paid shows it
     return invoice, [line.milestone_id for line in lines]
 
 

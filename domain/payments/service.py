@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from db.queries.payment_writes import (
@@ -20,6 +21,7 @@ from db.queries.payment_writes import (
 from db.statements import Statements
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode, ErrorCollector
+from domain.events import record_event
 from domain.ids import new_id
 from domain.invoices.rules import InvoiceStatus, status_after_payment
 from domain.money import CURRENCY_EXPONENTS, checked_total, currency_exponent, parse_amount
@@ -135,6 +137,7 @@ async def record_payment(
         refunded_amount=0,
         search_text=search_form(reference_text),
     )
+    record_event("payment.recorded", payment)  # before the invoice.paid events it causes
     await write_allocations(
         db=db,
         account_id=caller.account_id,
@@ -226,4 +229,10 @@ async def reverse_allocation(
     was_paid = invoice.status == InvoiceStatus.PAID
     paid_invoice = PaidInvoice(caller.account_id, invoice.id, status, invoice.total)
     await after_payment_change(db=db, invoice=paid_invoice, was_paid=was_paid)
+    reversed_now = {"reversed_at": now, "reversal_reason": text, "modified_at": now}
+    record_event(
+        "allocation.reversed",
+        SimpleNamespace(**{**allocation._asdict(), **reversed_now}),
+        currency=invoice.currency,
+    )
     return allocation

@@ -17,6 +17,7 @@ from db.tables.columns import SI, I, L, M, S
 from domain.clients.service import MAX_NAME, client_for_project
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
+from domain.events import record_event
 from domain.invoices.amounts import invoiced_amounts
 from domain.invoices.rules import InvoiceStatus
 from domain.money import currency_exponent, format_amount, parse_amount
@@ -60,6 +61,7 @@ async def update_project(
         project.contract_value = await _contract_value(session, project, contract_value)
     project.search_text = search_form(project.name, project.client_name)
     await session.flush()
+    record_event("project.updated", project)
     return project
 
 
@@ -149,6 +151,8 @@ async def update_milestone(
     if amount is not None:
         await _check_amount_change(session, caller, milestone, amount)
     await session.flush()
+    project = await get_project(session=session, caller=caller, project_id=milestone.project_id)
+    record_event("milestone.updated", milestone, currency=project.currency)
     return milestone
 
 
@@ -220,4 +224,8 @@ async def delete_milestone(*, session: AsyncSession, caller: Caller, milestone_i
         .execution_options(synchronize_session=False)
     )
     await session.flush()
+    record_event(
+        "milestone.deleted",
+        {"id": milestone.id, "projectId": milestone.project_id, "name": milestone.name},
+    )
     return milestone.id

@@ -11,6 +11,7 @@ from sqlmodel import col
 from db.tables import Milestone, Project
 from domain.clients.service import client_for_project
 from domain.context import Caller
+from domain.events import record_event
 from domain.ids import new_id
 from domain.lookup import get_owned
 from domain.money import currency_exponent, parse_amount
@@ -61,6 +62,7 @@ async def create_project(
     project.search_text = search_form(project.name, project.client_name)
     session.add(project)
     await session.flush()
+    record_event("project.created", project)
     return project
 
 
@@ -124,6 +126,7 @@ async def add_milestone(
     session.add(milestone)
     await session.flush()
     await check_project_totals(session=session, project=project, field="amount")
+    record_event("milestone.added", milestone, currency=project.currency)
     return milestone
 
 

@@ -19,6 +19,7 @@ from db.statements import Statements, Write
 from domain.context import Caller
 from domain.credit_notes.create import next_credit_note_number
 from domain.errors import DomainError, ErrorCode
+from domain.events import record_event
 from domain.ids import new_id
 from domain.invoices.rules import InvoiceStatus, due_date
 from domain.money import currency_exponent, parse_amount, split_by_weights
@@ -120,4 +121,7 @@ async def release_retainage(
         }
         writes += [(INSERT_LINE, line), held_change(caller.account_id, milestone.id, -share)]
     await db.execute(*writes)
-    return SimpleNamespace(**invoice)
+    released_invoice = SimpleNamespace(**invoice)
+    for event_type in ("invoice.created", "invoice.issued", "retainage.released"):
+        record_event(event_type, released_invoice)
+    return released_invoice

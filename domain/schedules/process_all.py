@@ -15,6 +15,7 @@ from db.tables import Account
 from domain.clock import Clock
 from domain.context import Caller, Role
 from domain.errors import DomainError
+from domain.events import recording_events
 from domain.schedules.runner import process_due
 
 logger = logging.getLogger("milestone_billing.process_due")
@@ -44,7 +45,7 @@ async def process_due_for_all_accounts(
     for account_id in account_ids:
         caller = Caller(account_id=account_id, role=Role.WRITE, clock=clock)
         try:
-            async with write_session(engine) as session:
+            async with write_session(engine) as session, recording_events(session, caller):
                 invoices, skipped = await process_due(session=session, caller=caller, as_of=day)
                 numbers = [invoice.number or invoice.id for invoice in invoices]
                 reasons = [f"{item.item_id} ({item.code}): {item.reason}" for item in skipped]

@@ -14,6 +14,7 @@ from db.tables import Invoice, InvoiceSchedule, InvoiceScheduleItem, Milestone
 from db.tables.columns import SI, S
 from domain.context import Caller
 from domain.errors import DomainError, DomainErrors, ErrorCode
+from domain.events import record_event
 from domain.invoices.amounts import uninvoiced_amounts
 from domain.invoices.lines import LineSpec
 from domain.invoices.service import write_invoice
@@ -252,6 +253,8 @@ async def complete_milestone(
             ErrorCode.INVALID_STATE, "milestoneId", "This milestone is already completed."
         )
     milestone.completed_at = caller.clock.now()
+    project = await get_project(session=session, caller=caller, project_id=milestone.project_id)
+    record_event("milestone.completed", milestone, currency=project.currency)
     if item is not None and schedule is not None:
         open_amounts = await uninvoiced_amounts(
             session=session, account_id=caller.account_id, milestone_ids=[milestone.id]

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.tables import InvoiceSchedule, InvoiceScheduleItem, Project
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
+from domain.events import record_event
 from domain.ids import new_id
 from domain.lookup import get_owned
 from domain.money import currency_exponent, format_amount, parse_amount
@@ -108,6 +109,7 @@ async def create_invoice_schedule(
         planned=planned,
         first_sequence=1,
     )
+    record_event("invoice_schedule.created", schedule, currency=project.currency)
     return schedule
 
 
@@ -181,6 +183,7 @@ async def update_invoice_schedule(
         first_sequence=max((item.sequence for item in processed), default=0) + 1,
         owned={item.milestone_id for item in pending if item.owns_milestone},
     )
+    record_event("invoice_schedule.updated", schedule, currency=project.currency)
     return schedule
 
 
@@ -237,6 +240,9 @@ async def set_paused(
         )
     schedule.paused = paused
     await session.flush()
+    project = await get_project(session=session, caller=caller, project_id=schedule.project_id)
+    kind = "invoice_schedule.paused" if paused else "invoice_schedule.resumed"
+    record_event(kind, schedule, currency=project.currency)
     return schedule
 
 
@@ -252,6 +258,8 @@ async def delete_invoice_schedule(
             "scheduleId",
             "The schedule has processed items and cannot be deleted.",
         )
+    project = await get_project(session=session, caller=caller, project_id=schedule.project_id)
+    record_event("invoice_schedule.deleted", schedule, currency=project.currency)
     await remove_pending(session=session, items=items)
     await session.delete(schedule)
     await session.flush()

@@ -205,8 +205,8 @@ class Milestone(Node):
         description="What it forwent when paid invoices were distributed (line less share)."
     )
     paid: bool = strawberry.field(
-        description="Whether amountPaid + discount covers the amount; retainage withheld counts only "
-        "once it is released and paid."
+        description="Whether amountPaid + discount covers the amount; retainage withheld counts "
+        "only once it is released and paid."
     )
     retainage_held: Decimal = strawberry.field(
         description="Retainage withheld on this milestone's lines of issued invoices and not "

@@ -98,6 +98,8 @@ class Ids:
     retainage_project: str  # 10% retainage, one invoice issued, its retainage partly released
     retainage_milestone: str
     release: str  # a RETAINAGE_RELEASE invoice, issued and unpaid
+    endpoint: str = ""  # a webhook endpoint, and one of its deliveries
+    delivery: str = ""
 
     def all(self) -> list[str]:
         return [
@@ -132,6 +134,14 @@ async def mutate(api: Api, name: str, input: dict[str, Any], selection: str) -> 
 
 
 async def build_account(api: Api) -> Ids:
+    endpoint = (
+        await mutate(
+            api,
+            "createWebhookEndpoint",
+            {"url": "https://93.184.215.14/hooks"},
+            "webhookEndpoint { id }",
+        )
+    )["webhookEndpoint"]["id"]
     project = (
         await mutate(
             api,
@@ -275,6 +285,8 @@ async def build_account(api: Api) -> Ids:
         draft=draft["id"],
         payment=payment["id"],
         allocation=allocation["id"],
+        endpoint=endpoint,
+        delivery=(await api.gql(A_DELIVERY))["webhookEndpoints"][0]["deliveries"]["nodes"][0]["id"],
         client=client,
         credit_application=application["id"],
         prepayment=prepayment["id"],
@@ -284,6 +296,9 @@ async def build_account(api: Api) -> Ids:
         retainage_milestone=held_milestone,
         release=release["id"],
     )
+
+
+A_DELIVERY = "{ webhookEndpoints { deliveries(first: 1) { nodes { id } } } }"
 
 
 SNAPSHOT = """
@@ -465,6 +480,10 @@ MUTATION_INPUTS: dict[str, Inputs] = {
     "reverseCreditApplication": lambda a, b: [
         {"creditApplicationId": a.credit_application, "reason": "B was here"}
     ],
+    "updateWebhookEndpoint": lambda a, b: [{"endpointId": a.endpoint, "enabled": False}],
+    "deleteWebhookEndpoint": lambda a, b: [{"endpointId": a.endpoint}],
+    "rotateWebhookSecret": lambda a, b: [{"endpointId": a.endpoint}],
+    "retryWebhookDelivery": lambda a, b: [{"deliveryId": a.delivery}],
     "distributeMilestonePayment": lambda a, b: [
         {"invoiceId": a.invoice, "proportional": True},
         {
@@ -481,12 +500,15 @@ MUTATION_INPUTS: dict[str, Inputs] = {
 NO_ID_INPUTS: dict[str, dict[str, Any]] = {
     "createProject": {"name": "B's", "clientName": "B Co", "currency": "USD"},
     "processDueInvoiceSchedules": {"asOf": "2030-12-31"},
+    "createWebhookEndpoint": {"url": "https://93.184.215.14/b"},
     "createClient": {"name": "A Co"},  # names are unique per account, not across accounts
 }
 
 # Query fields without an `id` argument, and how B checks they show none of A's objects.
 LIST_QUERIES = {
     "projects": "{ projects(first: 100) { totalCount nodes { id } } }",
+    "events": "{ events(first: 100) { totalCount nodes { objectId } } }",
+    "webhookEndpoints": "{ webhookEndpoints { id } }",
     "clients": "{ clients(first: 100) { totalCount nodes { id } } }",
     "invoices": "{ invoices(last: 100) { totalCount nodes { id } } }",
     "payments": "{ payments(first: 100) { totalCount nodes { id } } }",
@@ -586,6 +608,14 @@ async def test_every_operation_with_another_accounts_ids(api: Api, other_api: Ap
     listed = (await b.gql(LIST_QUERIES["projects"]))["projects"]
     assert [node["id"] for node in listed["nodes"]] == [b_project]
     assert listed["totalCount"] == 1
+    b_events = (await b.gql(LIST_QUERIES["events"]))["events"]["nodes"]
+    assert {event["objectId"] for event in b_events} == {
+        b_client,
+        b_project,
+        b_schedule,
+        b_prepayment,
+    }
+    assert (await b.gql(LIST_QUERIES["webhookEndpoints"]))["webhookEndpoints"] == []
     for search in (None, "A Co", "Co"):
         query = "query($f: ClientFilter) { clients(filter: $f) { totalCount nodes { id } } }"
         found = (await b.gql(query, {"f": {"search": search}}))["clients"]

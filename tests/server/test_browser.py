@@ -46,6 +46,10 @@ FIELDS = ("invoicedAmount", "paidAmount", "creditedAmount", "outstandingAmount",
 CLIENT_CREDIT = """{ clients(first: 50) { nodes { name
   balance { currency creditedAmount unappliedCreditAmount refundedAmount } } } }"""
 TIMEOUT_MS = 20_000
+OPEN_INVOICE = """{ invoices(first: 1, filter: {status: OPEN}) {
+  nodes { id project { name } } } }"""
+PAY = """mutation($invoiceId: ID!) { recordExternalPayment(input: {method: WIRE,
+  allocations: [{invoiceId: $invoiceId, amount: "1.00"}]}) { userErrors { message } } }"""
 
 # The text of a CodeMirror 5 editor (GraphiQL 3's) inside the element matching a selector.
 EDITOR_TEXT = """selector => {
@@ -153,16 +157,20 @@ def browser(chromium: str, demo: Demo) -> Iterator[Browser]:
             context.close()
 
 
-def api_query(demo: Demo, query: str) -> dict[str, Any]:
+def api_query(demo: Demo, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
     response = httpx.post(
         f"{demo.base_url}/graphql",
-        json={"query": query},
+        json={"query": query, "variables": variables or {}},
         headers={"Authorization": f"Bearer {demo.key}"},
         timeout=10,
     )
     assert response.status_code == 200, response.text
     data: dict[str, Any] = response.json()["data"]
     return data
+
+
+def shown_paid(shown: list[dict[str, Any]], name: str) -> str:
+    return str(next(p["amounts"]["paidAmount"] for p in shown if p["name"] == name))
 
 
 def api_balances(demo: Demo) -> list[dict[str, Any]]:
@@ -232,6 +240,21 @@ def test_the_balances_page_shows_what_the_api_returns(browser: Browser, demo: De
         len(c["balance"]) for c in api_query(demo, CLIENT_CREDIT)["clients"]["nodes"]
     )
     page.screenshot(path=SCREENSHOTS / "balances.png", full_page=True)
+
+    # Live: a payment recorded elsewhere (here, straight through the API) shows without a reload.
+    page.wait_for_selector("#status[data-live=on]")
+    [open_invoice] = api_query(demo, OPEN_INVOICE)["invoices"]["nodes"]
+    paid = api_query(demo, PAY, {"invoiceId": open_invoice["id"]})["recordExternalPayment"]
+    assert paid["userErrors"] == []
+    name = open_invoice["project"]["name"]
+    [now] = [p for p in api_balances(demo) if p["name"] == name]
+    assert now["balance"]["paidAmount"] != shown_paid(shown, name)
+    page.wait_for_function(
+        """([name, amount]) => [...document.querySelectorAll('.project')].some(s =>
+          s.dataset.project === name &&
+          s.querySelector('.amount[data-field=paidAmount]').textContent === amount)""",
+        arg=[name, now["balance"]["paidAmount"]],
+    )
 
     page.fill("#key", "mbk_wrong")
     page.click("button[type=submit]")

@@ -270,7 +270,10 @@ async def test_the_balances_page_is_static_and_local(client: httpx.AsyncClient) 
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     assert "https://" not in page.text and "http://" not in page.text
-    assert "balance { invoicedAmount paidAmount outstandingAmount overdueAmount }" in page.text
+    assert (
+        "balance { invoicedAmount paidAmount creditedAmount outstandingAmount overdueAmount }"
+        in page.text
+    )
 
 
 def test_an_unwritable_cache_folder_warns_and_serve_goes_on(tmp_path: Path) -> None:

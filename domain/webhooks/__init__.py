@@ -1,0 +1,1 @@
+"""Webhooks: endpoints per account, deliveries of their events, signed per Standard Webhooks."""
