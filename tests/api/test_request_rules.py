@@ -46,7 +46,7 @@ async def add_credit_note_and_refund(api: Api, ids_of_every_type: dict[str, Any]
         invoice
         for project in ids_of_every_type["projects"]["nodes"]
         for invoice in project["invoices"]["nodes"]
-        if invoice["status"] == "PAID"
+        if invoice["status"] == "PAID" and not invoice["creditNotes"]  # all of it creditable
     ]
     note = await credit(api, invoices[0]["id"], line(invoices[0]["total"]))
     refunded = await try_refund_note(api, note["id"], invoices[0]["total"])
