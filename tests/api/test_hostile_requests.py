@@ -127,9 +127,10 @@ async def test_a_huge_list_in_variables_is_refused_before_any_coercion(
         times.append(time.perf_counter() - started)
         assert response.status_code == 400, response.text
         assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
-    # Coerced, 12,000 items took 4.5-9 s; refused from one pass over the parsed body, about
-    # the time of reading its 900 KB. (Measured: 3-6x a small query.)
-    assert min(times) < 20 * small, (min(times), small)
+    # Coerced, 12,000 items took 4.5-9 s (200-450x a small query); refused from one pass over
+    # the parsed body, about the time of reading its 900 KB (measured: 3-6x a small query, up
+    # to 20x on a loaded machine). 50x keeps the two apart with room for a noisy neighbour.
+    assert min(times) < 50 * small, (min(times), small)
     assert await count_rows(api, Invoice) == 0
     await still_answers(api)
 
