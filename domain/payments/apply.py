@@ -9,6 +9,7 @@ from db.queries.payment_writes import CHANGE_PAYMENT, PAYMENT_ALLOCATIONS, PAYME
 from db.statements import Statements, Write
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode, ErrorCollector
+from domain.money import currency_exponent, format_amount
 from domain.payments.allocations import (
     AllocationInput,
     Payer,
@@ -67,7 +68,8 @@ async def apply_payment(
             ErrorCode.EXCEEDS_UNAPPLIED_AMOUNT,
             "allocations",
             f"The allocations add up to more than the payment's unapplied amount "
-            f"({unapplied} minor units).",
+            f"({format_amount(unapplied, currency_exponent(payment.currency))} "
+            f"{payment.currency}).",
         )
     await write_allocations(
         db=db,
