@@ -34,6 +34,7 @@ INVOICE_TO_CREDIT = PreparedSelect(
         I.total,
         I.amount_paid,
         I.credited_amount,
+        I.discount,
         I.retainage_amount,
         P.client_id,
     )
@@ -62,9 +63,15 @@ CREDITED_ON_LINE = (
     .scalar_subquery()
 )
 CREDITABLE_LINES = PreparedSelect(
-    select(L.milestone_id, L.description, L.amount, CREDITED_ON_LINE.label("credited")).where(
-        L.account_id == ACCOUNT, L.invoice_id == _INVOICE_ID, L.milestone_id.is_not(None)
+    select(
+        L.milestone_id,
+        L.description,
+        L.amount,
+        L.retainage_share,
+        CREDITED_ON_LINE.label("credited"),
     )
+    .where(L.account_id == ACCOUNT, L.invoice_id == _INVOICE_ID, L.milestone_id.is_not(None))
+    .order_by(L.position)  # the discount's split over the lines ties to the earlier line
 )
 # What the invoice's non-void credit notes credit together.
 CREDITED_BY_NOTES = PreparedSelect(

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
 
 from db.queries.credit_writes import (
     CREDITABLE_LINES,
@@ -34,6 +33,7 @@ from domain.money import checked_total, currency_exponent, format_amount, parse_
 from domain.numbering import CREDIT_NOTE_SERIES
 from domain.payments.allocations import checked
 from domain.retainage.credits import retainage_after_credit
+from domain.retainage.rules import billed_by_lines
 from domain.search import search_form
 from domain.validation import clean_text, required_text
 
@@ -91,7 +91,7 @@ async def create_credit_note(
         problems.add(DomainError(ErrorCode.INVALID, "lines", "A credit note needs a line."))
     if len(lines) > MAX_LINES:
         problems.add(DomainError(ErrorCode.INVALID, "lines", f"At most {MAX_LINES} lines."))
-    creditable_lines = {row.milestone_id: row for row in await db.rows(CREDITABLE_LINES, account)}
+    creditable_lines = await _creditable_lines(db=db, account=account, discount=invoice.discount)
     exponent = currency_exponent(invoice.currency)
     checked_lines = [
         checked(problems, _check_line, line, index, exponent, creditable_lines, lines[:index])
@@ -176,11 +176,27 @@ def application(
     }
 
 
+async def _creditable_lines(
+    *, db: Statements, account: dict[str, str], discount: int
+) -> dict[str, tuple[str, int]]:
+    """Return each milestone line's description and what it may still be credited: what it
+    really bills (its amount less its part of the discount) less its earlier credit notes."""
+    rows = await db.rows(CREDITABLE_LINES, account)
+    billed = billed_by_lines(
+        discount=int(discount),
+        lines=[(int(row.amount), int(row.retainage_share)) for row in rows],
+    )
+    return {
+        row.milestone_id: (str(row.description), line_billed - int(row.credited))
+        for row, line_billed in zip(rows, billed, strict=True)
+    }
+
+
 def _check_line(
     line: CreditLineInput,
     index: int,
     exponent: int,
-    creditable_lines: dict[str, Any],
+    creditable_lines: dict[str, tuple[str, int]],
     earlier: Sequence[CreditLineInput],
 ) -> tuple[str, int, str | None]:
     """Return (description, amount, milestone id) of one line, or raise the rule it breaks."""
@@ -200,13 +216,15 @@ def _check_line(
         )
     if any(other.milestone_id == line.milestone_id for other in earlier):
         raise DomainError(ErrorCode.INVALID, [*path, "milestoneId"], "Each milestone appears once.")
-    if amount > int(invoice_line.amount) - int(invoice_line.credited):
+    description, creditable = invoice_line
+    if amount > creditable:
         raise DomainError(
             ErrorCode.EXCEEDS_CREDITABLE_AMOUNT,
             [*path, "amount"],
-            "The amount exceeds what this milestone line still bills after earlier credit notes.",
+            "The amount exceeds what this milestone line still bills (less its part of the "
+            "discount) after earlier credit notes.",
         )
     given = clean_text(
         line.description, field=[*path, "description"], max_length=500, required=False
     )
-    return given or str(invoice_line.description), amount, line.milestone_id
+    return given or description, amount, line.milestone_id

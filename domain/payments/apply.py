@@ -11,6 +11,7 @@ from db.statements import Statements, Write
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode, ErrorCollector
 from domain.events import record_event
+from domain.money import currency_exponent, format_amount
 from domain.payments.allocations import (
     AllocationInput,
     Payer,
@@ -69,7 +70,8 @@ async def apply_payment(
             ErrorCode.EXCEEDS_UNAPPLIED_AMOUNT,
             "allocations",
             f"The allocations add up to more than the payment's unapplied amount "
-            f"({unapplied} minor units).",
+            f"({format_amount(unapplied, currency_exponent(payment.currency))} "
+            f"{payment.currency}).",
         )
     # Before the invoice.paid events it causes.
     record_event(

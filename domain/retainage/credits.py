@@ -1,5 +1,6 @@
 """Credit notes and retainage: a credit on a milestone line lowers the retainage withheld on
-it in proportion (domain/retainage/rules.py's kept_after_credit); what stops being withheld
+it in proportion to what the line still bills net of its part of the discount
+(domain/retainage/rules.py's kept_after_credit); what stops being withheld
 becomes due now, so the invoice's total grows by it and total + retainage stays the same."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from db.queries.retainage_writes import (
 )
 from db.statements import Statements, Write
 from domain.errors import DomainError, ErrorCode
-from domain.retainage.rules import kept_after_credit
+from domain.retainage.rules import billed_by_lines, kept_after_credit
 from domain.retainage.withhold import held_change
 
 
@@ -35,12 +36,17 @@ async def retainage_after_credit(
     ):
         return [], invoice
     lines = await db.rows(RETAINAGE_LINES, {"account_id": account_id, "invoice_id": invoice.id})
+    milestone_lines = [row for row in lines if row.milestone_id]
+    billed = billed_by_lines(
+        discount=int(invoice.discount),
+        lines=[(int(row.amount), int(row.retainage_share)) for row in milestone_lines],
+    )
     changes: dict[str, tuple[Any, int]] = {}
-    for row in lines:
+    for row, line_billed in zip(milestone_lines, billed, strict=True):
         if row.milestone_id in credit_changes and int(row.retainage_share):
             credited = int(row.credited) + credit_changes[row.milestone_id]
             kept = kept_after_credit(
-                share=int(row.retainage_share), line_amount=int(row.amount), credited=credited
+                share=int(row.retainage_share), billed=line_billed, credited=credited
             )
             if kept != int(row.retainage_amount):
                 changes[row.milestone_id] = (row, kept - int(row.retainage_amount))

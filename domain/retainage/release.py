@@ -18,33 +18,44 @@ from db.queries.retainage_writes import (
 from db.statements import Statements, Write
 from domain.context import Caller
 from domain.credit_notes.create import next_credit_note_number
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, ErrorCollector
 from domain.events import record_event
 from domain.ids import new_id
 from domain.invoices.rules import InvoiceStatus, due_date
-from domain.money import currency_exponent, parse_amount, split_by_weights
+from domain.money import currency_exponent, format_amount, parse_amount, split_by_weights
 from domain.numbering import INVOICE_SERIES
+from domain.payments.allocations import checked
 from domain.retainage.withhold import RELEASE_KIND, held_change
 from domain.search import search_form
 
 
-def _chosen(milestones: Sequence[Any], milestone_ids: Sequence[str] | None) -> list[Any]:
-    """Return the milestones to release, in position order: the named ones, or every one."""
+def _chosen(
+    problems: ErrorCollector, milestones: Sequence[Any], milestone_ids: Sequence[str] | None
+) -> list[Any]:
+    """Return the milestones to release, in position order: the named ones, or every one;
+    each unknown or repeated id is added to `problems`."""
     if milestone_ids is None:
         return sorted(milestones, key=lambda row: row.position)
     if not milestone_ids:
-        raise DomainError(ErrorCode.INVALID, "milestoneIds", "Name at least one milestone.")
+        problems.add(DomainError(ErrorCode.INVALID, "milestoneIds", "Name at least one milestone."))
     by_id = {row.id: row for row in milestones}
     for index, milestone_id in enumerate(milestone_ids):
         if milestone_id not in by_id:
-            raise DomainError(
-                ErrorCode.NOT_FOUND, ["milestoneIds", str(index)], "No milestone of this project."
+            problems.add(
+                DomainError(
+                    ErrorCode.NOT_FOUND,
+                    ["milestoneIds", str(index)],
+                    "No milestone of this project.",
+                )
             )
-        if milestone_id in milestone_ids[:index]:
-            raise DomainError(
-                ErrorCode.INVALID, ["milestoneIds", str(index)], "Each milestone appears once."
+        elif milestone_id in milestone_ids[:index]:
+            problems.add(
+                DomainError(
+                    ErrorCode.INVALID, ["milestoneIds", str(index)], "Each milestone appears once."
+                )
             )
-    return sorted((by_id[m] for m in milestone_ids), key=lambda row: row.position)
+    named = dict.fromkeys(m for m in milestone_ids if m in by_id)
+    return sorted((by_id[m] for m in named), key=lambda row: row.position)
 
 
 async def release_retainage(
@@ -63,20 +74,27 @@ async def release_retainage(
     if not found:
         raise DomainError(ErrorCode.NOT_FOUND, "projectId", "No project with this id.")
     project = found[0]
+    problems = ErrorCollector()
+    milestones = await db.rows(PROJECT_MILESTONES_HOLDING, account)
     chosen = [
-        row
-        for row in _chosen(await db.rows(PROJECT_MILESTONES_HOLDING, account), milestone_ids)
-        if int(row.retainage_held) > 0
+        row for row in _chosen(problems, milestones, milestone_ids) if int(row.retainage_held) > 0
     ]
-    held = sum(int(row.retainage_held) for row in chosen)
     exponent = currency_exponent(project.currency)
-    release = held if amount is None else parse_amount(amount, exponent=exponent, field="amount")
+    asked = (
+        None
+        if amount is None
+        else checked(problems, parse_amount, amount, exponent=exponent, field="amount")
+    )
+    problems.raise_any()
+    held = sum(int(row.retainage_held) for row in chosen)
+    release = held if asked is None else asked
     if not held or release > held:
         field = "amount" if amount is not None else "milestoneIds" if milestone_ids else "projectId"
         raise DomainError(
             ErrorCode.EXCEEDS_RETAINAGE_HELD,
             field,
-            f"The milestones hold {held} minor units of retainage; a release cannot bill more.",
+            f"The milestones hold {format_amount(held, exponent)} {project.currency} of "
+            "retainage; a release cannot bill more.",
         )
     shares = split_by_weights(release, [int(row.retainage_held) for row in chosen])
     today, now = caller.clock.today(), caller.clock.now()

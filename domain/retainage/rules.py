@@ -1,5 +1,6 @@
 """Pure retainage rules: the percentage, what an invoice withholds, each line's share of it,
-and what a credit note on a line leaves withheld."""
+what each line bills net of
+the discount, and what a credit note on a line leaves withheld."""
 
 from __future__ import annotations
 
@@ -53,10 +54,24 @@ def line_shares(*, retainage: int, line_amounts: Sequence[int]) -> list[int]:
     return split_by_weights(retainage, list(line_amounts))
 
 
-def kept_after_credit(*, share: int, line_amount: int, credited: int) -> int:
+def billed_by_lines(*, discount: int, lines: Sequence[tuple[int, int]]) -> list[int]:
+    """Return what each milestone line really bills, given (amount, retainage share) per line in
+    position order: its amount less its part of the invoice's `discount`. The discount is split
+    by the largest-remainder rule in proportion to what each line leaves due now (amount less
+    share), as it comes out of that (domain/retainage/withhold.py), so no line's part of the
+    discount and its share together exceed its amount."""
+    weights = [amount - share for amount, share in lines]
+    if not discount or not any(weights):
+        return [amount for amount, _ in lines]
+    parts = split_by_weights(discount, weights)
+    return [amount - part for (amount, _), part in zip(lines, parts, strict=True)]
+
+
+def kept_after_credit(*, share: int, billed: int, credited: int) -> int:
     """Return what stays withheld of a line's retainage `share` once credit notes credit
-    `credited` of its `line_amount`: the share in proportion to what the line still bills,
-    rounded half-even (all of it with no credit, none once the line is credited in full)."""
-    if line_amount <= 0:
+    `credited` of what the line `billed` (billed_by_lines): the share in proportion to what the
+    line still bills, rounded half-even (all of it with no credit, none once the line is
+    credited to its creditable maximum)."""
+    if billed <= 0 or credited >= billed:
         return 0
-    return _half_even(Fraction(share * (line_amount - credited), line_amount))
+    return _half_even(Fraction(share * (billed - credited), billed))

@@ -4,7 +4,10 @@ Retainage projects have their own client, so the machine's payment and client mo
 touched; their invoices are issued, paid in full, released and voided here, and after every
 step, per project: withheld = held + released, released = the release invoices' totals, the
 milestones' held add up to the project's and none is negative, each invoice's retainage is
-the sum of its lines' shares, and a milestone holding retainage is not paid.
+the sum of its lines' shares, and a milestone holding retainage is not paid. Progress invoices
+may carry a discount and credit notes on their milestone lines (up to what a line really
+bills: its amount less its part of the discount); a line credited that far keeps no
+retainage, and a paid invoice's distributions' discounts add up to its discount.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
 from tests.api.billing_helpers import add_milestone, create_invoice, create_project, free_line
+from tests.api.credit_helpers import CREATE_NOTE
 from tests.api.retainage_helpers import RELEASE
+from tests.api.test_distribution import DISTRIBUTE
 from tests.api.test_payments import RECORD_EXTERNAL_PAYMENT, VOID_INVOICE
 
 RETAINAGE_STATE = """
@@ -26,7 +31,11 @@ query($id: ID!) {
     milestones { id amount amountPaid discount paid retainageHeld }
     balance { retainageHeld retainageReleased }
     invoices(first: 100) {
-      nodes { id kind status total balanceDue retainageAmount lines { retainageAmount } }
+      nodes {
+        id kind status total discount balanceDue retainageAmount
+        lines { amount retainageAmount milestone { id } }
+        milestoneDistributions { discount }
+      }
     }
   }
 }"""
@@ -47,12 +56,31 @@ def half_even(value: Fraction) -> int:
     return floor + 1 if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and floor % 2) else floor
 
 
+def largest_remainder(total: int, weights: list[int]) -> list[int]:
+    """`total` split in proportion to `weights`, leftover units to the largest remainders,
+    ties to the earlier item."""
+    exact = [Fraction(total * weight, sum(weights)) for weight in weights]
+    parts = [int(share) for share in exact]
+    order = sorted(range(len(parts)), key=lambda i: (parts[i] - exact[i], i))
+    for i in order[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+@dataclass
+class CreditableLine:
+    milestone_id: str
+    billed: int  # the line's amount less its part of the discount
+    credited: int = 0
+
+
 @dataclass
 class RetainageInvoice:
     project_id: str
     release: bool
     paid: bool = False
     void: bool = False
+    lines: list[CreditableLine] = field(default_factory=list)
 
 
 @dataclass
@@ -96,9 +124,10 @@ class RetainageRules:
         data=st.data(),
         amounts=st.lists(st.integers(1, 200_000), min_size=1, max_size=3),
         free=st.one_of(st.none(), st.integers(1, 50_000)),
+        discount_percent=st.one_of(st.just(0), st.integers(0, 100)),
     )
     def issue_progress_invoice(
-        self, data: st.DataObject, amounts: list[int], free: int | None
+        self, data: st.DataObject, amounts: list[int], free: int | None, discount_percent: int
     ) -> None:
         project = data.draw(st.sampled_from(list(self.retainage.projects)), label="project")
         lines = [free_line(usd(free))] if free else []
@@ -107,10 +136,64 @@ class RetainageRules:
                 add_milestone(self.api, project, name="Pour", amount=usd(amount))
             )
             lines.append({"milestoneId": milestone["id"]})
-        invoice = self.harness.run(create_invoice(self.api, project, lines=lines))
         withheld = half_even(Fraction(sum(amounts) * self.retainage.projects[project], 10_000))
-        assert cents(invoice["total"]) == sum(amounts) + (free or 0) - withheld
-        self.retainage.invoices[invoice["id"]] = RetainageInvoice(project, release=False)
+        # The discount fits in the milestone lines less retainage, leaving something due now.
+        room = sum(amounts) - withheld - (0 if free else 1)
+        discount = max(room, 0) * discount_percent // 100
+        fields: dict[str, Any] = {"lines": lines}
+        if discount:
+            fields["discount"] = usd(discount)
+        invoice = self.harness.run(create_invoice(self.api, project, **fields))
+        assert cents(invoice["total"]) == sum(amounts) + (free or 0) - discount - withheld
+        query = (
+            "query($id: ID!) { invoice(id: $id) { lines { retainageAmount milestone { id } } } }"
+        )
+        found = self.harness.run(self.api.gql(query, {"id": invoice["id"]}))["invoice"]["lines"]
+        shares = [cents(line["retainageAmount"]) for line in found if line["milestone"]]
+        weights = [amount - share for amount, share in zip(amounts, shares, strict=True)]
+        parts = largest_remainder(discount, weights) if discount else [0] * len(amounts)
+        creditable = [
+            CreditableLine(line["milestone"]["id"], amount - part)
+            for line, amount, part in zip(
+                [line for line in found if line["milestone"]], amounts, parts, strict=True
+            )
+        ]
+        self.retainage.invoices[invoice["id"]] = RetainageInvoice(
+            project, release=False, lines=creditable
+        )
+
+    @precondition(
+        lambda self: any(
+            line.credited < line.billed
+            for i in self.retainage.invoices.values()
+            if not i.void
+            for line in i.lines
+        )
+    )
+    @rule(data=st.data())
+    def credit_milestone_line(self, data: st.DataObject) -> None:
+        """Credit part or all of what a milestone line still bills; a credit that would take
+        back released retainage is refused."""
+        candidates = [
+            (invoice_id, line)
+            for invoice_id, i in self.retainage.invoices.items()
+            if not i.void
+            for line in i.lines
+            if line.credited < line.billed
+        ]
+        invoice_id, line = data.draw(st.sampled_from(candidates), label="line")
+        left = line.billed - line.credited
+        amount = data.draw(st.one_of(st.just(left), st.integers(1, left)), label="credit")
+        note_line = {"milestoneId": line.milestone_id, "amount": usd(amount)}
+        variables = {"input": {"invoiceId": invoice_id, "reason": "r", "lines": [note_line]}}
+        payload = self.mutate(CREATE_NOTE, variables, "createCreditNote")
+        assert self.code(payload) in ("ok", "EXCEEDS_RETAINAGE_HELD"), payload["userErrors"]
+        if self.code(payload) == "ok":
+            line.credited += amount
+            status = self.harness.run(
+                self.api.gql("query($id: ID!) { invoice(id: $id) { status } }", {"id": invoice_id})
+            )["invoice"]["status"]
+            self.retainage.invoices[invoice_id].paid = status == "PAID"
 
     @precondition(
         lambda self: any(not i.paid and not i.void for i in self.retainage.invoices.values())
@@ -127,6 +210,10 @@ class RetainageRules:
         payload = self.mutate(RECORD_EXTERNAL_PAYMENT, variables, "recordExternalPayment")
         assert self.code(payload) == "ok", payload["userErrors"]
         self.retainage.invoices[invoice_id].paid = True
+        if len(self.retainage.invoices[invoice_id].lines) >= 2:
+            variables = {"input": {"invoiceId": invoice_id, "proportional": True}}
+            payload = self.mutate(DISTRIBUTE, variables, "distributeMilestonePayment")
+            assert self.code(payload) == "ok", payload["userErrors"]
 
     @precondition(lambda self: self.retainage.projects)
     @rule(data=st.data(), partial=st.booleans())
@@ -178,8 +265,22 @@ class RetainageRules:
                 assert shares == cents(invoice["retainageAmount"])
                 model = self.retainage.invoices[invoice["id"]]
                 assert (invoice["status"] == "PAID") == model.paid
+                self._check_credited_lines(invoice, model)
             for milestone, amount in zip(project["milestones"], milestones_held, strict=True):
                 covered = cents(milestone["amountPaid"]) + cents(milestone["discount"])
                 assert milestone["paid"] == (covered >= cents(milestone["amount"]))
                 if amount:
                     assert not milestone["paid"]
+
+    @staticmethod
+    def _check_credited_lines(invoice: Any, model: RetainageInvoice) -> None:
+        """A line credited all it bills keeps no retainage; the distributions of a paid
+        invoice (when it has them) have as much discount as the invoice."""
+        found = {line["milestone"]["id"]: line for line in invoice["lines"] if line["milestone"]}
+        for line in model.lines:
+            if line.credited == line.billed and invoice["status"] != "VOID":
+                assert found[line.milestone_id]["retainageAmount"] == "0.00"
+        distributions = invoice["milestoneDistributions"]
+        if invoice["status"] == "PAID" and distributions and invoice["kind"] == "STANDARD":
+            discounts = sum(cents(d["discount"]) for d in distributions)
+            assert discounts == cents(invoice["discount"]), invoice

@@ -159,3 +159,13 @@ async def test_applications_racing_for_the_same_unapplied_money_never_both_pass(
     assert money["unappliedAmount"] == "0.00" and money["appliedAmount"] == "500.00"
     paid = [(await invoice_money(api, i))["amountPaid"] for i in invoices]
     assert sorted(paid) == ["0.00"] * 7 + ["100.00"] * 5
+
+
+async def test_applying_more_than_is_unapplied_names_the_money(api: Api) -> None:
+    project = await create_project(api, currency="JPY")
+    invoice = await free_invoice(api, project, "5000")
+    payment = await pay(api, clientId=await client_of(api, project), amount="3000", currency="JPY")
+    refused = await try_apply(api, payment["id"], alloc(invoice, "3001"))
+    assert [e["message"] for e in refused["userErrors"]] == [
+        "The allocations add up to more than the payment's unapplied amount (3000 JPY)."
+    ]
