@@ -159,6 +159,7 @@ _CREDIT_NOTE_FIGURES = PreparedSelect(
         exact_sum(CN.unapplied_amount).label("unapplied"),
         exact_sum(CN.refunded_amount).label("refunded"),
     )
-    .where(CN.account_id == ACCOUNT, among(CN.client_id, "ids"))
+    # A void note holds no credit: its currency is not one the client deals in (as of any day).
+    .where(CN.account_id == ACCOUNT, among(CN.client_id, "ids"), CN.status == "ISSUED")
     .group_by(CN.client_id, CN.currency)
 )

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from tests.api.billing_helpers import create_project
-from tests.api.credit_helpers import credit, line, try_refund_payment
+from tests.api.credit_helpers import credit, line, try_refund_payment, try_void_note
+from tests.api.test_clients import client_of
 from tests.api.test_payments import alloc, free_invoice, pay, reverse, void
 from tests.conftest import Api
 
@@ -153,3 +154,19 @@ async def test_aging_by_days_past_due_on_past_days(api: Api) -> None:
     assert only_elodie["rows"] == [_row("Élodie", over90="600.00")]
     only_garage = await aging(120, projectId=made["garage"])
     assert only_garage["total"] == [_row(None, over90="300.00")]
+
+
+async def test_a_void_invoice_and_void_note_leave_no_currency_now_or_as_of_today(api: Api) -> None:
+    project = await create_project(api)
+    client = await client_of(api, project)
+    invoice = await free_invoice(api, project, "100.00")
+    note = await credit(api, invoice, line("10.00"))
+    assert (await try_void_note(api, note["id"]))["userErrors"] == []
+    await void(api, invoice)
+    today = api.clock.today().isoformat()
+    found = await api.gql(
+        "query($c: ID!, $d: Date) { client(id: $c) { now: balance { currency } "
+        "asOf: balance(asOf: $d) { currency } } }",
+        {"c": client, "d": today},
+    )
+    assert found["client"]["now"] == found["client"]["asOf"] == []
