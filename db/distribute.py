@@ -41,9 +41,6 @@ DISTRIBUTION: dict[str, Rule] = {
     # Its unique key is key_hash alone (a request is authenticated before its account is
     # known), which a table distributed by account_id cannot enforce.
     "api_key": Rule.REFERENCE,
-    # Keyed by the query's hash alone, shared by every account (a hash names a query text that
-    # its sender already knows).
-    "persisted_query": Rule.REFERENCE,
     "account_counter": Rule.BY_ACCOUNT,
     "client": Rule.BY_ACCOUNT,
     "idempotency_record": Rule.BY_ACCOUNT,
@@ -61,6 +58,7 @@ DISTRIBUTION: dict[str, Rule] = {
     "credit_application": Rule.BY_ACCOUNT,
     "refund": Rule.BY_ACCOUNT,
     "event": Rule.BY_ACCOUNT,
+    "persisted_query": Rule.BY_ACCOUNT,
     "webhook_endpoint": Rule.BY_ACCOUNT,
     "webhook_delivery": Rule.BY_ACCOUNT,
     "webhook_attempt": Rule.BY_ACCOUNT,
