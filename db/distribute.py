@@ -269,9 +269,10 @@ def prepare_migrations(connection: Connection) -> None:
         )
 
 
-def place_new_table(op: Any, table: str) -> None:
-    """Place `table`, just created by a migration, by its DISTRIBUTION rule when the database
-    is already distributed; a no-op anywhere else (`distribute` places it later there).
+def place_new_table(op: Any, table: str, *, rule: Rule | None = None) -> None:
+    """Place `table`, just created by a migration, by its DISTRIBUTION rule (or `rule`, the
+    one it had when a migration that a later one changed was written) when the database is
+    already distributed; a no-op anywhere else (`distribute` places it later there).
 
     Call it right after the table's create_table and indexes, before any data statement.
     """
@@ -279,7 +280,7 @@ def place_new_table(op: Any, table: str) -> None:
     anchor = distributed_anchor(connection)
     if anchor is None:
         return
-    rule = DISTRIBUTION.get(table)
+    rule = rule or DISTRIBUTION.get(table)
     if rule is None:
         raise CannotDistribute(
             f"no distribution rule for table {table}: add it to db/distribute.py's DISTRIBUTION"

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from db.distribute import distributed_anchor
+from db.distribute import Rule, place_new_table
 from db.placement import create_placed_table
 
 revision: str = "0011"
@@ -49,5 +49,4 @@ def downgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("sha256"),
     )
-    if distributed_anchor(op.get_bind()) is not None:  # 0010's rule: a reference table
-        op.execute("SELECT create_reference_table('persisted_query')")
+    place_new_table(op, "persisted_query", rule=Rule.REFERENCE)  # its rule before 0011
