@@ -41,9 +41,6 @@ DISTRIBUTION: dict[str, Rule] = {
     # Its unique key is key_hash alone (a request is authenticated before its account is
     # known), which a table distributed by account_id cannot enforce.
     "api_key": Rule.REFERENCE,
-    # Keyed by the query's hash alone, shared by every account (a hash names a query text that
-    # its sender already knows).
-    "persisted_query": Rule.REFERENCE,
     "account_counter": Rule.BY_ACCOUNT,
     "client": Rule.BY_ACCOUNT,
     "idempotency_record": Rule.BY_ACCOUNT,
@@ -61,6 +58,7 @@ DISTRIBUTION: dict[str, Rule] = {
     "credit_application": Rule.BY_ACCOUNT,
     "refund": Rule.BY_ACCOUNT,
     "event": Rule.BY_ACCOUNT,
+    "persisted_query": Rule.BY_ACCOUNT,
     "webhook_endpoint": Rule.BY_ACCOUNT,
     "webhook_delivery": Rule.BY_ACCOUNT,
     "webhook_attempt": Rule.BY_ACCOUNT,
@@ -271,9 +269,10 @@ def prepare_migrations(connection: Connection) -> None:
         )
 
 
-def place_new_table(op: Any, table: str) -> None:
-    """Place `table`, just created by a migration, by its DISTRIBUTION rule when the database
-    is already distributed; a no-op anywhere else (`distribute` places it later there).
+def place_new_table(op: Any, table: str, *, rule: Rule | None = None) -> None:
+    """Place `table`, just created by a migration, by its DISTRIBUTION rule (or `rule`, the
+    one it had when a migration that a later one changed was written) when the database is
+    already distributed; a no-op anywhere else (`distribute` places it later there).
 
     Call it right after the table's create_table and indexes, before any data statement.
     """
@@ -281,7 +280,7 @@ def place_new_table(op: Any, table: str) -> None:
     anchor = distributed_anchor(connection)
     if anchor is None:
         return
-    rule = DISTRIBUTION.get(table)
+    rule = rule or DISTRIBUTION.get(table)
     if rule is None:
         raise CannotDistribute(
             f"no distribution rule for table {table}: add it to db/distribute.py's DISTRIBUTION"

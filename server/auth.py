@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from starlette.requests import HTTPConnection
-from starlette.responses import JSONResponse
 
 from db.engine import read_connection
 from db.stats import uncounted
@@ -41,12 +40,3 @@ async def caller_of(connection: HTTPConnection, state: AppState) -> Caller | Non
 
 UNAUTHORIZED_MESSAGE = "Missing or invalid API key: send `Authorization: Bearer <key>`."
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="milestone-billing"'}
-
-
-def unauthorized() -> JSONResponse:
-    """Return the GraphQL-shaped 401 (the REST route has its own error shape)."""
-    return JSONResponse(
-        {"errors": [{"message": UNAUTHORIZED_MESSAGE, "extensions": {"code": "UNAUTHENTICATED"}}]},
-        status_code=401,
-        headers=CHALLENGE,
-    )

@@ -136,7 +136,12 @@ def check_json_size(value: Any) -> None:
 
 
 def graphql_error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    *,
+    media_type: str = "application/json",
 ) -> JSONResponse:
     """Return a GraphQL-shaped error answer carrying a code and the request id."""
     extensions = {"code": code, "requestId": request_id_var.get()}
@@ -144,6 +149,7 @@ def graphql_error_response(
         {"errors": [{"message": message, "extensions": extensions}]},
         status_code=status,
         headers=headers,
+        media_type=media_type,
     )
 
 

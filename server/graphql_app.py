@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any
 
 import orjson
@@ -20,30 +21,31 @@ from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
-from db.errors import is_unavailable, unavailable_message
 from db.stats import start_counting
 from domain.context import Caller
 from resolvers.context import RequestContext, request_id_var
 from schema import build_schema
-from server.auth import caller_of, unauthorized
-from server.bodies import BadRequest, decode_json_body, graphql_error_response
+from server.auth import CHALLENGE, UNAUTHORIZED_MESSAGE, caller_of
+from server.bodies import BadRequest, decode_json_body
 from server.graphiql import GraphiQLPage
-from server.media_types import (
-    GRAPHQL_RESPONSE,
-    MEDIA_MARK,
-    is_request_error,
-    prefers_graphql_response,
-)
+from server.media_types import GRAPHQL_RESPONSE, MEDIA_MARK, is_request_error, response_media_type
 from server.observability import BodyTooLarge, request_info
-from server.persisted_queries import PersistedQueryRefusal, resolve_query
+from server.persisted_queries import resolve_query
+from server.refusals import (
+    UNEXPECTED,
+    RequestRefusal,
+    execute_over_http,
+    from_http_exception,
+    refusal_response,
+    unexpected_failure,
+)
 from server.state import AppState
 from server.subscriptions import authorise, socket_context
 
 CALLER_SCOPE_KEY = "milestone_billing.caller"
-UNEXPECTED = "Unexpected error."
-# A GET query's answer: a CDN or browser may reuse it for 30 s, for the same key only (Vary).
-CACHEABLE_QUERY = "public, max-age=30"
-NOT_CACHED = {"Cache-Control": "no-store"}
+# A GET query's answer: the client's own cache may reuse it for 30 s (Vary: per key and media
+# type); `private`, so no shared cache (CDN, proxy) keeps one account's figures.
+CACHEABLE_QUERY = "private, max-age=30"
 # Errors that graphql-core or Strawberry raise without a code get one from their kind, so a
 # client can always branch on `extensions.code`.
 SYNTAX_CODES = (
@@ -52,6 +54,9 @@ SYNTAX_CODES = (
 )
 
 logger = logging.getLogger("milestone_billing.errors")
+# The account of the request being answered: Strawberry's parse_http_body sees only an adapter
+# of the request, and the persisted-query store is per account.
+account_var: ContextVar[str] = ContextVar("milestone_billing.account")
 
 
 def default_code(error: GraphQLError) -> str:
@@ -105,22 +110,19 @@ class BillingGraphQL(GraphQL[RequestContext, None]):
         return self.ide.response(request)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Strawberry's view, with its plain-text refusals (bad body, no query) as JSON."""
+        """Strawberry's view, with its plain-text refusals (bad body, no query) and ours as
+        GraphQL errors with a code, in the negotiated media type, never cached."""
         if scope["type"] == "websocket":  # subscriptions (server/subscriptions.py)
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
+        account_var.set(scope[CALLER_SCOPE_KEY].account_id)
         try:
             response = await self.run(request)
         except HTTPException as error:
-            response = graphql_error_response(
-                error.status_code, "BAD_REQUEST", error.reason, NOT_CACHED
-            )
-        except PersistedQueryRefusal as refusal:
-            # A miss must not be cached: the link's retry registers the query at once.
-            response = graphql_error_response(
-                refusal.status, refusal.code, refusal.message, NOT_CACHED
-            )
+            response = refusal_response(request, from_http_exception(error))
+        except RequestRefusal as refusal:
+            response = refusal_response(request, refusal)
         await response(scope, receive, send)
 
     async def parse_http_body(self, request: Any) -> Any:
@@ -129,16 +131,38 @@ class BillingGraphQL(GraphQL[RequestContext, None]):
         if isinstance(data, list):
             return data
         data.query = await resolve_query(
-            self.state.engine, query=data.query, extensions=data.extensions
+            self.state.engine,
+            account_id=account_var.get(),
+            query=data.query,
+            extensions=data.extensions,
         )
         return data
 
+    async def execute_single(  # noqa: PLR0917 (Strawberry's signature)
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Any,
+        root_value: Any,
+        request_data: Any,
+    ) -> ExecutionResult:
+        """Strawberry's execution, refusing a subscription (any method) and a mutation by GET
+        before anything runs (server.refusals)."""
+        return await execute_over_http(
+            self.schema,
+            method=request_adapter.method,
+            request_data=request_data,
+            context=context,
+            root_value=root_value,
+        )
+
     async def get_sub_response(self, request: Any) -> Response:
         sub_response = await super().get_sub_response(request)
-        if prefers_graphql_response(request.headers.get("accept", "")):
+        if response_media_type(request.headers.get("accept", "")) == GRAPHQL_RESPONSE:
             sub_response.headers[MEDIA_MARK] = "1"
-        # A GET runs only queries (Strawberry refuses a mutation there), so its answer may be
-        # cached per API key; a POST's never. create_response withdraws it from an error.
+        # A GET runs only queries (server.refusals), so its answer may be cached per API key;
+        # a POST's never. create_response withdraws it from an error.
         sub_response.headers["Cache-Control"] = (
             CACHEABLE_QUERY if request.method == "GET" else "no-store"
         )
@@ -191,7 +215,8 @@ class BillingGraphQL(GraphQL[RequestContext, None]):
             if not (error.extensions or {}).get("code"):
                 error.extensions = {**(error.extensions or {}), "code": default_code(error)}
         processed = await super().process_result(request, result)
-        if prefers_graphql_response(request.headers.get("accept", "")) and is_request_error(result):
+        negotiated = response_media_type(request.headers.get("accept", ""))
+        if negotiated == GRAPHQL_RESPONSE and is_request_error(result):
             # A request error (parse, validation, limits) has no `data` entry at all.
             processed.pop("data", None)
         return processed
@@ -250,13 +275,13 @@ class GraphQLEndpoint:
         except Exception as error:  # every answer is JSON with a code, even a failure's
             if started or isinstance(error, BodyTooLarge):  # the 413 is answered outside
                 raise
-            await unexpected_failure(error)(scope, receive, send)
+            await unexpected_failure(request, error)(scope, receive, send)
 
     async def _answer(self, request: Request, scope: Scope, receive: Receive, send: Send) -> None:
         caller = await caller_of(request, self.state)
         if caller is None:
-            response: Response = unauthorized()
-            await response(scope, receive, send)
+            refusal = RequestRefusal(UNAUTHORIZED_MESSAGE, "UNAUTHENTICATED", 401, CHALLENGE)
+            await refusal_response(request, refusal)(scope, receive, send)
             return
         scope[CALLER_SCOPE_KEY] = caller
         request_info(scope)["account_id"] = caller.account_id
@@ -269,15 +294,3 @@ def log_disconnect() -> None:
     logger.info(
         "client disconnected before its request was read (request %s)", request_id_var.get()
     )
-
-
-def unexpected_failure(error: Exception) -> Response:
-    """Return the JSON answer to an exception outside any resolver: 503 when the database
-    cannot be reached, else a masked 500; both carry the request id."""
-    if is_unavailable(error):
-        logger.warning("database unavailable (request %s): %r", request_id_var.get(), error)
-        return graphql_error_response(
-            503, "SERVICE_UNAVAILABLE", unavailable_message(error), {"Retry-After": "5"}
-        )
-    logger.error("unexpected error (request %s)", request_id_var.get(), exc_info=error)
-    return graphql_error_response(500, "INTERNAL", UNEXPECTED)

@@ -3,8 +3,9 @@
 A request carries `extensions.persistedQuery = {version: 1, sha256Hash}` (on GET in the URL,
 so a CDN can cache it). With the query too, the hash is checked and the pair stored; without
 it, the stored query is used, or the answer is `PersistedQueryNotFound` and the link retries
-with the query. The store is the database, so every server process shares it; it keeps only
-documents that parse, and at most db.queries.persisted.STORE_LIMIT of them.
+with the query. The store is the database, so every server process shares it; each account
+has its own (a hash registered by one is not found for another), keeping only documents that
+parse, and at most db.queries.persisted.STORE_LIMIT of them.
 """
 
 from __future__ import annotations
@@ -19,44 +20,43 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.queries.persisted import persisted_query, register_query
 from schema import MAX_TOKENS
+from server.refusals import RequestRefusal
 
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
-class PersistedQueryRefusal(Exception):
-    """A persisted-query request that cannot run: answered with one GraphQL error."""
-
-    def __init__(self, message: str, code: str, status: int) -> None:
-        super().__init__(message)
-        self.message, self.code, self.status = message, code, status
-
-
 async def resolve_query(
-    engine: AsyncEngine, *, query: str | None, extensions: dict[str, Any] | None
+    engine: AsyncEngine,
+    *,
+    account_id: str,
+    query: str | None,
+    extensions: dict[str, Any] | None,
 ) -> str | None:
-    """Return the query to run: the one sent, or the one stored under the sent hash."""
+    """Return the query to run: the one sent, or the one the account stored under the hash."""
     persisted = (extensions or {}).get("persistedQuery")
     if persisted is None:
         return query
     if not isinstance(persisted, dict) or persisted.get("version") != 1:
-        raise PersistedQueryRefusal(
+        raise RequestRefusal(
             "Unsupported persistedQuery version; only version 1 is.", "BAD_REQUEST", 400
         )
     sha256 = persisted.get("sha256Hash")
     if not isinstance(sha256, str) or not SHA256_HEX.fullmatch(sha256):
-        raise PersistedQueryRefusal(
+        raise RequestRefusal(
             "persistedQuery.sha256Hash must be 64 lower-case hex digits.", "BAD_REQUEST", 400
         )
     if query is None:
-        stored = await persisted_query(engine, sha256=sha256)
+        stored = await persisted_query(engine, account_id=account_id, sha256=sha256)
         if stored is None:
             # Apollo's link looks for this message (and code) and sends the query again.
-            raise PersistedQueryRefusal("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND", 200)
+            raise RequestRefusal("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND", 200)
         return stored
     if hashlib.sha256(query.encode()).hexdigest() != sha256:
-        raise PersistedQueryRefusal("provided sha does not match query", "BAD_REQUEST", 400)
+        raise RequestRefusal("provided sha does not match query", "BAD_REQUEST", 400)
     if parses(query):  # a broken document gets its syntax error, and is not kept
-        await register_query(engine, sha256=sha256, query=query, now=datetime.now(UTC))
+        await register_query(
+            engine, account_id=account_id, sha256=sha256, query=query, now=datetime.now(UTC)
+        )
     return query
 
 

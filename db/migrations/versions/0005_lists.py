@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from db.distribute import place_new_table
+from db.distribute import Rule, place_new_table
 from db.search_columns import backfill_search_text
 
 revision: str = "0005"
@@ -66,7 +66,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("sha256"),
     )
-    place_new_table(op, "persisted_query")
+    # A reference table until 0011 keyed it by account.
+    place_new_table(op, "persisted_query", rule=Rule.REFERENCE)
 
 
 def downgrade() -> None:
