@@ -3,6 +3,11 @@
 Checked when an endpoint is saved and again before every delivery, on the addresses the name
 resolves to then; the delivery connects to the checked address itself, so a name that
 resolves elsewhere between check and connect (DNS rebinding) reaches nothing private.
+
+An IPv6 address that carries an IPv4 one (mapped ::ffff:a.b.c.d, compatible ::a.b.c.d, NAT64
+64:ff9b::/96, 6to4 2002::/16, Teredo's client) is judged by that IPv4 address too, since a
+translator on the way may deliver it there; the NAT64 local-use prefix 64:ff9b:1::/48 maps to
+whatever the local network chooses, so it counts as private.
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ METADATA = {
     ipaddress.ip_address("100.100.100.200"),
 }
 MAX_URL_LENGTH = 2000
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
 
 @dataclass(frozen=True)
@@ -56,21 +64,32 @@ def check_url(url: str, *, allow_private: bool, field: str = "url") -> Target:
 def check_address(
     address: IPAddress, *, target: Target, allow_private: bool, field: str = "url"
 ) -> None:
-    """Refuse a private, loopback, link-local or metadata address (see the module docstring)."""
-    if address in METADATA or (
-        isinstance(address, ipaddress.IPv6Address)
-        and address.ipv4_mapped is not None
-        and address.ipv4_mapped in METADATA
-    ):
+    """Refuse a private, loopback, link-local or metadata address, or an IPv6 address carrying
+    one (see the module docstring)."""
+    judged = [address, *embedded_ipv4(address)]
+    if any(each in METADATA for each in judged):
         raise DomainError(ErrorCode.INVALID, field, f"{address} is a metadata address.")
     if target.scheme == "http" and not address.is_loopback:
         raise DomainError(ErrorCode.INVALID, field, "http is allowed to loopback addresses only.")
     if allow_private:
         return
-    if not address.is_global or address.is_multicast:
+    if address in NAT64_LOCAL or any(not each.is_global or each.is_multicast for each in judged):
         raise DomainError(
             ErrorCode.INVALID, field, f"{target.host} is not a public address ({address})."
         )
+
+
+def embedded_ipv4(address: IPAddress) -> list[ipaddress.IPv4Address]:
+    """Return the IPv4 addresses an IPv6 address carries (none for an IPv4 address)."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return []
+    low_32_bits = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    carried = [address.ipv4_mapped, address.sixtofour]
+    if address.teredo is not None:
+        carried.append(address.teredo[1])  # the client's address (the server's is public)
+    if address in NAT64 or (address in IPV4_COMPATIBLE and int(address) > 1):
+        carried.append(low_32_bits)
+    return [each for each in carried if each is not None]
 
 
 async def resolve(target: Target, *, allow_private: bool, field: str = "url") -> IPAddress:
