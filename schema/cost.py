@@ -3,7 +3,7 @@
 Each field costs 1. A connection with `first: N` or `last: N` multiplies what is under its
 edges/nodes by N (the larger when both are given, 20 when neither is); a plain list (a
 project's milestones, an invoice's lines) multiplies what is under it by a fixed estimate of
-10. Fragments count as if inlined, but
+10, or by its cap where one is enforced (an account's webhook endpoints). Fragments count as if inlined, but
 each fragment is costed once per page size and remembered: a chain of fragments that spread
 the previous one twice would otherwise take 2**n steps to cost.
 
@@ -37,7 +37,10 @@ from graphql import (
     value_from_ast_untyped,
 )
 
+from domain.webhooks.endpoints import MAX_ENDPOINTS
+
 LIST_ESTIMATE = 10
+CAPPED_LISTS = {"webhookEndpoints": MAX_ENDPOINTS}
 DEFAULT_PAGE = 20
 MAX_COST = 50_000
 INTROSPECTION_ROOTS = ("__schema", "__type")
@@ -62,7 +65,7 @@ class _Walker:
         self.in_progress: set[str] = set()  # a cycle is refused by validation
         # Data or introspection: each costs only its own fields (the other's cost 0 or 1).
         self.introspection = introspection
-        self.list_sizes = introspection_list_sizes(schema) if introspection else {}
+        self.list_sizes = introspection_list_sizes(schema) if introspection else CAPPED_LISTS
 
     def selection_cost(
         self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None, page: int

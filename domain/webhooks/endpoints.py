@@ -9,9 +9,11 @@ import os
 import secrets
 from collections.abc import Sequence
 
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.tables import WebhookDelivery, WebhookEndpoint
+from db.tables.columns import WHE
 from domain.context import Caller
 from domain.errors import DomainError, ErrorCode
 from domain.events.types import EVENT_TYPES
@@ -22,6 +24,9 @@ from domain.webhooks.addresses import check_url, resolve
 from domain.webhooks.queue import forget_endpoint
 
 SECRET_BYTES = 24
+# Endpoints an account may have. `webhookEndpoints` is a plain list: the query cost counts it
+# as this many (schema/cost.py), so a query listing every endpoint's deliveries is bounded.
+MAX_ENDPOINTS = 20
 
 
 def private_allowed() -> bool:
@@ -64,6 +69,7 @@ async def create_endpoint(
     description: str | None = None,
 ) -> tuple[WebhookEndpoint, str]:
     """Return the new endpoint and its secret (the only time the secret is shown)."""
+    await _check_room_for_one_more(session, caller)
     endpoint = WebhookEndpoint(
         account_id=caller.account_id,
         id=new_id("whe"),
@@ -76,6 +82,26 @@ async def create_endpoint(
     session.add(endpoint)
     await session.flush()
     return endpoint, endpoint.secret
+
+
+async def _check_room_for_one_more(session: AsyncSession, caller: Caller) -> None:
+    """Refuse a new endpoint past MAX_ENDPOINTS; concurrent creates of one account take turns
+    (PostgreSQL: an advisory lock; SQLite's writer already holds the database)."""
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        await connection.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"),
+            {"name": f"webhook-endpoints:{caller.account_id}"},
+        )
+    count = await session.scalar(
+        select(func.count()).select_from(WebhookEndpoint).where(WHE.account_id == caller.account_id)
+    )
+    if (count or 0) >= MAX_ENDPOINTS:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "url",
+            f"An account may have at most {MAX_ENDPOINTS} webhook endpoints; delete one first.",
+        )
 
 
 async def get_endpoint(
