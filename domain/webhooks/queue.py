@@ -38,7 +38,7 @@ MAX_ATTEMPTS = 11  # the last retry is about three days after the event
 FIRST_RETRY_SECONDS = 5
 MAX_DELAY_SECONDS = 24 * 3600
 DISABLE_AFTER = timedelta(days=3)
-LEASE = timedelta(seconds=60)  # longer than a delivery's 10 s timeout
+LEASE = timedelta(seconds=60)  # six times an attempt's whole 10 s deadline (sender.py)
 
 
 def retry_delay(attempt: int, *, jitter: random.Random) -> timedelta:
