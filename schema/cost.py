@@ -3,9 +3,9 @@
 Each field costs 1. A connection with `first: N` or `last: N` multiplies what is under its
 edges/nodes by N (the larger when both are given, 20 when neither is); a plain list (a
 project's milestones, an invoice's lines) multiplies what is under it by a fixed estimate of
-10, or by its cap where one is enforced (an account's webhook endpoints). Fragments count as if inlined, but
-each fragment is costed once per page size and remembered: a chain of fragments that spread
-the previous one twice would otherwise take 2**n steps to cost.
+10, or by its cap where one is enforced (an account's webhook endpoints). Fragments count as
+if inlined, but each fragment is costed once per page size and remembered: a chain of
+fragments that spread the previous one twice would otherwise take 2**n steps to cost.
 
 Introspection (`__schema`, `__type`) is costed apart, on its own budget: its lists multiply
 by what they hold in this schema (`types` by the number of types, `fields` by the most

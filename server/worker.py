@@ -22,9 +22,7 @@ async def run_worker(engine: AsyncEngine, clock: Clock) -> None:
     lease = timedelta(seconds=float(os.environ.get("WEBHOOK_LEASE_SECONDS") or 60))
     poll = float(os.environ.get("WEBHOOK_POLL_SECONDS") or POLL_SECONDS)
     async with httpx.AsyncClient(follow_redirects=False) as client:
-        worker = Worker(
-            engine=engine, clock=clock, client=client, lease=lease, poll_seconds=poll
-        )
+        worker = Worker(engine=engine, clock=clock, client=client, lease=lease, poll_seconds=poll)
         await worker.run_forever()
 
 
