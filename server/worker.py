@@ -12,17 +12,26 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import Clock
-from domain.webhooks.worker import POLL_SECONDS, Worker
+from domain.webhooks.worker import CONCURRENCY, POLL_SECONDS, Worker
 
 
 async def run_worker(engine: AsyncEngine, clock: Clock) -> None:
     """Deliver webhooks and run the daily pass until cancelled."""
     # WEBHOOK_LEASE_SECONDS: how long a claimed delivery stays with its worker before another
-    # may retry it (after a crash); tests shorten it.
+    # may retry it (after a crash); WEBHOOK_CONCURRENCY: attempts in flight at once. Tests
+    # change both.
     lease = timedelta(seconds=float(os.environ.get("WEBHOOK_LEASE_SECONDS") or 60))
     poll = float(os.environ.get("WEBHOOK_POLL_SECONDS") or POLL_SECONDS)
+    concurrency = int(os.environ.get("WEBHOOK_CONCURRENCY") or CONCURRENCY)
     async with httpx.AsyncClient(follow_redirects=False) as client:
-        worker = Worker(engine=engine, clock=clock, client=client, lease=lease, poll_seconds=poll)
+        worker = Worker(
+            engine=engine,
+            clock=clock,
+            client=client,
+            lease=lease,
+            poll_seconds=poll,
+            concurrency=max(1, concurrency),
+        )
         await worker.run_forever()
 
 

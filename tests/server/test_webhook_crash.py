@@ -22,7 +22,12 @@ from tests.webhook_receiver import Receiver, receiver
 
 EVENTS_BEFORE, EVENTS_BETWEEN = 30, 10
 DEADLINE_SECONDS = 120  # a bound on waiting for deliveries, not a timing assertion
-FAST = {"WEBHOOK_ALLOW_PRIVATE": "1", "WEBHOOK_LEASE_SECONDS": "1", "WEBHOOK_POLL_SECONDS": "0.1"}
+FAST = {
+    "WEBHOOK_ALLOW_PRIVATE": "1",
+    "WEBHOOK_LEASE_SECONDS": "1",
+    "WEBHOOK_POLL_SECONDS": "0.1",
+    "WEBHOOK_CONCURRENCY": "2",  # deliveries flow a few at a time, so a kill lands among them
+}
 CREATE_ENDPOINT = """mutation($url: String!) {
   createWebhookEndpoint(input: {url: $url}) { secret userErrors { message } } }"""
 CREATE_PROJECT = """mutation($name: String!) {
