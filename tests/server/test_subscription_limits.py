@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -90,7 +91,10 @@ async def test_the_query_limits_refuse_a_subscription_with_a_code(
     assert [e["extensions"]["code"] for e in refused["errors"]] == ["QUERY_TOO_COSTLY"]
     socket = await _opened(server.base_url, server.key)
     try:
-        costly = f'subscription {{ projectUpdated(projectId: "{project["id"]}") {{ {COSTLY_SELECTION} }} }}'
+        costly = (
+            f'subscription {{ projectUpdated(projectId: "{project["id"]}") '
+            f"{{ {COSTLY_SELECTION} }} }}"
+        )
         assert _codes(await _refused(socket, "costly", costly)) == ["QUERY_TOO_COSTLY"]
         two_fields = 'subscription { events { type } projectUpdated(projectId: "prj_x") { id } }'
         assert _codes(await _refused(socket, "two", two_fields)) == ["GRAPHQL_VALIDATION_FAILED"]
@@ -102,8 +106,6 @@ async def test_the_query_limits_refuse_a_subscription_with_a_code(
 
 
 def _post(server: Live, query: str) -> dict[str, Any]:
-    import httpx
-
     response = httpx.post(
         server.base_url + "/graphql",
         json={"query": query},
