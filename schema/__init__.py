@@ -15,7 +15,6 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.extensions import (
     AroundExecution,
-    BoundedValidation,
     MaskUnexpectedErrors,
 )
 from schema.fastpath import FastQueries
@@ -38,7 +37,7 @@ MAX_ALIASES = 30
 MAX_TOKENS = 4000
 
 # Depth and alias rules that read each fragment once (Strawberry's limiters expand every
-# spread, exponential in a chain of fragments); built once, BoundedValidation validates a
+# spread, exponential in a chain of fragments); built once, AroundExecution validates a
 # document only once anyway.
 LIMIT_RULES = limit_rules(
     max_depth=MAX_DEPTH, max_introspection_depth=MAX_INTROSPECTION_DEPTH, max_aliases=MAX_ALIASES
@@ -76,6 +75,5 @@ def build_schema() -> strawberry.Schema:
             lambda: AddValidationRules(LIMIT_RULES),
             FastQueries,
             lambda: ParserCache(maxsize=256),
-            BoundedValidation,
         ],
     )

@@ -1,4 +1,4 @@
-"""Schema extensions: masked unexpected errors, checks around execution, bounded validation."""
+"""Schema extensions: masked unexpected errors (with a code), checks around execution."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from resolvers.context import request_id_var
 from resolvers.mutations import READ_ONLY_MESSAGE
 from schema.cost import MAX_COST, introspection_cost, max_introspection_cost, query_cost
 from schema.documents import document_errors, select_operation, unstorable_text
+from schema.error_codes import give_codes
 
 logger = logging.getLogger("milestone_billing.errors")
 
@@ -43,6 +44,7 @@ class MaskUnexpectedErrors(MaskErrors):
         errors = getattr(result, "errors", None)
         if errors:
             result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
+            give_codes(result.errors)  # type: ignore[attr-defined]
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = request_id_var.get()
@@ -73,6 +75,7 @@ class AroundExecution(SchemaExtension):
     """Everything done around executing an operation, in this order:
 
     - name the operation (and later its kinds of errors) for the request log and metrics;
+    - validate the document, once (schema.documents bounds what that may cost);
     - refuse a document of several operations without `operationName` (GraphQL over HTTP:
       never guess which one was meant), or one naming an operation it does not have;
     - refuse a mutation sent with a read-only key, before its variables are coerced (work
@@ -84,42 +87,67 @@ class AroundExecution(SchemaExtension):
     - report the cost, and with EXPOSE_QUERY_STATS the SQL statements and time, in
       `extensions`.
 
+    The refusals are pre-execution errors, so they hold over HTTP and the WebSocket alike.
     One extension, not four: Strawberry builds and enters hooks for every extension on every
     request, and under load that machinery was about 15% of the server's time for payments.
     """
 
     cost: int | None = None
 
-    def on_execute(self) -> Iterator[None]:
+    def on_validate(self) -> Iterator[None]:
+        # Validation, then the refusals, before anything runs and on every transport: a
+        # refusal here is a pre-execution error, which HTTP answers like any other and a
+        # graphql-transport-ws subscription as an `error` message (a result set in
+        # on_execute would be ignored by Strawberry's subscription path, which always runs).
+        # Validated once per document here: Strawberry's ValidationCache would validate
+        # before any check, and schema.documents bounds what validation may cost.
         context = self.execution_context
-        info = getattr(context.context, "extra", {}).get("request_info")
+        info = _request_info(context)
         if info is not None:
             _name_operation(context, info)
-        if context.result is None:
-            context.result = _operation_refusal(context) or _read_only_refusal(context)
-        unstorable = unstorable_text(context.variables) if context.result is None else None
+        if context.graphql_document is not None:
+            context.pre_execution_errors = document_errors(
+                context.schema._schema, context.graphql_document, context.validation_rules
+            )
+            refusal = None if context.pre_execution_errors else self._refusal(context)
+            if refusal is not None:
+                context.pre_execution_errors = list(refusal.errors or ())
+                if info is not None:
+                    info["error_kinds"] = ["graphql"]
+        yield
+
+    def _refusal(self, context: Any) -> GraphQLExecutionResult | None:
+        """Return the refusal of an operation that may not run, None when it may."""
+        refusal = _operation_refusal(context) or _read_only_refusal(context)
+        if refusal is not None:
+            return refusal
+        unstorable = unstorable_text(context.variables)
         if unstorable is not None:
-            context.result = _refusal(
+            return _refusal(
                 f"Variable {unstorable} holds a NUL character (\\u0000) or a lone surrogate "
                 "(\\ud800-\\udfff): text must be valid Unicode without NUL.",
                 {"code": "INVALID", "field": unstorable},
             )
-        if context.result is None:
-            self.cost, introspection = _cost(context) or (None, 0)
-            introspection_limit = max_introspection_cost(context.schema._schema)
-            if self.cost is not None and self.cost > MAX_COST:
-                context.result = _refusal(
-                    f"Query cost {self.cost} is over the limit of {MAX_COST}: ask for smaller "
-                    "pages (`first`) or fewer nested lists.",
-                    {"code": "QUERY_TOO_COSTLY", "cost": self.cost},
-                )
-            elif introspection > introspection_limit:
-                context.result = _refusal(
-                    f"Introspection cost {introspection} is over the limit of "
-                    f"{introspection_limit}: ask for the schema once per request.",
-                    {"code": "QUERY_TOO_COSTLY", "cost": introspection},
-                )
+        self.cost, introspection = _cost(context) or (None, 0)
+        introspection_limit = max_introspection_cost(context.schema._schema)
+        if self.cost is not None and self.cost > MAX_COST:
+            return _refusal(
+                f"Query cost {self.cost} is over the limit of {MAX_COST}: ask for smaller "
+                "pages (`first`) or fewer nested lists.",
+                {"code": "QUERY_TOO_COSTLY", "cost": self.cost},
+            )
+        if introspection > introspection_limit:
+            return _refusal(
+                f"Introspection cost {introspection} is over the limit of "
+                f"{introspection_limit}: ask for the schema once per request.",
+                {"code": "QUERY_TOO_COSTLY", "cost": introspection},
+            )
+        return None
+
+    def on_execute(self) -> Iterator[None]:
         yield
+        context = self.execution_context
+        info = _request_info(context)
         result = context.result
         if info is not None and result is not None and getattr(result, "errors", None):
             info["error_kinds"] = sorted(
@@ -138,6 +166,12 @@ class AroundExecution(SchemaExtension):
                 "durationMs": round((time.perf_counter() - started) * 1000, 3),
             }
         return results
+
+
+def _request_info(context: Any) -> dict[str, Any] | None:
+    """Return the HTTP request's log and metrics entry (None over the WebSocket)."""
+    info: dict[str, Any] | None = getattr(context.context, "extra", {}).get("request_info")
+    return info
 
 
 def _name_operation(context: Any, info: dict[str, Any]) -> None:
@@ -208,18 +242,3 @@ def _read_only_refusal(context: Any) -> GraphQLExecutionResult | None:
 
 def _refusal(message: str, extensions: dict[str, Any]) -> GraphQLExecutionResult:
     return GraphQLExecutionResult(data=None, errors=[GraphQLError(message, extensions=extensions)])
-
-
-class BoundedValidation(SchemaExtension):
-    """Refuse a document too large or with a NUL literal, else validate it; once per document.
-
-    Replaces Strawberry's ValidationCache, which would validate before any check.
-    """
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        if context.graphql_document is not None:
-            context.pre_execution_errors = document_errors(
-                context.schema._schema, context.graphql_document, context.validation_rules
-            )
-        yield

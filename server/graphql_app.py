@@ -10,7 +10,6 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
-from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
@@ -39,6 +38,7 @@ from server.refusals import (
     refusal_response,
     unexpected_failure,
 )
+from server.socket_limits import LimitedTransportWS, OpenSubscriptions, run_droppable, send_or_drop
 from server.state import AppState
 from server.subscriptions import authorise, socket_context
 
@@ -46,31 +46,10 @@ CALLER_SCOPE_KEY = "milestone_billing.caller"
 # A GET query's answer: the client's own cache may reuse it for 30 s (Vary: per key and media
 # type); `private`, so no shared cache (CDN, proxy) keeps one account's figures.
 CACHEABLE_QUERY = "private, max-age=30"
-# Errors that graphql-core or Strawberry raise without a code get one from their kind, so a
-# client can always branch on `extensions.code`.
-SYNTAX_CODES = (
-    ("tokens", "QUERY_TOO_LARGE"),
-    ("nested too deeply", "QUERY_TOO_DEEP"),
-)
-
 logger = logging.getLogger("milestone_billing.errors")
 # The account of the request being answered: Strawberry's parse_http_body sees only an adapter
 # of the request, and the persisted-query store is per account.
 account_var: ContextVar[str] = ContextVar("milestone_billing.account")
-
-
-def default_code(error: GraphQLError) -> str:
-    """Return the code of an error raised without one: the code of the error it wraps (a
-    scalar's refusal inside a variable's), else by its kind and when it happened."""
-    inherited = getattr(error.original_error, "extensions", None) or {}
-    if inherited.get("code"):
-        return str(inherited["code"])
-    if isinstance(error, GraphQLSyntaxError):
-        message = error.message
-        return next(
-            (code for part, code in SYNTAX_CODES if part in message), "GRAPHQL_PARSE_FAILED"
-        )
-    return "INVALID" if error.path else "GRAPHQL_VALIDATION_FAILED"
 
 
 class TextFrames(ASGIWebSocketAdapter):
@@ -80,22 +59,29 @@ class TextFrames(ASGIWebSocketAdapter):
     async def send_json(self, message: Mapping[str, object]) -> None:
         encoded = self.view.encode_json(message)
         text = encoded.decode() if isinstance(encoded, bytes) else encoded
+        timeout = getattr(self.view, "state").settings.subscription_send_timeout  # noqa: B009
         try:
-            await self.ws.send_text(text)
+            await send_or_drop(self.ws.scope, lambda: self.ws.send_text(text), seconds=timeout)
         except WebSocketDisconnect as exc:
             raise WebSocketDisconnected from exc
 
 
 class BillingGraphQL(GraphQL[RequestContext, None]):
     websocket_adapter_class = TextFrames
+    graphql_transport_ws_handler_class = LimitedTransportWS
 
     def __init__(self, state: AppState, ide: GraphiQLPage | None = None) -> None:
         super().__init__(
             build_schema(),
             graphql_ide="graphiql",
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=None,  # LimitedTransportWS bounds them
         )
         self.state = state
+        self.open_subscriptions = OpenSubscriptions(
+            per_account=state.settings.subscriptions_per_account,
+            per_process=state.settings.subscriptions_per_process,
+        )
         self.ide = ide or GraphiQLPage(host=state.settings.host)
 
     def should_render_graphql_ide(self, request: Any) -> bool:
@@ -113,7 +99,8 @@ class BillingGraphQL(GraphQL[RequestContext, None]):
         """Strawberry's view, with its plain-text refusals (bad body, no query) and ours as
         GraphQL errors with a code, in the negotiated media type, never cached."""
         if scope["type"] == "websocket":  # subscriptions (server/subscriptions.py)
-            await super().__call__(scope, receive, send)
+            handle = super().__call__
+            await run_droppable(scope, lambda: handle(scope, receive, send))
             return
         request = Request(scope, receive)
         account_var.set(scope[CALLER_SCOPE_KEY].account_id)
@@ -210,10 +197,7 @@ class BillingGraphQL(GraphQL[RequestContext, None]):
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
-        """Strawberry's result, with a code on every error that was raised without one."""
-        for error in result.errors or ():
-            if not (error.extensions or {}).get("code"):
-                error.extensions = {**(error.extensions or {}), "code": default_code(error)}
+        """Strawberry's result (every error has a code: schema/error_codes.py)."""
         processed = await super().process_result(request, result)
         negotiated = response_media_type(request.headers.get("accept", ""))
         if negotiated == GRAPHQL_RESPONSE and is_request_error(result):

@@ -32,6 +32,12 @@ class Settings:
     # PostgreSQL: the longest a statement, or the wait for a pooled connection, may take
     # before the request is answered 503 (db/engine.py).
     database_timeout: float = 5.0
+    # WebSockets (server/socket_limits.py): open subscriptions per account and per process,
+    # and how long a message may wait for a client that stopped reading before its socket
+    # is dropped.
+    subscriptions_per_account: int = 100
+    subscriptions_per_process: int = 2000
+    subscription_send_timeout: float = 10.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -56,4 +62,7 @@ class Settings:
             request_read_timeout=float(env.get("REQUEST_READ_TIMEOUT") or 15),
             max_connections=int(env.get("MAX_CONNECTIONS") or 1000),
             database_timeout=float(env.get("DATABASE_TIMEOUT") or 5),
+            subscriptions_per_account=int(env.get("SUBSCRIPTIONS_PER_ACCOUNT") or 100),
+            subscriptions_per_process=int(env.get("SUBSCRIPTIONS_PER_PROCESS") or 2000),
+            subscription_send_timeout=float(env.get("SUBSCRIPTION_SEND_TIMEOUT") or 10),
         )

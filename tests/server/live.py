@@ -38,6 +38,9 @@ SETTINGS_VARIABLES = (
     "REQUEST_READ_TIMEOUT",
     "MAX_CONNECTIONS",
     "DATABASE_TIMEOUT",
+    "SUBSCRIPTIONS_PER_ACCOUNT",
+    "SUBSCRIPTIONS_PER_PROCESS",
+    "SUBSCRIPTION_SEND_TIMEOUT",
 )
 STARTUP_SECONDS = 90  # a bound for a hung start, not a speed check: CI machines are shared
 ROOT = Path(__file__).resolve().parents[2]
