@@ -87,6 +87,7 @@ class RetainageInvoice:
 class RetainageModel:
     projects: dict[str, int] = field(default_factory=dict)  # id: basis points
     invoices: dict[str, RetainageInvoice] = field(default_factory=dict)
+    credit_notes: int = 0  # issued here: the account's CN- series counts them with the others
 
 
 class RetainageRules:
@@ -189,6 +190,7 @@ class RetainageRules:
         payload = self.mutate(CREATE_NOTE, variables, "createCreditNote")
         assert self.code(payload) in ("ok", "EXCEEDS_RETAINAGE_HELD"), payload["userErrors"]
         if self.code(payload) == "ok":
+            self.retainage.credit_notes += 1
             line.credited += amount
             status = self.harness.run(
                 self.api.gql("query($id: ID!) { invoice(id: $id) { status } }", {"id": invoice_id})

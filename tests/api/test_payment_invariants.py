@@ -60,7 +60,7 @@ from tests.api.billing_helpers import (
     free_line,
 )
 from tests.api.credit_helpers import APPLY_NOTE, CREATE_NOTE, REFUND_NOTE, REFUND_PAYMENT, VOID_NOTE
-from tests.api.retainage_machine import RetainageModel, RetainageRules
+from tests.api.retainage_machine import RetainageModel, RetainageRules, largest_remainder
 from tests.api.test_distribution import DISTRIBUTE
 from tests.api.test_payments import (
     RECORD_EXTERNAL_PAYMENT,
@@ -134,6 +134,7 @@ class ModelInvoice:
     paid: int = 0
     void: bool = False
     credited: int = 0  # credit applied to it
+    discount: int = 0
 
     @property
     def status(self) -> str:
@@ -274,7 +275,10 @@ class PaymentMachine(RetainageRules, RuleBasedStateMachine):
         )
         assert cents(invoice["total"]) == subtotal - discount
         self.invoices[invoice["id"]] = ModelInvoice(
-            total=subtotal - discount, free=free or 0, milestone_lines=milestones
+            total=subtotal - discount,
+            free=free or 0,
+            milestone_lines=milestones,
+            discount=discount,
         )
 
     @precondition(lambda self: self.invoices)
@@ -493,15 +497,26 @@ class PaymentMachine(RetainageRules, RuleBasedStateMachine):
             n.amount for n in self.notes.values() if n.invoice_id == invoice_id and not n.void
         )
 
-    def lines_after_credit(self, invoice_id: str) -> list[tuple[str, int]]:
-        """The invoice's milestone lines less what its issued credit notes credit on each."""
+    def lines_after_credit(
+        self, invoice_id: str, *, less_discount: bool = False
+    ) -> list[tuple[str, int]]:
+        """The invoice's milestone lines less what its issued credit notes credit on each; with
+        `less_discount`, each also less its largest-remainder part of the invoice's discount
+        (what the line really bills: the most a credit note may credit on it)."""
         taken: dict[str, int] = {}
         for note in self.notes.values():
             if note.invoice_id == invoice_id and not note.void and note.milestone:
                 milestone_id, amount = note.milestone
                 taken[milestone_id] = taken.get(milestone_id, 0) + amount
-        lines = self.invoices[invoice_id].milestone_lines
-        return [(id_, amount - taken.get(id_, 0)) for id_, amount in lines]
+        invoice = self.invoices[invoice_id]
+        amounts = [amount for _, amount in invoice.milestone_lines]
+        parts = [0] * len(amounts)
+        if less_discount and invoice.discount and any(amounts):
+            parts = largest_remainder(invoice.discount, amounts)
+        return [
+            (id_, amount - part - taken.get(id_, 0))
+            for (id_, amount), part in zip(invoice.milestone_lines, parts, strict=True)
+        ]
 
     @precondition(lambda self: self.invoices)
     @rule(data=st.data())
@@ -509,7 +524,7 @@ class PaymentMachine(RetainageRules, RuleBasedStateMachine):
         invoice_id = data.draw(st.sampled_from(list(self.invoices)), label="invoice")
         invoice = self.invoices[invoice_id]
         creditable = invoice.total - self.credited_by_notes(invoice_id)
-        lines = self.lines_after_credit(invoice_id)
+        lines = self.lines_after_credit(invoice_id, less_discount=True)
         on_milestone = bool(lines) and data.draw(st.booleans(), label="on a milestone")
         ceiling = lines[0][1] if on_milestone else creditable
         kind = data.draw(st.sampled_from(["part", "all", "over"]), label="kind")
@@ -538,7 +553,9 @@ class PaymentMachine(RetainageRules, RuleBasedStateMachine):
             return
         applied = min(amount, invoice.balance)
         note = payload["creditNote"]
-        assert note["number"] == f"CN-{len(self.notes) + 1:06d}"  # gapless, refusals take none
+        # Gapless over every note of the account, the retainage rules' too; refusals take none.
+        numbered = len(self.notes) + self.retainage.credit_notes
+        assert note["number"] == f"CN-{numbered + 1:06d}"
         self.notes[note["id"]] = ModelNote(
             invoice_id,
             amount,
