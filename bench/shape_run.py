@@ -8,6 +8,7 @@ is faster) with both p95s. Environment:
 - BENCH_ROUNDS       blocks per shape and client count for each server (default 3; quick 1)
 - BENCH_RSS_REQUESTS requests between the two RSS readings (default 100,000; quick 5,000)
 - BENCH_SHAPES       comma-separated shape names to measure (default: all)
+- BENCH_PARTS        comma-separated parts to run: shapes, rss, cold, payments (default: all)
 - BENCH_WORKERS      comma-separated worker counts (default: 1 and one per core); ours runs
                      `serve --workers N`, PostGraphile `--cluster-workers N`, on the same cores
 """
@@ -44,6 +45,7 @@ WORKER_COUNTS = tuple(
     int(n) for n in (os.environ.get("BENCH_WORKERS") or f"1,{os.cpu_count() or 1}").split(",")
 )
 ONLY = {name for name in os.environ.get("BENCH_SHAPES", "").split(",") if name}
+PARTS = set((os.environ.get("BENCH_PARTS") or "shapes,rss,cold,payments").split(","))
 RSS_REQUESTS = int(os.environ.get("BENCH_RSS_REQUESTS") or (5_000 if QUICK else 100_000))
 
 
@@ -236,7 +238,7 @@ async def main_async() -> dict[str, Any]:
                     started.append(server)
             if theirs is not None:
                 ids = await peer_node_ids(theirs.port, ids)
-            for shape in SHAPES:
+            for shape in SHAPES if "shapes" in PARTS else ():
                 if ONLY and shape.name not in ONLY:
                     continue
                 say(f"  {shape.name}, {workers} worker(s)")
@@ -244,20 +246,21 @@ async def main_async() -> dict[str, Any]:
                 results["shapes"].append({"workers": workers, **row})
             if theirs is not None:
                 theirs.stop()
-            if workers == 1:  # the measured process is the worker itself
+            if workers == 1 and "rss" in PARTS:  # the measured process is the worker itself
                 say("  RSS")
                 results["rss"] = await rss(ours, ids, db.key)
             ours.stop()
-        say("  cold start")
-        results["cold_start"] = await cold_start.measure(
-            lambda: servers.ours(db.url, LOGS, "cold"),
-            (lambda: peer.server(cli, db.dsn, LOGS, "cold")) if cli else None,
-            db.key,
-            rounds=ROUNDS + 2,
-        )
+        if "cold" in PARTS:
+            say("  cold start")
+            results["cold_start"] = await cold_start.measure(
+                lambda: servers.ours(db.url, LOGS, "cold"),
+                (lambda: peer.server(cli, db.dsn, LOGS, "cold")) if cli else None,
+                db.key,
+                rounds=ROUNDS + 2,
+            )
         say("  payments")
         lite = await prepare_small("sqlite", report, None, False)
-        for workers in WORKER_COUNTS:
+        for workers in WORKER_COUNTS if "payments" in PARTS else ():
             for url, account, key, backend in (
                 (db.url, db.account_id, db.key, "postgresql"),
                 (lite.url, lite.account_id, lite.key, "sqlite"),

@@ -9,6 +9,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -20,7 +21,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import Message, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from db.engine import create_engine
 from db.errors import is_unavailable
@@ -33,6 +34,7 @@ from server.graphql_app import GraphQLEndpoint
 from server.listener import listening
 from server.logs import install_value_redaction
 from server.observability import BodyLimitMiddleware, RequestObservation, metrics_endpoint
+from server.query_lane import QueryLane
 from server.rest import distribute_milestone_payments
 from server.settings import Settings
 from server.state import AppState
@@ -58,6 +60,10 @@ async def http_error(_request: Request, error: Exception) -> Response:
     """Starlette's 404 and 405 (with `Allow`), as JSON with a code like every other answer."""
     assert isinstance(error, HTTPException)
     return http_error_response(error.status_code, error.detail, dict(error.headers or {}))
+
+
+async def _no_app(_scope: Scope, _receive: Receive, _send: Send) -> None:
+    """The query lane's CORS only decorates answers; it never calls on."""
 
 
 class DatabaseNotMigrated(RuntimeError):
@@ -170,6 +176,13 @@ def create_app(
         return await metrics(request)
 
     graphql = GraphQLEndpoint(state, graphiql)
+    cors: dict[str, Any] = {
+        "allow_origins": list(settings.cors_origins),
+        "allow_methods": ["GET", "POST"],
+        "allow_headers": CORS_REQUEST_HEADERS,
+        "expose_headers": ["X-Request-ID"],
+        "max_age": 600,
+    }
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -188,14 +201,9 @@ def create_app(
         # browser shows the page why; the request id and log wrap everything.
         middleware=[
             Middleware(RequestObservation),
-            Middleware(
-                ListedOriginsCORS,
-                allow_origins=list(settings.cors_origins),
-                allow_methods=["GET", "POST"],
-                allow_headers=CORS_REQUEST_HEADERS,
-                expose_headers=["X-Request-ID"],
-                max_age=600,
-            ),
+            # Plain read-only queries are answered here; all else goes on (server/query_lane.py).
+            Middleware(QueryLane, state=state, cors=ListedOriginsCORS(_no_app, **cors)),
+            Middleware(ListedOriginsCORS, **cors),
             Middleware(BodyLimitMiddleware),
         ],
         exception_handlers={HTTPException: http_error},

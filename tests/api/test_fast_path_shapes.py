@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from bench.shapes import SHAPES, Ids
 from schema import build_schema, fastpath
 from schema.fast_executor import FastExecutor
+from server import query_lane
 from tests.api.generated_documents import documents
 from tests.conftest import Api, make_app
 
@@ -71,6 +72,7 @@ async def demo_ids(api: Api) -> Ids:
 @pytest.fixture
 def recording(monkeypatch: pytest.MonkeyPatch) -> type[Recording]:
     monkeypatch.setattr(fastpath, "FastExecutor", Recording)
+    monkeypatch.setattr(query_lane, "FastExecutor", Recording)  # the lane runs it too
     Recording.answered = 0
     return Recording
 
@@ -122,6 +124,17 @@ async def test_node_answers_each_kind_of_object_on_the_fast_path(
 PLACEHOLDERS = {"project-id": "project", "invoice-id": "invoice", "payment-id": "payment"}
 
 
+def with_demo_ids(document: tuple[str, dict[str, Any]], ids: Ids) -> tuple[str, dict[str, Any]]:
+    """Return a generated document and its variables with the placeholders made real ids."""
+    query, variables = document
+    for placeholder, attribute in PLACEHOLDERS.items():
+        query = query.replace(placeholder, getattr(ids, attribute))
+        variables = {
+            k: getattr(ids, attribute) if v == placeholder else v for k, v in variables.items()
+        }
+    return query, variables
+
+
 @settings(
     max_examples=60,
     deadline=None,
@@ -132,13 +145,7 @@ PLACEHOLDERS = {"project-id": "project", "invoice-id": "invoice", "payment-id": 
 async def test_generated_documents_get_the_same_bytes_on_both_paths(
     demo_api: Api, recording: type[Recording], data: tuple[str, dict[str, Any]]
 ) -> None:
-    ids = await demo_ids(demo_api)
-    query, variables = data
-    for placeholder, attribute in PLACEHOLDERS.items():
-        query = query.replace(placeholder, getattr(ids, attribute))
-        variables = {
-            k: getattr(ids, attribute) if v == placeholder else v for k, v in variables.items()
-        }
+    query, variables = with_demo_ids(data, await demo_ids(demo_api))
     async with client(demo_api, fast=True) as fast, client(demo_api, fast=False) as plain:
         answered_before = recording.answered
         fast_answer = await answer(fast, demo_api, query, variables)
