@@ -27,7 +27,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import literal_column
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement, Executable, Select
@@ -137,7 +137,10 @@ class _Prepared:
         driver = sync_connection.connection.driver_connection
         assert driver is not None
         if dialect.name != "sqlite":
-            return prepared, await driver.fetch(prepared.sql, *arguments)
+            try:
+                return prepared, await driver.fetch(prepared.sql, *arguments)
+            except Exception as error:
+                raise postgres_error(sync_connection, prepared.sql, arguments, error) from error
         try:
             return prepared, await driver.execute_fetchall(prepared.sql, arguments)
         except sqlite3.Error as error:
@@ -173,9 +176,12 @@ class PreparedWrite(_Prepared):
     def __init__(self, statement: UpdateBase, *, columns: Sequence[str] | None = None) -> None:
         super().__init__(statement, column_keys=columns)
 
-    async def execute(self, connection: AsyncConnection, parameters: Mapping[str, Any]) -> None:
-        """Run the write in the connection's transaction."""
-        if connection.dialect.name == "sqlite":
+    async def execute(
+        self, connection: AsyncConnection, parameters: Mapping[str, Any], *, begun: bool = False
+    ) -> None:
+        """Run the write in the connection's transaction (on PostgreSQL on the driver too,
+        once `begun` says a statement through SQLAlchemy has opened it)."""
+        if begun or connection.dialect.name == "sqlite":
             await self._run_on_driver(connection, parameters)
         else:
             await connection.execute(self.statement, dict(parameters))
@@ -184,6 +190,22 @@ class PreparedWrite(_Prepared):
 def sqlalchemy_error(sql: str, arguments: Sequence[Any], error: sqlite3.Error) -> StatementError:
     """Return the exception SQLAlchemy would raise for a driver error (IntegrityError, ...)."""
     return DBAPIError.instance(sql, arguments, error, sqlite3.Error)
+
+
+def postgres_error(
+    connection: Connection, sql: str, arguments: Sequence[Any], error: Exception
+) -> Exception:
+    """Return the exception SQLAlchemy would raise for an asyncpg error (IntegrityError, a
+    deadlock's DBAPIError with its sqlstate, ...); any other exception as it is."""
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        # The adapter's own translation, as SQLAlchemy's cursor applies it.
+        connection.connection.dbapi_connection._handle_exception(error)  # type: ignore[union-attr]
+    except dbapi.Error as adapted:
+        return DBAPIError.instance(sql, arguments, adapted, dbapi.Error)
+    except Exception as other:
+        return other
+    return error
 
 
 def _converting_row_type(columns: tuple[tuple[str, Processor], ...]) -> Any:

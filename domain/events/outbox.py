@@ -6,7 +6,10 @@ the writer already holds the database lock) and numbers them after the highest c
 sequence. The next writer of the account can only take its numbers after this one has
 committed (and is visible) or rolled back (its numbers are free again), so a reader paging by
 sequence never sees a later event before an earlier one, and never a gap that fills in later.
-Taking the lock at the end keeps writers serialized only for their last statements.
+Taking the lock at the end keeps writers serialized only for their last statements; whatever
+does not need the lock (the webhook endpoints read, the NOTIFY, which PostgreSQL sends only at
+commit anyway) is done before it, so the lock is held for the event inserts, the deliveries of
+an account with webhooks, and the commit.
 """
 
 from __future__ import annotations
@@ -20,13 +23,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.queries.events import INSERT_EVENT, LAST_SEQUENCE
+from db.queries.events import INSERT_NEXT_EVENT
 from db.statements import Statements, session_statements
 from domain.context import Caller
 from domain.events.shapes import api_shape
 from domain.events.types import EVENT_TYPES
 from domain.ids import new_id
-from domain.webhooks.queue import queue_deliveries
+from domain.webhooks.queue import delivery_writes, enabled_endpoints
 
 
 @dataclass(frozen=True)
@@ -71,30 +74,32 @@ def collecting_events() -> Iterator[list[PendingEvent]]:
 async def write_events(
     *, db: Statements, caller: Caller, pending: list[PendingEvent]
 ) -> list[dict[str, Any]]:
-    """Return the event rows written for `pending`, numbered in commit order (see above)."""
+    """Return the event rows written for `pending` (each numbered in the database, in
+    commit order: see above)."""
     if not pending:
         return []
     account_id = caller.account_id
-    await db.lock_name(f"events:{account_id}")
-    last = (await db.rows(LAST_SEQUENCE, {"account_id": account_id}))[0].last or 0
     now = caller.clock.now()
     rows = [
         {
             "account_id": account_id,
             "id": new_id("evt"),
-            "sequence": last + number,
             "type": event.type,
             "object_id": event.object_id,
             "occurred_at": now,
             "data": json.dumps(event.data, separators=(",", ":")),
         }
-        for number, event in enumerate(pending, 1)
+        for event in pending
     ]
-    await db.execute(*((INSERT_EVENT, row) for row in rows))
+    endpoints = await enabled_endpoints(db=db, caller=caller)
     # Subscribers in every server process learn of the commit (PostgreSQL NOTIFY is sent then).
     await db.notify(EVENTS_CHANNEL, account_id)
+    await db.lock_name(f"events:{account_id}")
     # Deliveries are queued in the same transaction: a committed event is never undelivered.
-    await queue_deliveries(db=db, caller=caller, events=rows)
+    await db.execute(
+        *((INSERT_NEXT_EVENT, row) for row in rows),
+        *delivery_writes(account_id=account_id, endpoints=endpoints, events=rows),
+    )
     return rows
 
 

@@ -28,7 +28,7 @@ from db.queries.webhooks import (
     INSERT_DELIVERY,
     SET_OUTCOME,
 )
-from db.statements import Statements, session_statements
+from db.statements import Statements, Write, session_statements
 from db.tables import WebhookDelivery, WebhookEndpoint
 from db.tables.columns import WHD
 from domain.context import Caller
@@ -48,17 +48,24 @@ def retry_delay(attempt: int, *, jitter: random.Random) -> timedelta:
     return timedelta(seconds=base * jitter.uniform(0.8, 1.2))
 
 
-async def queue_deliveries(*, db: Statements, caller: Caller, events: list[dict[str, Any]]) -> None:
-    """Queue a delivery of each event to every enabled endpoint that wants its type."""
-    endpoints = await db.rows(ENABLED_ENDPOINTS, {"account_id": caller.account_id})
-    writes = []
+async def enabled_endpoints(*, db: Statements, caller: Caller) -> list[Any]:
+    """Return the account's enabled endpoints (id, event_types) that deliveries are queued to."""
+    return await db.rows(ENABLED_ENDPOINTS, {"account_id": caller.account_id})
+
+
+def delivery_writes(
+    *, account_id: str, endpoints: list[Any], events: list[dict[str, Any]]
+) -> list[Write]:
+    """Return the inserts queueing a delivery of each event to every endpoint that wants its
+    type."""
+    writes: list[Write] = []
     for endpoint in endpoints:
         wanted = set(json.loads(endpoint.event_types))
         for event in events:
             if wanted and event["type"] not in wanted:
                 continue
             delivery = {
-                "account_id": caller.account_id,
+                "account_id": account_id,
                 "id": new_id("whd"),
                 "endpoint_id": endpoint.id,
                 "event_id": event["id"],
@@ -68,8 +75,7 @@ async def queue_deliveries(*, db: Statements, caller: Caller, events: list[dict[
                 "created_at": event["occurred_at"],
             }
             writes.append((INSERT_DELIVERY, delivery))
-    if writes:
-        await db.execute(*writes)
+    return writes
 
 
 async def forget_endpoint(*, session: AsyncSession, caller: Caller, endpoint_id: str) -> None:
