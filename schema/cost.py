@@ -43,6 +43,7 @@ LIST_ESTIMATE = 10
 CAPPED_LISTS = {"webhookEndpoints": MAX_ENDPOINTS}
 DEFAULT_PAGE = 20
 MAX_COST = 50_000
+MAX_INT = 2**31 - 1  # GraphQL's Int is 32-bit
 INTROSPECTION_ROOTS = ("__schema", "__type")
 # The standard query (GraphiQL's) with a quarter to spare for clients' variants of it: one
 # introspection per request, not five aliased copies (each about 0.3 s of the event loop).
@@ -128,7 +129,9 @@ class _Walker:
         for argument in node.arguments or ():
             if argument.name.value in ("first", "last"):
                 value = value_from_ast_untyped(argument.value, dict(self.variables))
-                if isinstance(value, int) and value >= 0:
+                # A value no Int can hold (a huge number, a bool) is the variable's own error,
+                # reported when the variables are coerced: it is no page size to price.
+                if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_INT:
                     sizes.append(value)
         return max(sizes, default=DEFAULT_PAGE)
 

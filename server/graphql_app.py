@@ -28,7 +28,7 @@ from server.auth import CHALLENGE, UNAUTHORIZED_MESSAGE, caller_of
 from server.bodies import BadRequest, decode_json_body
 from server.graphiql import GraphiQLPage
 from server.media_types import GRAPHQL_RESPONSE, MEDIA_MARK, is_request_error, response_media_type
-from server.observability import BodyTooLarge, request_info
+from server.observability import CLIENT_CLOSED, BodyTooLarge, request_info
 from server.persisted_queries import resolve_query
 from server.refusals import (
     UNEXPECTED,
@@ -256,6 +256,7 @@ class GraphQLEndpoint:
             await self._answer(request, scope, receive, send_tracking)
         except ClientDisconnect:
             log_disconnect()
+            request_info(scope)[CLIENT_CLOSED] = True
         except Exception as error:  # every answer is JSON with a code, even a failure's
             if started or isinstance(error, BodyTooLarge):  # the 413 is answered outside
                 raise

@@ -21,6 +21,10 @@ MAX_BODY_BYTES = 1024 * 1024
 REQUEST_INFO_KEY = "milestone_billing.request_info"
 MAX_OPERATION_LABELS = 200
 OTHER_OPERATION = "other"
+# A client that went away before its request was read: logged and counted as nginx's 499, not
+# as a failure of ours (500).
+CLIENT_CLOSED = "client_closed"
+CLIENT_CLOSED_REQUEST = 499
 OPERATION_TYPES = frozenset({"query", "mutation", "subscription"})
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_]")
 # Letters, digits and the punctuation of UUIDs, ULIDs and base64 ids; nothing a log or a
@@ -147,6 +151,8 @@ class RequestObservation:
         try:
             await self.app(scope, receive, send_observed)
         finally:
+            if info.get(CLIENT_CLOSED) and status == 500:  # no answer was started
+                status = CLIENT_CLOSED_REQUEST
             self._report(scope, info, status, time.perf_counter() - started)
             request_id_var.reset(id_token)
             trace_id_var.reset(trace_token)

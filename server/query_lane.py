@@ -160,7 +160,7 @@ class _LaneRequest:
                     raise StepAside
                 token = rest.strip().decode("latin-1")
             elif name == b"content-type":
-                content_type = value.lower()
+                content_type = value  # as the full path reads it: case and all
             elif name == b"content-length":
                 length = value
             elif name == b"accept":

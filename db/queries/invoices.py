@@ -99,15 +99,21 @@ async def invoice_counts(
     status: str | None,
 ) -> dict[str, int]:
     """Return how many invoices (of `status`, if given) each project has."""
-    statement = (
-        select(I.project_id, func.count().label("n"))
-        .where(I.account_id == account_id, among(I.project_id, "ids"))
-        .group_by(I.project_id)
-    )
+    parameters: dict[str, Any] = {"account_id": account_id, "ids": project_ids}
     if status is not None:
-        statement = statement.where(I.status == status)
-    rows = await connection.execute(statement, {"ids": project_ids})
+        parameters["status"] = status
+    rows = await select_rows(connection, _invoice_counts(status is not None), parameters)
     return {row.project_id: int(row.n) for row in rows}
+
+
+@cache
+def _invoice_counts(by_status: bool) -> PreparedSelect:
+    conditions = [I.account_id == ACCOUNT, among(I.project_id, "ids")]
+    if by_status:
+        conditions.append(I.status == bindparam("status", type_=I.status.type))
+    return PreparedSelect(
+        select(I.project_id, func.count().label("n")).where(*conditions).group_by(I.project_id)
+    )
 
 
 def _lines_with_their_invoice(*columns: Any) -> Any:

@@ -65,8 +65,8 @@ def _project_page(after: bool) -> PreparedSelect:
 
 async def count_projects(connection: AsyncConnection, *, account_id: str) -> int:
     """Return how many projects the account has."""
-    statement = select(func.count()).select_from(Project).where(P.account_id == account_id)
-    return int((await connection.execute(statement)).scalar_one())
+    rows = await select_rows(connection, _COUNT_PROJECTS, {"account_id": account_id})
+    return int(rows[0].n)
 
 
 def _milestone_columns() -> tuple[Any, ...]:
@@ -140,6 +140,9 @@ async def milestones_by_ids(
 
 
 ACCOUNT = bindparam("account_id", type_=String)
+_COUNT_PROJECTS = PreparedSelect(
+    select(func.count().label("n")).select_from(Project).where(P.account_id == ACCOUNT)
+)
 
 
 def after_keyset(created_at: Any, id_: Any) -> Any:

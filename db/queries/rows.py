@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections import namedtuple
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from sqlalchemy import literal_column
@@ -34,8 +33,7 @@ from sqlalchemy.sql import ColumnElement, Executable, Select
 from sqlalchemy.sql.dml import UpdateBase
 
 from db.engine import announce_statement
-
-Processor = Callable[[Any], Any] | None
+from db.queries.row_types import Processor, converted_row_maker, converting_row_type, row_type
 
 
 async def select_rows(
@@ -46,15 +44,13 @@ async def select_rows(
     """Return every row of `statement` as a named tuple with the statement's column names."""
     if isinstance(statement, PreparedSelect):
         return await statement.rows(connection, parameters or {})
+    shaped = shaped_select(statement, connection.dialect)
+    if shaped is not None:
+        prepared, extracted = shaped
+        return await prepared.rows(connection, parameters or {}, extracted)
     result = await connection.execute(statement, parameters or {})
     make = row_type(tuple(result.keys()))._make
     return [make(row) for row in result.all()]
-
-
-@cache
-def row_type(names: tuple[str, ...]) -> Any:
-    """Return the named tuple type for one list of column names."""
-    return namedtuple("ResultRow", names)  # noqa: PYI024
 
 
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -79,9 +75,15 @@ class _Compiled:
     construct: Callable[..., MutableMapping[str, Any]]
     make_row: Callable[[Any], Any]
 
-    def arguments(self, parameters: Mapping[str, Any]) -> list[Any]:
-        """Return the driver's positional arguments for `parameters`, converted for it."""
-        values = self.construct(dict(parameters))
+    def arguments(
+        self, parameters: Mapping[str, Any], extracted: Sequence[Any] | None = None
+    ) -> list[Any]:
+        """Return the driver's positional arguments for `parameters` (and, for a statement
+        built per call, the literal values of that call's statement), converted for it."""
+        if extracted is None:
+            values = self.construct(dict(parameters))
+        else:
+            values = self.construct(dict(parameters), extracted_parameters=extracted)
         return [
             values[name] if processor is None else processor(values[name])
             for name, processor in self.bind_order
@@ -92,10 +94,14 @@ class _Prepared:
     """A statement built once at import and compiled once per dialect."""
 
     def __init__(
-        self, statement: Select[Any] | UpdateBase, column_keys: Sequence[str] | None = None
+        self,
+        statement: Select[Any] | UpdateBase,
+        column_keys: Sequence[str] | None = None,
+        cache_key: Any = None,
     ) -> None:
         self.statement = statement
         self._column_keys = column_keys
+        self._cache_key = cache_key
         self._compiled: dict[str, _Compiled] = {}
 
     def _result_columns(self) -> tuple[tuple[str, Any], ...]:
@@ -108,7 +114,9 @@ class _Prepared:
         return prepared
 
     def _compile(self, dialect: Dialect) -> _Compiled:
-        compiled = self.statement.compile(dialect=dialect, column_keys=self._column_keys)
+        compiled = self.statement.compile(
+            dialect=dialect, column_keys=self._column_keys, cache_key=self._cache_key
+        )
         if "POSTCOMPILE" in compiled.string:
             raise ValueError("expanding parameters cannot be prepared: use is_one_of()")
         bind_order = tuple(
@@ -119,16 +127,23 @@ class _Prepared:
             (name, column_type.dialect_impl(dialect).result_processor(dialect, None))
             for name, column_type in self._result_columns()
         )
-        make_row = _converting_row_type(conversions)._make
+        make_row = (
+            converted_row_maker(conversions)
+            if self._cache_key is not None
+            else converting_row_type(conversions)._make
+        )
         return _Compiled(compiled.string, bind_order, compiled.construct_params, make_row)
 
     async def _run_on_driver(
-        self, connection: AsyncConnection, parameters: Mapping[str, Any]
+        self,
+        connection: AsyncConnection,
+        parameters: Mapping[str, Any],
+        extracted: Sequence[Any] | None = None,
     ) -> tuple[_Compiled, Sequence[Any]]:
         """Run the statement on the driver's connection; return what it fetched."""
         dialect = connection.dialect
         prepared = self.compiled(dialect)
-        arguments = prepared.arguments(parameters)
+        arguments = prepared.arguments(parameters, extracted)
         sync_connection = connection.sync_connection
         assert sync_connection is not None
         announce_statement(sync_connection, prepared.sql, arguments)
@@ -152,15 +167,20 @@ class PreparedSelect(_Prepared):
 
     statement: Select[Any]
 
-    def __init__(self, statement: Select[Any]) -> None:
-        super().__init__(statement)
+    def __init__(self, statement: Select[Any], cache_key: Any = None) -> None:
+        super().__init__(statement, cache_key=cache_key)
 
     def _result_columns(self) -> tuple[tuple[str, Any], ...]:
         return tuple((name, c.type) for name, c in self.statement.selected_columns.items())
 
-    async def rows(self, connection: AsyncConnection, parameters: Mapping[str, Any]) -> list[Any]:
+    async def rows(
+        self,
+        connection: AsyncConnection,
+        parameters: Mapping[str, Any],
+        extracted: Sequence[Any] | None = None,
+    ) -> list[Any]:
         """Return the statement's rows for `parameters`, as named tuples."""
-        prepared, fetched = await self._run_on_driver(connection, parameters)
+        prepared, fetched = await self._run_on_driver(connection, parameters, extracted)
         make = prepared.make_row
         return [make(row) for row in fetched]
 
@@ -208,21 +228,42 @@ def postgres_error(
     return error
 
 
-def _converting_row_type(columns: tuple[tuple[str, Processor], ...]) -> Any:
-    """A named tuple whose attributes convert the driver's value on read (index access does not)."""
-    base = row_type(tuple(name for name, _ in columns))
-    converting = {
-        name: _converted(index, convert)
-        for index, (name, convert) in enumerate(columns)
-        if convert is not None
-    }
-    if not converting:
-        return base
-    return type("ConvertingRow", (base,), {"__slots__": (), **converting})
+# Selects built per call (a list's filters and cursor, a report's day), by dialect and shape:
+# SQLAlchemy's cache key says when two are the same statement but for their literal values,
+# so each shape is compiled once and every call runs on the driver like a PreparedSelect.
+SHAPE_CACHE_SIZE = 512
+_SHAPES: OrderedDict[tuple[str, Any], PreparedSelect | None] = OrderedDict()
 
 
-def _converted(index: int, convert: Callable[[Any], Any]) -> property:
-    def read(row: tuple[Any, ...]) -> Any:
-        return convert(tuple.__getitem__(row, index))
+def shaped_select(
+    statement: Executable, dialect: Dialect
+) -> tuple[PreparedSelect, Sequence[Any]] | None:
+    """Return the prepared select of the statement's shape and the statement's own literal
+    values, or None for a statement SQLAlchemy's own execution must run."""
+    if not isinstance(statement, Select):
+        return None
+    cache_key = statement._generate_cache_key()
+    if cache_key is None:
+        return None
+    key = (dialect.name, cache_key.key)
+    if key in _SHAPES:
+        prepared = _SHAPES[key]
+    else:
+        prepared = _SHAPES[key] = _prepare_shape(statement, cache_key, dialect)
+        if len(_SHAPES) > SHAPE_CACHE_SIZE:
+            _SHAPES.popitem(last=False)
+    return None if prepared is None else (prepared, cache_key.bindparams)
 
-    return property(read)
+
+def _prepare_shape(
+    statement: Select[Any], cache_key: Any, dialect: Dialect
+) -> PreparedSelect | None:
+    """Return the shape's prepared select, None when its rows would not read as SQLAlchemy's
+    (an expanding IN, result names that are not the selected columns' keys)."""
+    prepared = PreparedSelect(statement, cache_key=cache_key)
+    try:
+        prepared.compiled(dialect)
+    except ValueError:
+        return None
+    result_names = [c.keyname for c in statement.compile(dialect=dialect)._result_columns]
+    return prepared if result_names == list(statement.selected_columns.keys()) else None

@@ -7,10 +7,10 @@ from itertools import chain, combinations
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, tuple_
 
 from db.engine import read_connection
-from db.queries import balances, invoices, payment_writes, payments, projects
+from db.queries import balances, invoices, payment_writes, payments, projects, rows
 from db.queries.rows import PreparedSelect, is_one_of
 from db.tables.columns import I
 from tests.conftest import Api
@@ -97,3 +97,35 @@ async def test_prepared_rows_equal_sqlalchemy_rows(demo_api: Api, prepared: Prep
 def test_constants_only_in_is_one_of() -> None:
     with pytest.raises(ValueError, match="not an enum constant"):
         is_one_of(I.status, ["PAID' OR '1'='1"])
+
+
+async def test_selects_built_per_call_read_as_sqlalchemy_does_compiled_once_per_shape(
+    demo_api: Api,
+) -> None:
+    """A list's window is built per call with its values in it (a cursor, a search): rows.py
+    runs it like a prepared select, compiled once per shape, its own values bound each time."""
+    api = demo_api
+    first = await _first_invoice(api)
+
+    def window(after: Any, status: str) -> Any:
+        return (
+            select(I.id, I.number, I.created_at, I.total)
+            .where(
+                I.account_id == api.account_id,
+                I.status != status,
+                tuple_(I.created_at, I.id) > tuple_(after.created_at, after.id),
+            )
+            .order_by(I.created_at, I.id)
+            .limit(5)
+        )
+
+    async with read_connection(api.engine) as connection:
+        later = await rows.select_rows(connection, window(first, "VOID"))
+        shapes_before = len(rows._SHAPES)
+        for after, status in [(first, "VOID"), (later[1], "PAID"), (later[2], "DRAFT")]:
+            statement = window(after, status)
+            ours = await rows.select_rows(connection, statement)
+            theirs = (await connection.execute(statement)).all()
+            assert theirs and [tuple(row) for row in ours] == [tuple(row) for row in theirs]
+            assert rows.shaped_select(statement, connection.dialect) is not None
+        assert len(rows._SHAPES) == shapes_before  # compiled the first time, reused since

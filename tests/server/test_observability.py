@@ -170,3 +170,46 @@ async def test_metrics_token_protects_metrics(tmp_path: Path) -> None:
     assert "milestone_billing" not in anonymous.text
     assert scraper.status_code == 200
     assert "milestone_billing_requests_total" in scraper.text
+
+
+async def test_a_client_gone_before_its_body_arrived_is_logged_as_499_not_500(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found from outside: a disconnect was logged and counted as a 500 of ours."""
+    caplog.set_level(logging.INFO)
+    app = api.client._transport.app  # type: ignore[attr-defined]
+    await api.post("{ __typename }", key="read")  # the key known, so the query lane reads too
+    sent: list[dict[str, object]] = []
+    messages = [
+        {"type": "http.request", "body": b'{"query": ', "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+
+    async def receive() -> dict[str, object]:
+        return messages.pop(0)
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "root_path": "",
+        "client": ("127.0.0.1", 1),
+        "server": ("test", 80),
+        "headers": [
+            (b"authorization", f"Bearer {api.read_key}".encode()),
+            (b"content-type", b"application/json"),
+            (b"content-length", b"40"),
+        ],
+    }
+    await app(scope, receive, send)
+    assert not sent  # nobody left to answer
+    line = request_lines(caplog)[-1]
+    assert line["status"] == 499 and line["path"] == "/graphql"

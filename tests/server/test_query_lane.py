@@ -4,6 +4,7 @@ hands every other request to the full path untouched."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -66,7 +67,7 @@ async def both(api: Api, lane_runs: type[Recording], **request: Any) -> tuple[An
 
 
 def post(api: Api, body: Any, **headers: str) -> dict[str, Any]:
-    content = body if isinstance(body, bytes) else orjson.dumps(body)
+    content = body if isinstance(body, bytes) else json.dumps(body).encode()  # any int
     return {
         "method": "POST",
         "url": "/graphql",
@@ -193,6 +194,7 @@ async def test_requests_the_lane_leaves_alone(demo_api: Api, lane_runs: type[Rec
             },
         },
         post(demo_api, body, **{"Content-Type": "text/plain"}),
+        post(demo_api, body, **{"Content-Type": "APPLICATION/JSON"}),
         post(demo_api, body, Accept="text/html"),
         {**post(demo_api, body), "url": "/graphql?query=x"},
     ]
@@ -217,3 +219,22 @@ async def test_generated_documents_get_the_same_answer_from_the_lane(
     lane, plain, answered = await both(demo_api, lane_runs, **post(demo_api, body))
     assert lane == plain, query
     assert answered or b'"errors"' in plain[2], query
+
+
+@pytest.mark.parametrize(
+    "first", [3_000_000_000, 2**64, int("9" * 1000)], ids=["3e9", "2**64", "1000 digits"]
+)
+async def test_a_page_size_no_int_holds_is_the_variables_error_on_both_paths(
+    demo_api: Api, lane_runs: type[Recording], first: int
+) -> None:
+    """Found from outside: the cost was priced from the raw variable (QUERY_TOO_COSTLY, or an
+    INTERNAL error when the figure could not be encoded) before the variable was coerced."""
+    body = {
+        "query": "query($f: Int) { projects(first: $f) { nodes { id } } }",
+        "variables": {"f": first},
+    }
+    lane, plain, answered = await both(demo_api, lane_runs, **post(demo_api, body))
+    assert lane == plain and not answered
+    error = orjson.loads(lane[2])["errors"][0]
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED", error
+    assert "$f" in error["message"] and "32-bit" in error["message"]
