@@ -61,6 +61,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         os.environ["RUN_WORKER"] = "0"
     print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
     print(f"Balances page: http://{host}:{port}/examples/balances", flush=True)
+    if args.workers > 1:  # the app starts in worker processes; this one only supervises them
+        gc.enable()
     uvicorn.run(
         "server.app:create_app",
         factory=True,
