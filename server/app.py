@@ -41,6 +41,8 @@ from server.worker import worker_running
 
 logger = logging.getLogger("milestone_billing")
 HEALTH_TIMEOUT_SECONDS = 4  # the README promises an answer within 5 s
+# Set by `serve` to the database URL it found migrated just before starting uvicorn.
+MIGRATIONS_CHECKED_VARIABLE = "MILESTONE_BILLING_MIGRATIONS_CHECKED"
 BALANCES_PAGE = Path(__file__).with_name("static") / "examples" / "balances.html"
 # What browsers may send cross-origin: the key, JSON, and the headers of tracing and of the
 # Apollo and Relay clients.
@@ -59,10 +61,6 @@ async def http_error(_request: Request, error: Exception) -> Response:
     """Starlette's 404 and 405 (with `Allow`), as JSON with a code like every other answer."""
     assert isinstance(error, HTTPException)
     return http_error_response(error.status_code, error.detail, dict(error.headers or {}))
-
-
-# Set by `serve` to the database URL it found migrated just before starting uvicorn.
-MIGRATIONS_CHECKED_VARIABLE = "MILESTONE_BILLING_MIGRATIONS_CHECKED"
 
 
 class DatabaseNotMigrated(RuntimeError):
