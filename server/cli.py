@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -23,7 +24,7 @@ from server.settings import Settings
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from server.app import DatabaseNotMigrated, ensure_migrated
+    from server.app import MIGRATIONS_CHECKED_VARIABLE, DatabaseNotMigrated, ensure_migrated
     from server.connections import uvicorn_options
     from server.graphiql import DEMO_KEY_VARIABLE, prepare_assets
     from server.logs import configure_logging, log_config
@@ -46,6 +47,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     except DatabaseNotMigrated as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    # Checked just now: the app's start-up (in this process or a worker) need not ask again.
+    os.environ[MIGRATIONS_CHECKED_VARIABLE] = settings.database_url
     configure_logging(settings.log_level, settings.log_format)
     prepare_assets()  # GraphiQL's files into their cache once, before any worker starts
     host, port = args.host or settings.host, args.port or settings.port
@@ -58,6 +61,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         os.environ["RUN_WORKER"] = "0"
     print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
     print(f"Balances page: http://{host}:{port}/examples/balances", flush=True)
+    if args.workers > 1:  # the app starts in worker processes; this one only supervises them
+        gc.enable()
     uvicorn.run(
         "server.app:create_app",
         factory=True,
@@ -284,6 +289,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
     args = build_parser().parse_args(argv)
+    if args.run is not cmd_serve:  # serve's app turns it on once start-up is frozen
+        gc.enable()
     settings = Settings.from_env()
     try:
         return int(args.run(args, settings))

@@ -156,8 +156,30 @@ def matches_integrity(data: bytes, integrity: str) -> bool:
     return False
 
 
+# Files already checked in this process, by what identifies them: `serve` checks them before
+# uvicorn starts, and the app it starts in the same process must not hash them again.
+_CHECKED: dict[tuple[Path, str, tuple[tuple[int, int], ...]], dict[str, bytes]] = {}
+
+
 def load_assets(directory: Path, template: str) -> dict[str, bytes]:
     """Return {name: bytes} of every asset, each checked against the template's SRI hash."""
+    try:
+        stats = tuple(
+            (stat.st_mtime_ns, stat.st_size)
+            for stat in (os.stat(directory / asset.name) for asset in ASSETS)
+        )
+    except OSError:
+        stats = None
+    key = (directory, template, stats) if stats is not None else None
+    if key is not None and key in _CHECKED:
+        return dict(_CHECKED[key])
+    files = _checked_assets(directory, template)
+    if key is not None:
+        _CHECKED[key] = dict(files)
+    return files
+
+
+def _checked_assets(directory: Path, template: str) -> dict[str, bytes]:
     integrity = pinned_integrity(template)
     files: dict[str, bytes] = {}
     for asset in ASSETS:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import milestone_billing
 from milestone_billing import main, replaced_packages, startup_problem
 
 
@@ -28,3 +29,20 @@ def test_a_module_that_shadows_one_of_our_packages_is_named_in_one_line(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("error: milestone-billing cannot start")
     assert "environment of its own" in err
+
+
+def test_a_remembered_clean_check_is_made_again_once_a_package_is_shadowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(milestone_billing, "CHECKED_DIR", tmp_path / "cache")
+    folder = tmp_path / "on-path"
+    folder.mkdir()
+    monkeypatch.syspath_prepend(str(folder))
+    assert startup_problem() is None  # checked and remembered
+    assert list((tmp_path / "cache").iterdir())
+
+    (folder / "db.py").write_text("DB = 'not ours'\n")
+    importlib.invalidate_caches()
+
+    problem = startup_problem()
+    assert problem is not None and "'db' was replaced" in problem
