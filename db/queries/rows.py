@@ -44,7 +44,9 @@ async def select_rows(
     """Return every row of `statement` as a named tuple with the statement's column names."""
     if isinstance(statement, PreparedSelect):
         return await statement.rows(connection, parameters or {})
-    shaped = shaped_select(statement, connection.dialect)
+    # Only on read connections: in a write, SQLAlchemy's first statement is what opens the
+    # transaction on asyncpg (a FOR UPDATE run on the driver before it would lock nothing).
+    shaped = shaped_select(statement, connection.dialect) if _reading(connection) else None
     if shaped is not None:
         prepared, extracted = shaped
         return await prepared.rows(connection, parameters or {}, extracted)
@@ -226,6 +228,14 @@ def postgres_error(
     except Exception as other:
         return other
     return error
+
+
+def _reading(connection: AsyncConnection) -> bool:
+    """Whether the connection is read_connection's: no transaction of ours to open."""
+    sync_connection = connection.sync_connection
+    return sync_connection is not None and bool(
+        sync_connection.get_execution_options().get("read_only")
+    )
 
 
 # Selects built per call (a list's filters and cursor, a report's day), by dialect and shape:
