@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.util import await_only as await_
 
 from db.stats import count_statement
 
@@ -63,8 +64,19 @@ def create_engine(
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         _configure_sqlite(engine)
+    else:
+        event.listen(engine.sync_engine, "reset", _end_driver_transaction)
     event.listen(engine.sync_engine, "before_cursor_execute", _on_statement)
     return engine
+
+
+def _end_driver_transaction(dbapi_connection: Any, _record: Any, _state: Any) -> None:
+    """Roll back, before the pool lends the connection again, a transaction opened on asyncpg
+    itself (db/statements.py) that its owner could not end (a task cancelled mid-write):
+    SQLAlchemy's own reset ends only the transactions SQLAlchemy began."""
+    driver = dbapi_connection.driver_connection
+    if driver.is_in_transaction():
+        await_(driver.execute("ROLLBACK"))
 
 
 def _on_statement(*_args: Any, **_kwargs: Any) -> None:

@@ -23,7 +23,13 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from db.engine import announce_statement, is_sqlite, sqlite_writer_lock
-from db.queries.rows import PreparedSelect, PreparedWrite, select_rows, sqlalchemy_error
+from db.queries.rows import (
+    PreparedSelect,
+    PreparedWrite,
+    postgres_error,
+    select_rows,
+    sqlalchemy_error,
+)
 
 T = TypeVar("T")
 Write = tuple[PreparedWrite, Mapping[str, Any]]
@@ -56,9 +62,9 @@ class ConnectionStatements:
     cursor and result (about half the Python a payment spends on its dozen statements).
     """
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection, *, begun: bool = False) -> None:
         self.connection = connection
-        self.begun = connection.dialect.name == "sqlite"
+        self.begun = begun or connection.dialect.name == "sqlite"
 
     async def rows(self, statement: PreparedSelect, parameters: Mapping[str, Any]) -> list[Any]:
         if self.begun:
@@ -117,8 +123,7 @@ async def write_in_one_trip(
 ) -> T:
     """Return what `body` returns, run in one write transaction, rolled back on any error."""
     if not is_sqlite(engine):
-        async with engine.begin() as connection:
-            return await body(ConnectionStatements(connection))
+        return await _in_asyncpg_transaction(engine, body)
     async with sqlite_writer_lock(engine), engine.connect() as connection:
         sync_connection = connection.sync_connection
         assert sync_connection is not None
@@ -129,6 +134,33 @@ async def write_in_one_trip(
         # aiosqlite's _execute runs a function on the connection's thread: the one primitive
         # its public methods are built on (pinned in pyproject.toml; every payment test runs it).
         result: T = await driver._execute(request_context.run, trip.transaction, body)
+        return result
+
+
+async def _in_asyncpg_transaction(
+    engine: AsyncEngine, body: Callable[[Statements], Coroutine[Any, Any, T]]
+) -> T:
+    """Return what `body` returns, run in asyncpg's own transaction on a pooled connection.
+
+    SQLAlchemy only lends the connection: BEGIN, every statement and COMMIT go to the driver,
+    skipping SQLAlchemy's transaction and its first statement's execution (about a tenth of a
+    payment's Python). A failed COMMIT raises as SQLAlchemy would (a deadlock is retried).
+    """
+    async with engine.connect() as connection:
+        sync_connection = connection.sync_connection
+        assert sync_connection is not None
+        driver: Any = sync_connection.connection.driver_connection
+        transaction = driver.transaction()
+        await transaction.start()
+        try:
+            result = await body(ConnectionStatements(connection, begun=True))
+        except BaseException:
+            await transaction.rollback()
+            raise
+        try:
+            await transaction.commit()
+        except Exception as error:
+            raise postgres_error(sync_connection, "COMMIT", (), error) from error
         return result
 
 

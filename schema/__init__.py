@@ -35,6 +35,9 @@ MAX_DEPTH = 10
 MAX_INTROSPECTION_DEPTH = 15
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
+# Query texts whose parsed documents are kept; the query lane (server/lane_documents.py) reads
+# the same cache, so a text is parsed and validated once whichever path answers it.
+PARSER_CACHE_SIZE = 256
 
 # Depth and alias rules that read each fragment once (Strawberry's limiters expand every
 # spread, exponential in a chain of fragments); built once, AroundExecution validates a
@@ -74,6 +77,6 @@ def build_schema() -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: AddValidationRules(LIMIT_RULES),
             FastQueries,
-            lambda: ParserCache(maxsize=256),
+            lambda: ParserCache(maxsize=PARSER_CACHE_SIZE),
         ],
     )

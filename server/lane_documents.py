@@ -12,11 +12,11 @@ from graphql import (
     GraphQLError,
     OperationDefinitionNode,
     OperationType,
-    parse,
     specified_rules,
 )
+from strawberry.extensions import ParserCache
 
-from schema import LIMIT_RULES, MAX_TOKENS, build_schema
+from schema import LIMIT_RULES, MAX_TOKENS, PARSER_CACHE_SIZE, build_schema
 from schema.cost import MAX_COST, introspection_cost, query_cost
 from schema.documents import document_errors, select_operation, unstorable_text
 from schema.fast_plan import FastQueryPlan
@@ -65,6 +65,7 @@ class LaneDocuments:
         self.size = size
         self.plan = FastQueryPlan(build_schema())
         self.rules = (*specified_rules, *LIMIT_RULES)
+        self.parse = ParserCache(maxsize=PARSER_CACHE_SIZE).cached_parse_document
         self._known: OrderedDict[str, LaneDocument | None] = OrderedDict()
 
     def get(self, query: str) -> LaneDocument | None:
@@ -80,7 +81,9 @@ class LaneDocuments:
 
     def _load(self, query: str) -> LaneDocument | None:
         try:
-            document = parse(query, max_tokens=MAX_TOKENS)
+            # The full path's parser cache, called as it calls it: one document per text, so
+            # document_errors (cached per document) validates it once for both paths.
+            document = self.parse(query, max_tokens=MAX_TOKENS)
         except GraphQLError:
             return None
         if document_errors(self.plan.graphql_schema, document, self.rules):
