@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,9 +17,11 @@ from db.engine import read_connection
 from db.queries.events import EventFilter, count_events, event_page
 from domain.events.types import EVENT_TYPES
 from resolvers.context import context_of
+from resolvers.cursor_values import BIGINT_HIGH
 from resolvers.pagination import Edge, Page, make_page, page_size
 
 CURSOR_PREFIX = "evt:"
+SEQUENCE_DIGITS = re.compile(r"[0-9]{1,19}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +52,12 @@ def decode_event_cursor(cursor: str) -> int:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
         if not text.startswith(CURSOR_PREFIX):
             raise ValueError("not an event cursor")
-        return int(text.removeprefix(CURSOR_PREFIX))
+        digits = text.removeprefix(CURSOR_PREFIX)
+        # ASCII digits only (int() also takes " 3", "+3", "3_0" and other scripts' digits),
+        # and a sequence a BIGINT holds: the database refuses a larger one as an error.
+        if not SEQUENCE_DIGITS.fullmatch(digits) or int(digits) > BIGINT_HIGH:
+            raise ValueError("not a sequence")
+        return int(digits)
     except (ValueError, binascii.Error, UnicodeDecodeError) as error:
         raise GraphQLError(
             "Invalid cursor for `after`.", extensions={"code": "INVALID", "field": ["after"]}

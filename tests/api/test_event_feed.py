@@ -3,6 +3,10 @@ event data as the API shows the object after the change."""
 
 from __future__ import annotations
 
+import base64
+
+import pytest
+
 from tests.api.billing_helpers import add_milestone, create_invoice, create_project, free_line
 from tests.api.credit_helpers import credit, line, note_of, try_apply_note, try_void_note
 from tests.api.event_helpers import PAYMENT, events_after, mutation_document
@@ -123,3 +127,31 @@ ISSUE = mutation_document("issueInvoice", "invoice { id }")
 
 def _pay(invoice: dict[str, str], amount: str) -> dict[str, str]:
     return {"invoiceId": invoice["id"], "amount": amount}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "evt:9223372036854775808",
+        "evt:-9223372036854775809",
+        "evt:" + "9" * 21,
+        "evt: 3",
+        "evt:+3",
+        "evt:3_0",
+        "evt:\u0663",
+        "evt:",
+        "evt:-1",
+    ],
+)
+async def test_a_cursor_no_sequence_could_have_is_invalid_not_an_internal_error(
+    api: Api, text: str
+) -> None:
+    """Found from outside: a number past 64 bits reached the database (INTERNAL, a logged
+    traceback), and int() took spaces, signs, underscores and other scripts' digits."""
+    cursor = base64.urlsafe_b64encode(text.encode()).decode()
+    response = await api.post(
+        "query($after: String) { events(first: 2, after: $after) { nodes { id } } }",
+        {"after": cursor},
+    )
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "INVALID" and error["extensions"]["field"] == ["after"]
