@@ -100,6 +100,11 @@ class ConnectionStatements:
             await self.rows(_NOTIFY, {"channel": channel, "payload": payload})
 
 
+async def lock_in_session(session: AsyncSession, name: str) -> None:
+    """Serialize the sessions that work on `name` until this one's transaction ends."""
+    await ConnectionStatements(await session.connection()).lock_name(name)
+
+
 async def session_statements(session: AsyncSession) -> ConnectionStatements:
     """Return statements in the session's transaction, with its pending changes flushed."""
     await session.flush()

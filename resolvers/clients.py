@@ -8,7 +8,7 @@ from strawberry.types import Info
 
 from domain.clients import service
 from resolvers.context import context_of
-from resolvers.mutations import Outcome, run_write
+from resolvers.mutations import Outcome, read_back, run_write
 from resolvers.pagination import Page, decode_cursor, make_page, page_size
 from resolvers.views import ClientBalanceView, ClientView
 
@@ -69,6 +69,4 @@ async def update_client(
 
 
 async def _then_load(info: Info[Any, Any], outcome: Outcome[Any]) -> Outcome[ClientView]:
-    if outcome.value is None:
-        return Outcome(errors=outcome.errors)
-    return Outcome(value=await client(info, outcome.value.id))
+    return await read_back(outcome, lambda id_: client(info, id_))

@@ -14,7 +14,7 @@ from domain.credit_notes import apply_void, create, refunds, reverse
 from domain.credit_notes.create import CreditLineInput
 from domain.payments.allocations import AllocationInput
 from resolvers.context import context_of
-from resolvers.mutations import Outcome, run_statements
+from resolvers.mutations import Outcome, read_back, run_statements
 from resolvers.views.credit_notes import (
     CreditApplicationView,
     CreditNoteLineView,
@@ -55,17 +55,11 @@ Action = Callable[[Statements, Caller], Coroutine[Any, Any, Any]]
 
 
 async def _write_note(info: Info[Any, Any], action: Action) -> Outcome[CreditNoteView]:
-    outcome = await run_statements(info, action)
-    if outcome.value is None:
-        return Outcome(errors=outcome.errors)
-    return Outcome(value=await credit_note(info, outcome.value.id))
+    return await read_back(await run_statements(info, action), lambda id_: credit_note(info, id_))
 
 
 async def _write_refund(info: Info[Any, Any], action: Action) -> Outcome[RefundView]:
-    outcome = await run_statements(info, action)
-    if outcome.value is None:
-        return Outcome(errors=outcome.errors)
-    return Outcome(value=await refund(info, outcome.value.id))
+    return await read_back(await run_statements(info, action), lambda id_: refund(info, id_))
 
 
 async def create_credit_note(

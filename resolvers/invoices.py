@@ -11,7 +11,7 @@ from strawberry.types import Info
 from domain.invoices import service
 from domain.invoices.lines import LineInput
 from resolvers.context import context_of
-from resolvers.mutations import Outcome, run_write
+from resolvers.mutations import Outcome, read_back, run_write
 from resolvers.pagination import Page, decode_cursor, make_page, page_size
 from resolvers.views import InvoiceLineView, InvoiceProgressView, InvoiceView
 
@@ -120,9 +120,7 @@ async def void_invoice(info: Info[Any, Any], *, invoice_id: str) -> Outcome[Invo
 
 async def reload(info: Info[Any, Any], outcome: Outcome[Any]) -> Outcome[InvoiceView]:
     """Return the outcome with its written invoice replaced by the fresh read model."""
-    if outcome.value is None:
-        return Outcome(errors=outcome.errors)
-    return Outcome(value=await invoice(info, outcome.value.id))
+    return await read_back(outcome, lambda id_: invoice(info, id_))
 
 
 async def invoices(info: Info[Any, Any], ids: Sequence[str]) -> list[InvoiceView]:

@@ -29,6 +29,7 @@ from resolvers.idempotency import decode_result, encode_result
 from resolvers.loaders import Loaders
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 
 @dataclass
@@ -37,6 +38,16 @@ class Outcome(Generic[T]):
 
     value: T | None = None
     errors: list[DomainError] = field(default_factory=list)
+
+
+async def read_back(
+    outcome: Outcome[Any], read: Callable[[str], Awaitable[V | None]]
+) -> Outcome[V]:
+    """Return the outcome with the object it wrote replaced by `read` of its id (the fresh
+    read model), or its userErrors."""
+    if outcome.value is None:
+        return Outcome(errors=outcome.errors)
+    return Outcome(value=await read(outcome.value.id))
 
 
 READ_ONLY_MESSAGE = "This API key is read-only; mutations need a key with the write role."

@@ -17,7 +17,7 @@ from domain.payments.service import AllocationInput
 from resolvers.context import context_of
 from resolvers.invoices import invoice as load_invoice
 from resolvers.invoices import lines_of
-from resolvers.mutations import Outcome, run_statements
+from resolvers.mutations import Outcome, read_back, run_statements
 from resolvers.views import (
     AllocationView,
     DistributionView,
@@ -161,9 +161,7 @@ async def apply_payment(
             db=db, caller=caller, payment_id=payment_id, allocations=allocations
         ),
     )
-    if outcome.value is None:
-        return Outcome(errors=outcome.errors)
-    return Outcome(value=await payment(info, outcome.value.id))
+    return await read_back(outcome, lambda id_: payment(info, id_))
 
 
 async def reverse_allocation(
@@ -175,9 +173,7 @@ async def reverse_allocation(
             db=db, caller=caller, allocation_id=allocation_id, reason=reason
         ),
     )
-    if outcome.value is None:
-        return Outcome(errors=outcome.errors)
-    return Outcome(value=await allocation(info, outcome.value.id))
+    return await read_back(outcome, lambda id_: allocation(info, id_))
 
 
 @dataclass

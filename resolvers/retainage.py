@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from domain.retainage import release
 from resolvers.invoices import invoice as load_invoice
-from resolvers.mutations import Outcome, run_statements
+from resolvers.mutations import Outcome, read_back, run_statements
 from resolvers.views import InvoiceView
 
 
@@ -31,6 +31,4 @@ async def release_retainage(
             milestone_ids=milestone_ids,
         ),
     )
-    if outcome.value is None:
-        return Outcome(errors=outcome.errors)
-    return Outcome(value=await load_invoice(info, outcome.value.id))
+    return await read_back(outcome, lambda id_: load_invoice(info, id_))

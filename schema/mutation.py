@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
 from resolvers.idempotency import Idempotent
@@ -47,204 +49,171 @@ from schema.mutations.webhook_endpoints import (
 )
 
 
+def idempotent_mutation(resolver: Any, description: str) -> Any:
+    """Return the mutation field of `resolver`, replayed from its idempotencyKey."""
+    return strawberry.mutation(
+        resolver=resolver, extensions=[Idempotent()], description=description
+    )
+
+
 @strawberry.type(
     description="What can be changed. Every mutation takes an `input` with an optional "
     "idempotencyKey and returns a payload with `userErrors`: a refused input writes nothing."
 )
 class Mutation:
-    create_project = strawberry.mutation(
-        resolver=create_project,
-        extensions=[Idempotent()],
-        description="Create a project for a client, in one currency, with its contract value and "
+    create_project = idempotent_mutation(
+        create_project,
+        "Create a project for a client, in one currency, with its contract value and "
         "payment terms.",
     )
-    add_milestone = strawberry.mutation(
-        resolver=add_milestone,
-        extensions=[Idempotent()],
-        description="Add a milestone (a billing point) to the end of a project's milestones.",
+    add_milestone = idempotent_mutation(
+        add_milestone,
+        "Add a milestone (a billing point) to the end of a project's milestones.",
     )
-    complete_milestone = strawberry.mutation(
-        resolver=complete_milestone,
-        extensions=[Idempotent()],
-        description="Record completion once; runs the milestone's pending schedule item.",
+    complete_milestone = idempotent_mutation(
+        complete_milestone,
+        "Record completion once; runs the milestone's pending schedule item.",
     )
-    create_invoice_schedule = strawberry.mutation(
-        resolver=create_invoice_schedule,
-        extensions=[Idempotent()],
-        description="Create a project's billing plan: items that each issue an invoice for a "
+    create_invoice_schedule = idempotent_mutation(
+        create_invoice_schedule,
+        "Create a project's billing plan: items that each issue an invoice for a "
         "milestone, on a date or on its completion.",
     )
-    update_invoice_schedule = strawberry.mutation(
-        resolver=update_invoice_schedule,
-        extensions=[Idempotent()],
-        description="Replace a billing plan's pending items, or change its total, notes or "
+    update_invoice_schedule = idempotent_mutation(
+        update_invoice_schedule,
+        "Replace a billing plan's pending items, or change its total, notes or "
         "grouping; processed items stay as they are.",
     )
-    pause_invoice_schedule = strawberry.mutation(
-        resolver=pause_invoice_schedule,
-        extensions=[Idempotent()],
-        description="Hold a billing plan: no item runs until it is resumed.",
+    pause_invoice_schedule = idempotent_mutation(
+        pause_invoice_schedule,
+        "Hold a billing plan: no item runs until it is resumed.",
     )
-    resume_invoice_schedule = strawberry.mutation(
-        resolver=resume_invoice_schedule,
-        extensions=[Idempotent()],
-        description="Let a paused billing plan's items run again.",
+    resume_invoice_schedule = idempotent_mutation(
+        resume_invoice_schedule,
+        "Let a paused billing plan's items run again.",
     )
-    delete_invoice_schedule = strawberry.mutation(
-        resolver=delete_invoice_schedule,
-        extensions=[Idempotent()],
-        description="Delete a billing plan none of whose items has run.",
+    delete_invoice_schedule = idempotent_mutation(
+        delete_invoice_schedule,
+        "Delete a billing plan none of whose items has run.",
     )
-    run_invoice_schedule = strawberry.mutation(
-        resolver=run_invoice_schedule,
-        extensions=[Idempotent()],
-        description="Run one pending item of a plan now (the one named, else the next), "
+    run_invoice_schedule = idempotent_mutation(
+        run_invoice_schedule,
+        "Run one pending item of a plan now (the one named, else the next), "
         "whatever its date: it issues its invoice.",
     )
-    process_due_invoice_schedules = strawberry.mutation(
-        resolver=process_due_invoice_schedules,
-        extensions=[Idempotent()],
-        description="Run every pending item of your account's plans whose run date has come (what "
+    process_due_invoice_schedules = idempotent_mutation(
+        process_due_invoice_schedules,
+        "Run every pending item of your account's plans whose run date has come (what "
         "the daily job does).",
     )
-    create_invoice = strawberry.mutation(
-        resolver=create_invoice,
-        extensions=[Idempotent()],
-        description="Create a draft invoice for a project from milestone lines and free lines.",
+    create_invoice = idempotent_mutation(
+        create_invoice,
+        "Create a draft invoice for a project from milestone lines and free lines.",
     )
-    issue_invoice = strawberry.mutation(
-        resolver=issue_invoice,
-        extensions=[Idempotent()],
-        description="Issue a draft: it gets its number, issue date and due date, and counts as "
-        "owed.",
+    issue_invoice = idempotent_mutation(
+        issue_invoice,
+        "Issue a draft: it gets its number, issue date and due date, and counts as owed.",
     )
-    void_invoice = strawberry.mutation(
-        resolver=void_invoice,
-        extensions=[Idempotent()],
-        description="Cancel an issued invoice with no payment or credit applied (reverse "
+    void_invoice = idempotent_mutation(
+        void_invoice,
+        "Cancel an issued invoice with no payment or credit applied (reverse "
         "them first): it owes nothing from then on.",
     )
-    record_external_payment = strawberry.mutation(
-        resolver=record_external_payment,
-        extensions=[Idempotent()],
-        description="Record money received by hand (cash, check, wire, ACH, other) and apply it to "
-        "invoices.",
+    record_external_payment = idempotent_mutation(
+        record_external_payment,
+        "Record money received by hand (cash, check, wire, ACH, other) and apply it to invoices.",
     )
-    record_payment = strawberry.mutation(
-        resolver=record_payment,
-        extensions=[Idempotent()],
-        description="Record a processor's payment with its transactionId and apply it to invoices.",
+    record_payment = idempotent_mutation(
+        record_payment,
+        "Record a processor's payment with its transactionId and apply it to invoices.",
     )
-    reverse_allocation = strawberry.mutation(
-        resolver=reverse_allocation,
-        extensions=[Idempotent()],
-        description="Undo one allocation of a payment: the invoice owes that amount again, the "
+    reverse_allocation = idempotent_mutation(
+        reverse_allocation,
+        "Undo one allocation of a payment: the invoice owes that amount again, the "
         "payment has it unapplied.",
     )
-    distribute_milestone_payment = strawberry.mutation(
-        resolver=distribute_milestone_payment,
-        extensions=[Idempotent()],
-        description="Say how a paid invoice's money splits over its milestone lines; the rest of "
+    distribute_milestone_payment = idempotent_mutation(
+        distribute_milestone_payment,
+        "Say how a paid invoice's money splits over its milestone lines; the rest of "
         "each line is that milestone's discount.",
     )
-    create_webhook_endpoint = strawberry.mutation(
-        resolver=create_webhook_endpoint,
-        extensions=[Idempotent()],
-        description="A URL that receives the account's events; the answer shows its secret once.",
+    create_webhook_endpoint = idempotent_mutation(
+        create_webhook_endpoint,
+        "A URL that receives the account's events; the answer shows its secret once.",
     )
-    update_webhook_endpoint = strawberry.mutation(
-        resolver=update_webhook_endpoint,
-        extensions=[Idempotent()],
-        description="Change an endpoint's URL, event types or description, or turn it back on.",
+    update_webhook_endpoint = idempotent_mutation(
+        update_webhook_endpoint,
+        "Change an endpoint's URL, event types or description, or turn it back on.",
     )
-    delete_webhook_endpoint = strawberry.mutation(
-        resolver=delete_webhook_endpoint,
-        extensions=[Idempotent()],
-        description="Deletes the endpoint with its deliveries.",
+    delete_webhook_endpoint = idempotent_mutation(
+        delete_webhook_endpoint,
+        "Deletes the endpoint with its deliveries.",
     )
-    rotate_webhook_secret = strawberry.mutation(
-        resolver=rotate_webhook_secret,
-        extensions=[Idempotent()],
-        description="A new signing secret, shown once; deliveries from now on use it.",
+    rotate_webhook_secret = idempotent_mutation(
+        rotate_webhook_secret,
+        "A new signing secret, shown once; deliveries from now on use it.",
     )
-    retry_webhook_delivery = strawberry.mutation(
-        resolver=retry_webhook_delivery,
-        extensions=[Idempotent()],
-        description="Makes the delivery due now (a FAILED one gets one more attempt).",
+    retry_webhook_delivery = idempotent_mutation(
+        retry_webhook_delivery,
+        "Makes the delivery due now (a FAILED one gets one more attempt).",
     )
-    apply_payment = strawberry.mutation(
-        resolver=apply_payment,
-        extensions=[Idempotent()],
-        description="Apply a payment's unapplied money to invoices of its client.",
+    apply_payment = idempotent_mutation(
+        apply_payment,
+        "Apply a payment's unapplied money to invoices of its client.",
     )
-    create_client = strawberry.mutation(
-        resolver=create_client, extensions=[Idempotent()], description="Add a client."
+    create_client = idempotent_mutation(create_client, "Add a client.")
+    update_client = idempotent_mutation(
+        update_client,
+        "Rename a client or change its email.",
     )
-    update_client = strawberry.mutation(
-        resolver=update_client,
-        extensions=[Idempotent()],
-        description="Rename a client or change its email.",
+    update_project = idempotent_mutation(
+        update_project,
+        "Change a project's name, client, payment terms or contract value.",
     )
-    update_project = strawberry.mutation(
-        resolver=update_project,
-        extensions=[Idempotent()],
-        description="Change a project's name, client, payment terms or contract value.",
+    update_milestone = idempotent_mutation(
+        update_milestone,
+        "Change a milestone's name, trigger, planned date or (unscheduled) amount.",
     )
-    update_milestone = strawberry.mutation(
-        resolver=update_milestone,
-        extensions=[Idempotent()],
-        description="Change a milestone's name, trigger, planned date or (unscheduled) amount.",
+    delete_milestone = idempotent_mutation(
+        delete_milestone,
+        "Delete a milestone no invoice and no billing plan refers to.",
     )
-    delete_milestone = strawberry.mutation(
-        resolver=delete_milestone,
-        extensions=[Idempotent()],
-        description="Delete a milestone no invoice and no billing plan refers to.",
+    update_invoice = idempotent_mutation(
+        update_invoice,
+        "Change a draft's lines, discount or memo.",
     )
-    update_invoice = strawberry.mutation(
-        resolver=update_invoice,
-        extensions=[Idempotent()],
-        description="Change a draft's lines, discount or memo.",
+    delete_invoice = idempotent_mutation(
+        delete_invoice,
+        "Delete a draft invoice (it never had a number).",
     )
-    delete_invoice = strawberry.mutation(
-        resolver=delete_invoice,
-        extensions=[Idempotent()],
-        description="Delete a draft invoice (it never had a number).",
+    create_credit_note = idempotent_mutation(
+        create_credit_note,
+        "Credit what an issued invoice billed too much (CN-000001, gapless).",
     )
-    create_credit_note = strawberry.mutation(
-        resolver=create_credit_note,
-        extensions=[Idempotent()],
-        description="Credit what an issued invoice billed too much (CN-000001, gapless).",
+    apply_credit_note = idempotent_mutation(
+        apply_credit_note,
+        "Apply a credit note's unapplied credit to invoices of its client.",
     )
-    apply_credit_note = strawberry.mutation(
-        resolver=apply_credit_note,
-        extensions=[Idempotent()],
-        description="Apply a credit note's unapplied credit to invoices of its client.",
-    )
-    reverse_credit_application = strawberry.mutation(
-        resolver=reverse_credit_application,
-        extensions=[Idempotent()],
-        description="Reverse credit applied with applyCreditNote: the invoice owes it again and "
+    reverse_credit_application = idempotent_mutation(
+        reverse_credit_application,
+        "Reverse credit applied with applyCreditNote: the invoice owes it again and "
         "it is the note's unapplied credit, to apply elsewhere or refund.",
     )
-    void_credit_note = strawberry.mutation(
-        resolver=void_credit_note,
-        extensions=[Idempotent()],
-        description="Void a credit note none of whose credit was applied elsewhere or refunded.",
+    void_credit_note = idempotent_mutation(
+        void_credit_note,
+        "Void a credit note none of whose credit was applied elsewhere or refunded.",
     )
-    refund_payment = strawberry.mutation(
-        resolver=refund_payment,
-        extensions=[Idempotent()],
-        description="Pay back unapplied money of a payment.",
+    refund_payment = idempotent_mutation(
+        refund_payment,
+        "Pay back unapplied money of a payment.",
     )
-    refund_credit_note = strawberry.mutation(
-        resolver=refund_credit_note,
-        extensions=[Idempotent()],
-        description="Pay back unapplied credit of a credit note.",
+    refund_credit_note = idempotent_mutation(
+        refund_credit_note,
+        "Pay back unapplied credit of a credit note.",
     )
-    release_retainage = strawberry.mutation(
-        resolver=release_retainage,
-        extensions=[Idempotent()],
-        description="Bill retainage held (all, or the named milestones') on an issued "
+    release_retainage = idempotent_mutation(
+        release_retainage,
+        "Bill retainage held (all, or the named milestones') on an issued "
         "RETAINAGE_RELEASE invoice; once paid, its money goes to those milestones in "
         "proportion to what each held.",
     )

@@ -57,9 +57,6 @@ LANE_ACCEPTS = frozenset(
 )
 
 
-VARY_WITH_ORIGIN = (b"vary", b"Authorization, Accept, Origin")
-
-
 class StepAside(Exception):
     """This request is left to the full path."""
 
@@ -92,18 +89,18 @@ class QueryLane:
         if answer is None:
             await self.app(scope, _replaying(read, receive), send)
             return
-        start, body = answer
-        if any(name == b"origin" for name, _ in scope["headers"]):
+        start, body, cross_origin = answer
+        if cross_origin:
             await self.cors.send(start, send, Headers(scope=scope))
-        else:  # what the CORS middleware makes of Vary for a request without Origin
-            start["headers"][-1] = VARY_WITH_ORIGIN
+        else:
             await send(start)
         await send({"type": "http.response.body", "body": body})
 
     async def _answer(
         self, scope: Scope, receive: Receive, read: list[Message]
-    ) -> tuple[Message, bytes] | None:
-        """Return the response start and body, or None (or StepAside) for the full path."""
+    ) -> tuple[Message, bytes, bool] | None:
+        """Return the response start and body and whether the request came with an Origin
+        (CORS then decorates the answer), or None (or StepAside) for the full path."""
         request = _LaneRequest(scope["headers"])
         caller = self.state.known_keys.get(hash_api_key(request.token))
         if caller is None:
@@ -142,17 +139,18 @@ class QueryLane:
             encoded = orjson.dumps({"data": data, "extensions": extensions})
         except (orjson.JSONEncodeError, TypeError):
             return None
-        return _start(encoded, request.media_type), encoded
+        return _start(encoded, request), encoded, request.origin
 
 
 class _LaneRequest:
     """The headers the lane reads, in one pass; StepAside for any it does not handle."""
 
-    __slots__ = ("token", "content_length", "media_type")
+    __slots__ = ("token", "content_length", "media_type", "origin")
 
     def __init__(self, headers: list[tuple[bytes, bytes]]) -> None:
         token = content_type = length = None
         self.media_type = JSON
+        self.origin = False
         for name, value in headers:
             if name == b"authorization":
                 scheme, _, rest = value.partition(b" ")
@@ -165,6 +163,8 @@ class _LaneRequest:
                 length = value
             elif name == b"accept":
                 self.media_type = _media_type(value.decode("latin-1"))
+            elif name == b"origin":
+                self.origin = True
             elif name in (b"transfer-encoding", b"expect"):
                 raise StepAside
         if token is None or content_type not in JSON_CONTENT_TYPES:
@@ -214,14 +214,16 @@ def _replaying(read: list[Message], receive: Receive) -> Receive:
     return replay
 
 
-def _start(body: bytes, media_type: str) -> Message:
+def _start(body: bytes, request: _LaneRequest) -> Message:
+    # Without Origin, Vary as the CORS middleware leaves it; with one, cors.send adds it.
+    vary = b"Authorization, Accept" if request.origin else b"Authorization, Accept, Origin"
     return {
         "type": "http.response.start",
         "status": 200,
         "headers": [
             (b"content-length", str(len(body)).encode()),
-            (b"content-type", media_type.encode()),
+            (b"content-type", request.media_type.encode()),
             (b"cache-control", b"no-store"),
-            (b"vary", b"Authorization, Accept"),
+            (b"vary", vary),
         ],
     }

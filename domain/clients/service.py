@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.statements import lock_in_session
 from db.tables import Client, Project
 from db.tables.columns import CL, P
 from domain.context import Caller
@@ -30,12 +31,7 @@ async def get_client(
 
 async def _lock_name(session: AsyncSession, caller: Caller, name: str) -> None:
     """Serialize the writers of one client name (SQLite's writer already holds the database)."""
-    connection = await session.connection()
-    if connection.dialect.name == "postgresql":
-        await connection.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"),
-            {"name": f"client:{caller.account_id}:{name}"},
-        )
+    await lock_in_session(session, f"client:{caller.account_id}:{name}")
 
 
 async def _named(session: AsyncSession, caller: Caller, name: str) -> Client | None:

@@ -9,9 +9,10 @@ import os
 import secrets
 from collections.abc import Sequence
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.statements import lock_in_session
 from db.tables import WebhookDelivery, WebhookEndpoint
 from db.tables.columns import WHE
 from domain.context import Caller
@@ -87,12 +88,7 @@ async def create_endpoint(
 async def _check_room_for_one_more(session: AsyncSession, caller: Caller) -> None:
     """Refuse a new endpoint past MAX_ENDPOINTS; concurrent creates of one account take turns
     (PostgreSQL: an advisory lock; SQLite's writer already holds the database)."""
-    connection = await session.connection()
-    if connection.dialect.name == "postgresql":
-        await connection.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"),
-            {"name": f"webhook-endpoints:{caller.account_id}"},
-        )
+    await lock_in_session(session, f"webhook-endpoints:{caller.account_id}")
     count = await session.scalar(
         select(func.count()).select_from(WebhookEndpoint).where(WHE.account_id == caller.account_id)
     )
