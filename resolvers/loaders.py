@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Sequence
+from contextlib import suppress
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -11,6 +12,7 @@ from strawberry.dataloader import DataLoader
 
 from db.engine import read_connection
 from db.queries import balances, invoices, payments, projects, schedules
+from db.queries.rows import NO_CONNECTION, PREFETCHED, NotPrefetched
 from domain.context import Caller
 from resolvers.as_of_loaders import AsOfLoaders
 from resolvers.client_loaders import ClientLoaders
@@ -172,6 +174,9 @@ class Loaders(ClientLoaders, CreditLoaders, AsOfLoaders):
 
     async def fetch(self, query: Callable[..., Awaitable[R]], **kwargs: Any) -> R:
         """Return the result of one batched query, scoped to the caller's account."""
+        if PREFETCHED.get() is not None:
+            with suppress(NotPrefetched):
+                return await query(NO_CONNECTION, account_id=self.account_id, **kwargs)
         async with read_connection(self.engine) as connection:
             return await query(connection, account_id=self.account_id, **kwargs)
 

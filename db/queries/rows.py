@@ -22,6 +22,7 @@ import re
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,6 +165,26 @@ class _Prepared:
             raise sqlalchemy_error(prepared.sql, arguments, error) from error
 
 
+# What db/queries/prefetch.py fetched for the running request: rows it serves in place of the
+# statements of the selects it fetched (a Prefetched, or None).
+PREFETCHED: ContextVar[Any] = ContextVar("prefetched", default=None)
+
+
+class NotPrefetched(Exception):
+    """A query given NO_CONNECTION needed a statement: run it on a real connection."""
+
+
+class _NoConnection:
+    """Stands for a connection while prefetched rows may answer a query: the loaders try
+    those first without taking a pooled connection, and any use of this one raises."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise NotPrefetched
+
+
+NO_CONNECTION: Any = _NoConnection()
+
+
 class PreparedSelect(_Prepared):
     """A select built once at import, compiled once per dialect, run on the driver."""
 
@@ -182,6 +203,11 @@ class PreparedSelect(_Prepared):
         extracted: Sequence[Any] | None = None,
     ) -> list[Any]:
         """Return the statement's rows for `parameters`, as named tuples."""
+        prefetched = PREFETCHED.get()
+        if prefetched is not None and extracted is None:
+            rows: list[Any] | None = prefetched.rows_for(self, parameters)
+            if rows is not None:
+                return rows
         prepared, fetched = await self._run_on_driver(connection, parameters, extracted)
         make = prepared.make_row
         return [make(row) for row in fetched]
