@@ -123,7 +123,7 @@ def count_statement(
     listing: Listing, *, account_id: str, conditions: Sequence[ColumnElement[bool]]
 ) -> Any:
     """Return the SELECT counting the rows that match, across every page."""
-    return listing.select_from(select(func.count())).where(
+    return listing.select_from(select(func.count().label("n"))).where(
         listing.account == account_id, *conditions
     )
 
@@ -137,7 +137,8 @@ async def count_rows(
 ) -> int:
     """Return how many rows match, across every page."""
     statement = count_statement(listing, account_id=account_id, conditions=conditions)
-    return int((await connection.execute(statement)).scalar_one())
+    (row,) = await select_rows(connection, statement)
+    return int(row.n)
 
 
 def contains_folded(column: Any, pattern: str) -> ColumnElement[bool]:
