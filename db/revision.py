@@ -35,6 +35,20 @@ def head_revision() -> str | None:
     return next(iter(heads), None)
 
 
+class DatabaseNotMigrated(RuntimeError):
+    pass
+
+
+async def ensure_migrated(engine: AsyncEngine) -> None:
+    """Refuse to serve a database that is not at the newest migration."""
+    current, head = await current_revision(engine), head_revision()
+    if current != head:
+        raise DatabaseNotMigrated(
+            f"The database is at migration {current or 'none'}, the code needs {head}. "
+            "Run `milestone-billing migrate` (or `make migrate`) first."
+        )
+
+
 async def current_revision(engine: AsyncEngine) -> str | None:
     """Return the revision the database is at, or None when it was never migrated."""
     async with engine.connect() as connection:

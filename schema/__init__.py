@@ -1,7 +1,5 @@
 """Assembles the GraphQL schema."""
 
-from __future__ import annotations
-
 from functools import cache
 from typing import Any
 

@@ -13,8 +13,6 @@ fields a type has, ...), and the budget is 1.25 times what the standard introspe
 (GraphiQL's) costs, so that one passes and two aliased copies of it do not.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from functools import cache
 from typing import Any

@@ -5,8 +5,6 @@ depends on the document alone (its size, NUL characters in its literals, its val
 computed on first sight and looked up afterwards.
 """
 
-from __future__ import annotations
-
 from collections import OrderedDict
 from typing import Any
 

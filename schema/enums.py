@@ -1,7 +1,5 @@
 """GraphQL enums made from the domain's StrEnums, with a description for every value."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import TypeVar

@@ -5,8 +5,6 @@ variable's coercion) get one from their kind; applied to every result, over HTTP
 the WebSocket alike (MaskUnexpectedErrors).
 """
 
-from __future__ import annotations
-
 from graphql import GraphQLError, GraphQLSyntaxError
 
 SYNTAX_CODES = (

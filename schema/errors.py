@@ -1,7 +1,5 @@
 """UserError and the ErrorCode enum every payload uses."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 
 import strawberry

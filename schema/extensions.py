@@ -1,7 +1,5 @@
 """Schema extensions: masked unexpected errors (with a code), checks around execution."""
 
-from __future__ import annotations
-
 import logging
 import time
 from collections.abc import Iterator

@@ -9,8 +9,6 @@ cannot answer exactly as graphql-core would (null where null is not allowed, int
 any exception) raises StepAside, and the query runs on the plain path instead.
 """
 
-from __future__ import annotations
-
 import asyncio
 import inspect
 from collections.abc import Iterator, Mapping, Sequence

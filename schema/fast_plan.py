@@ -1,7 +1,5 @@
 """What the fast executor knows about the schema, worked out once per schema."""
 
-from __future__ import annotations
-
 import inspect
 from typing import Any
 

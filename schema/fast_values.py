@@ -5,8 +5,6 @@ Variables, arguments and @skip/@include are coerced by the same functions the pl
 an abstract type's runtime type comes from the type's own resolve_type.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any

@@ -6,8 +6,6 @@ bytes, on fixed documents, on the bench's shape suite and on documents generated
 schema (tests/api/test_fast_path.py, tests/api/test_fast_path_generated.py).
 """
 
-from __future__ import annotations
-
 import logging
 import os
 from typing import Any

@@ -6,8 +6,6 @@ levels in a 1 KB document never finish. Here a fragment's depth and alias count 
 out once and remembered, so a check costs one pass over the document, whatever it expands to.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any
 

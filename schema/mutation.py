@@ -1,7 +1,5 @@
 """The Mutation root: one field per module under schema/mutations."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import strawberry

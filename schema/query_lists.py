@@ -4,8 +4,6 @@ Every root list takes the same window arguments (first/after, last/before), a fi
 order, and returns a Connection; `_root_list` makes each from its types, so they cannot drift.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

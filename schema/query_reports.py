@@ -1,7 +1,5 @@
 """The Query root's reports (DESIGN.md §7.5)."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Any
 

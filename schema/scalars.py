@@ -5,8 +5,6 @@ Input is not converted here: the domain parses it against the currency and answe
 amount with a userError naming the field, which a scalar error could not do.
 """
 
-from __future__ import annotations
-
 import datetime
 import re
 from typing import Any, NewType

@@ -1,7 +1,5 @@
 """The Subscription root: live updates over graphql-transport-ws at /graphql (DESIGN §7.4)."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 

@@ -26,7 +26,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from db.engine import create_engine
 from db.errors import is_unavailable
-from db.revision import current_revision, head_revision
+from db.revision import ensure_migrated
 from domain.clock import Clock, SystemClock
 from server import webhook_metrics
 from server.bodies import http_error_response
@@ -67,20 +67,6 @@ async def http_error(_request: Request, error: Exception) -> Response:
 
 async def _no_app(_scope: Scope, _receive: Receive, _send: Send) -> None:
     """The query lane's CORS only decorates answers; it never calls on."""
-
-
-class DatabaseNotMigrated(RuntimeError):
-    pass
-
-
-async def ensure_migrated(engine: AsyncEngine) -> None:
-    """Refuse to serve a database that is not at the newest migration."""
-    current, head = await current_revision(engine), head_revision()
-    if current != head:
-        raise DatabaseNotMigrated(
-            f"The database is at migration {current or 'none'}, the code needs {head}. "
-            "Run `milestone-billing migrate` (or `make migrate`) first."
-        )
 
 
 class ListedOriginsCORS(CORSMiddleware):

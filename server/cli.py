@@ -8,12 +8,15 @@ import contextlib
 import gc
 import os
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from datetime import date
 from importlib import metadata
 from pathlib import Path
 
 from db.engine import create_engine, write_session
+from db.revision import DatabaseNotMigrated, ensure_migrated
 from domain.accounts.service import create_account, create_api_key
 from domain.clock import SystemClock
 from domain.context import Role
@@ -21,10 +24,39 @@ from domain.errors import DomainError
 from server.settings import Settings
 
 
+def _in_background(work: Callable[[], None]) -> Future[None]:
+    """Return the future outcome of `work`, run in a daemon thread (an exit does not wait)."""
+    outcome: Future[None] = Future()
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:
+            outcome.set_exception(error)
+        else:
+            outcome.set_result(None)
+
+    threading.Thread(target=run, name="migrations-check", daemon=True).start()
+    return outcome
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    # The migrations check mostly waits for the database: it runs in a thread while this one
+    # imports the app. The engine is made here, so the driver is imported by one thread only
+    # (connecting and checking import nothing more).
+    engine = create_engine(settings.database_url)
+
+    async def check() -> None:
+        try:
+            await ensure_migrated(engine)
+        finally:
+            await engine.dispose()
+
+    checked = _in_background(lambda: asyncio.run(check()))
+
     import uvicorn
 
-    from server.app import MIGRATIONS_CHECKED_VARIABLE, DatabaseNotMigrated, ensure_migrated
+    from server.app import MIGRATIONS_CHECKED_VARIABLE
     from server.connections import uvicorn_options
     from server.graphiql import DEMO_KEY_VARIABLE, prepare_assets
     from server.logs import configure_logging, log_config
@@ -34,16 +66,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-
-    async def check() -> None:
-        engine = create_engine(settings.database_url)
-        try:
-            await ensure_migrated(engine)
-        finally:
-            await engine.dispose()
-
     try:
-        asyncio.run(check())
+        checked.result()
     except DatabaseNotMigrated as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -1,7 +1,5 @@
 """What every mutation's input and payload share."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import strawberry

@@ -1,7 +1,5 @@
 """addMilestone: a billing point at the end of a project's milestones."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Any
 

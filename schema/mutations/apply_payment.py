@@ -1,7 +1,5 @@
 """applyPayment: apply a payment's unapplied money to invoices, with every allocation rule."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

@@ -1,7 +1,5 @@
 """completeMilestone: record once that a milestone's deliverable is done."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

@@ -1,7 +1,5 @@
 """createClient: a customer, with a name unique in the account."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

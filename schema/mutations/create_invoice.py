@@ -1,7 +1,5 @@
 """createInvoice: milestone lines and free lines, an optional discount, issued by default."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

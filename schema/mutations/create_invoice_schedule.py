@@ -1,7 +1,5 @@
 """createInvoiceSchedule: lay out a project's billing plan by percentages or amounts."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

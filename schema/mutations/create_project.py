@@ -1,7 +1,5 @@
 """createProject: a project with its currency, contract value and payment terms."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

@@ -1,7 +1,5 @@
 """createCreditNote, applyCreditNote, reverseCreditApplication and voidCreditNote."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

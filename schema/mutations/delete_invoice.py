@@ -1,7 +1,5 @@
 """deleteInvoice: remove a draft; an issued invoice keeps its number and is voided instead."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

@@ -1,7 +1,5 @@
 """deleteInvoiceSchedule: remove a plan none of whose items has run."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

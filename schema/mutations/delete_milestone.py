@@ -1,7 +1,5 @@
 """deleteMilestone: remove a milestone that no invoice line and no billing plan refers to."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

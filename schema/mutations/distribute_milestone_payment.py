@@ -1,7 +1,5 @@
 """distributeMilestonePayment: split a paid invoice across its milestone lines."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

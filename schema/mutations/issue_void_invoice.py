@@ -1,7 +1,5 @@
 """issueInvoice (a draft gets its number and due date) and voidInvoice (keeps its number)."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Any
 

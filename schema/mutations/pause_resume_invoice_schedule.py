@@ -1,7 +1,5 @@
 """pauseInvoiceSchedule and resumeInvoiceSchedule: a paused schedule runs nothing."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

@@ -1,7 +1,5 @@
 """processDueInvoiceSchedules: run every pending item whose run date has come."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Any
 

@@ -1,7 +1,5 @@
 """recordExternalPayment (cash, check, wire, ACH, other) and recordPayment (a processor's)."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Any
 

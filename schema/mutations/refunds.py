@@ -1,7 +1,5 @@
 """refundPayment and refundCreditNote."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

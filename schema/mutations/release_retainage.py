@@ -1,7 +1,5 @@
 """releaseRetainage: bill the retainage a project's milestones hold on a release invoice."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

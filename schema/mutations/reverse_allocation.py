@@ -1,7 +1,5 @@
 """reverseAllocation: mark an allocation reversed (a bounced check) and restore the balance."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

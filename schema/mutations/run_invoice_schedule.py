@@ -1,7 +1,5 @@
 """runInvoiceSchedule: run a named item, or the next pending one, issuing its invoice."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

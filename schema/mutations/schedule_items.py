@@ -1,7 +1,5 @@
 """The item input shared by createInvoiceSchedule and updateInvoiceSchedule."""
 
-from __future__ import annotations
-
 from datetime import date
 
 import strawberry

@@ -1,7 +1,5 @@
 """updateClient: rename a client (its projects' clientName follows) or change its email."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

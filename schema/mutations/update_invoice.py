@@ -1,7 +1,5 @@
 """updateInvoice: a draft's lines, discount and memo; an issued invoice is never edited."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

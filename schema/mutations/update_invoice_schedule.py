@@ -1,7 +1,5 @@
 """updateInvoiceSchedule: replace the pending items of a plan, under the same rules."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

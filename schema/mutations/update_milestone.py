@@ -1,7 +1,5 @@
 """updateMilestone: name, trigger and planned date always; the amount while unscheduled."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Any
 

@@ -1,7 +1,5 @@
 """updateProject: name, client name, payment terms and contract value; never the currency."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

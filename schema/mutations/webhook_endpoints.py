@@ -1,8 +1,6 @@
 """createWebhookEndpoint, updateWebhookEndpoint, deleteWebhookEndpoint, rotateWebhookSecret,
 retryWebhookDelivery."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import strawberry

@@ -1,7 +1,5 @@
 """Client and ClientBalance."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any

@@ -1,7 +1,5 @@
 """CreditNote, CreditNoteLine and Refund."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -98,14 +96,14 @@ class CreditNote(Node):
         return await resolve.lines_of_note(info, self.id)  # type: ignore[return-value]
 
     @strawberry.field(description="Refunds of this note's credit, oldest first.")
-    async def refunds(self, info: Info[Any, Any]) -> list[Refund]:
+    async def refunds(self, info: Info[Any, Any]) -> list["Refund"]:
         return await resolve.refunds_of_note(info, self.id)  # type: ignore[return-value]
 
     @strawberry.field(
         description="Where this note's credit went, oldest first, reversed ones included: "
         "its own invoice's credit, and each applyCreditNote allocation."
     )
-    async def applications(self, info: Info[Any, Any]) -> list[CreditApplication]:
+    async def applications(self, info: Info[Any, Any]) -> list["CreditApplication"]:
         return await resolve.applications_of_note(info, self.id)  # type: ignore[return-value]
 
 

@@ -1,7 +1,5 @@
 """Event: one change to an account's data, as a partner polls or receives it."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 import strawberry

@@ -1,8 +1,6 @@
 """Filters and orders of the account-wide lists (`invoices`, `payments`, `projects`,
 `creditNotes`; `clients` has its own in schema/types/clients.py)."""
 
-from __future__ import annotations
-
 from datetime import date
 from enum import Enum
 

@@ -1,7 +1,5 @@
 """The Node interface: anything with an opaque, prefixed id (`prj_...`, `inv_...`)."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import strawberry

@@ -1,7 +1,5 @@
 """Relay connections: edges with keyset cursors, nodes, pageInfo and totalCount."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry

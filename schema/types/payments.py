@@ -1,7 +1,5 @@
 """Payment, Allocation and MilestoneDistribution."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -71,7 +69,7 @@ class Allocation(Node):
     modified_at: datetime = strawberry.field(
         description="When it last changed, e.g. by a reversal (UTC, ISO 8601)."
     )
-    payment: Payment = strawberry.field(description="The payment this allocation is part of.")
+    payment: "Payment" = strawberry.field(description="The payment this allocation is part of.")
     invoice_id: strawberry.Private[str]
 
     @classmethod

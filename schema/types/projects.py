@@ -1,7 +1,5 @@
 """Project, Milestone and ProjectBalance."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -113,7 +111,7 @@ class Project(Node):
         return await resolve_clients.client(info, self.client_id)  # type: ignore[return-value]
 
     @strawberry.field(description="The billing points, in order.")
-    async def milestones(self, info: Info[Any, Any]) -> list[Milestone]:
+    async def milestones(self, info: Info[Any, Any]) -> list["Milestone"]:
         found = await resolve.milestones_of(info, self.id, self.currency)
         return found  # type: ignore[return-value]
 

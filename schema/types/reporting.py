@@ -1,7 +1,5 @@
 """The aging report (DESIGN.md §7.5): what clients still owe, by days past due."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 

@@ -1,7 +1,5 @@
 """InvoiceSchedule (the billing plan) and InvoiceScheduleItem."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 

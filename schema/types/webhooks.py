@@ -1,7 +1,5 @@
 """Webhook endpoints, their deliveries and each delivery's attempts."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any

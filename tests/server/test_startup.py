@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from db.migrate import upgrade_to_head
-from server.app import MIGRATIONS_CHECKED_VARIABLE, DatabaseNotMigrated, create_app
+from db.revision import DatabaseNotMigrated
+from server.app import MIGRATIONS_CHECKED_VARIABLE, create_app
 from server.settings import Settings
 
 
