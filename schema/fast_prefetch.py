@@ -8,8 +8,6 @@ loaders then find their rows there; any relation not listed here runs its own st
 before, so a tree that is only partly known still saves what it can.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -71,7 +69,7 @@ Parent = int | list[Any]  # a level of the tree, or the objects the executor has
 
 
 class _Planner:
-    def __init__(self, executor: FastExecutor) -> None:
+    def __init__(self, executor: "FastExecutor") -> None:
         self.executor = executor
         self.schema = executor.plan.graphql_schema
         self.levels: list[Level] = []
@@ -191,11 +189,11 @@ def _node_selections(planner: _Planner, fields: dict[str, list[FieldNode]]) -> l
 
 
 async def prefetch_below(
-    executor: FastExecutor,
+    executor: "FastExecutor",
     objects: list[Any],
     object_type: GraphQLObjectType,
     selections: Sequence[SelectionSetNode],
-) -> Token[Any] | None:
+) -> "Token[Any] | None":
     """Fetch, in one statement, the selects the query will run for these objects and below
     them, and serve them to the loaders; return the token that ends it, or None when fewer
     than two selects are known (nothing to save)."""
