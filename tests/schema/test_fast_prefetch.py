@@ -133,3 +133,33 @@ async def test_page_sizes_at_the_edges_match(demo_api: Api, first: int) -> None:
     async with client(demo_api, fast=True) as fast, client(demo_api, fast=False) as plain:
         fast_answer = await answer(fast, demo_api, PROJECT_PAGE, variables)
         assert fast_answer[:2] == (await answer(plain, demo_api, PROJECT_PAGE, variables))[:2]
+
+
+# From the outside tester: ids no account has, ids of the wrong shape, an injection attempt.
+MALFORMED = ["", "pay_", "pay_x", "x" * 5000, "pay_😀😀", "pay_' OR 1=1--", "PRJ_X"]
+EVERY_LOOKUP = """query($a: ID!) { payment(id: $a) { id allocations { amount } }
+  invoice(id: $a) { id lines { amount } } project(id: $a) { id milestones { name } }
+  node(id: $a) { id ... on Invoice { lines { amount } } } }"""
+
+
+async def test_malformed_ids_are_null_on_both_paths(demo_api: Api) -> None:
+    async with client(demo_api, fast=True) as fast, client(demo_api, fast=False) as plain:
+        for bad in MALFORMED:
+            fast_answer = await answer(fast, demo_api, EVERY_LOOKUP, {"a": bad})
+            assert fast_answer[:2] == (await answer(plain, demo_api, EVERY_LOOKUP, {"a": bad}))[:2]
+            data = json.loads(fast_answer[1])["data"]
+            assert data == {"payment": None, "invoice": None, "project": None, "node": None}
+
+
+async def test_aliases_of_one_lookup_with_the_same_and_other_ids(demo_api: Api) -> None:
+    ids = await demo_ids(demo_api)
+    query = """query($a: ID!, $b: ID!) {
+      x: invoice(id: $a) { id amountPaid allocations { id } lines { amount } }
+      y: node(id: $b) { id ... on Project { invoices(first: 3) { totalCount nodes { id } } } }
+      z: invoice(id: $a) { id amountPaid allocations { id payment { id } } } }"""
+    variables = {"a": ids.invoice, "b": ids.project}
+    async with client(demo_api, fast=True) as fast, client(demo_api, fast=False) as plain:
+        fast_answer = await answer(fast, demo_api, query, variables)
+        assert fast_answer[:2] == (await answer(plain, demo_api, query, variables))[:2]
+    data = json.loads(fast_answer[1])["data"]
+    assert data["x"]["id"] == data["z"]["id"] == ids.invoice and data["y"]["id"] == ids.project
