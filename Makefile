@@ -128,8 +128,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Two workers (pytest-xdist), a whole file at a time so module fixtures (a live server, a
+# cluster) start once; each worker starts its own PostgreSQL and Citus clusters on free ports.
+# Much of the suite waits on PostgreSQL, subprocesses and sockets, so two workers overlap well
+# even on two cores. PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
 pytest: $(STAMP) postgres citus chromium graphiql-assets npm-tools
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test: lock-check lint typecheck pytest
 

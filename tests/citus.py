@@ -2,7 +2,8 @@
 
 Each node is a throwaway PostgreSQL cluster (tests/postgres.py) that preloads Citus; the
 coordinator registers itself and the workers, so distributed tables spread over both workers.
-About 12 seconds to start on two cores, so a pytest session starts it at most once.
+About 12 seconds to start on two cores, so a pytest session (each xdist worker of one)
+starts it at most once.
 """
 
 from __future__ import annotations
