@@ -36,7 +36,7 @@ from graphql.execution.values import VariableValues
 from db.queries.rows import PREFETCHED
 from resolvers.batches import load_for_parents
 from schema.fast_plan import FastQueryPlan, FieldPlan, StepAside
-from schema.fast_prefetch import prefetch_below
+from schema.fast_prefetch import prefetch_lookups
 from schema.fast_values import enum_names, is_included, resolver_arguments, runtime_type_name
 
 
@@ -59,7 +59,12 @@ class FastExecutor:
     async def run(self) -> dict[str, Any]:
         root = self.plan.graphql_schema.query_type
         assert root is not None
-        results = await self.complete_objects([None], root, [self.operation.selection_set])
+        prefetched = await prefetch_lookups(self)
+        try:
+            results = await self.complete_objects([None], root, [self.operation.selection_set])
+        finally:
+            if prefetched is not None:
+                PREFETCHED.reset(prefetched)
         return results[0]
 
     # -- fields -------------------------------------------------------------------------
@@ -112,21 +117,6 @@ class FastExecutor:
     # -- completion ---------------------------------------------------------------------
 
     async def complete_objects(
-        self,
-        objects: list[Any],
-        object_type: GraphQLObjectType,
-        selection_sets: Sequence[SelectionSetNode],
-    ) -> list[dict[str, Any]]:
-        prefetched = None
-        if objects and PREFETCHED.get() is None:
-            prefetched = await prefetch_below(self, objects, object_type, selection_sets)
-        try:
-            return await self._complete_objects(objects, object_type, selection_sets)
-        finally:
-            if prefetched is not None:
-                PREFETCHED.reset(prefetched)
-
-    async def _complete_objects(
         self,
         objects: list[Any],
         object_type: GraphQLObjectType,

@@ -99,7 +99,5 @@ async def test_the_fast_path_runs_one_statement_per_level(demo_api: Api) -> None
     response = await demo_api.post(query)
     stats = response.json()["extensions"]["stats"]
     # page, milestones, invoice pages, lines, allocations (payments are joined in); the key
-    # lookup is not counted (server/auth.py). On PostgreSQL everything below the page is one
-    # statement (schema/fast_prefetch.py).
-    on_postgres = demo_api.engine.dialect.name == "postgresql"
-    assert stats["sqlStatements"] == (2 if on_postgres else 5)
+    # lookup is not counted (server/auth.py)
+    assert stats["sqlStatements"] == 5
