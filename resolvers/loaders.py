@@ -12,7 +12,7 @@ from strawberry.dataloader import DataLoader
 
 from db.engine import read_connection
 from db.queries import balances, invoices, payments, projects, schedules
-from db.queries.rows import NO_CONNECTION, PREFETCHED, NotPrefetched
+from db.queries.prefetched_rows import NO_CONNECTION, PREFETCHED, NotPrefetched
 from domain.context import Caller
 from resolvers.as_of_loaders import AsOfLoaders
 from resolvers.client_loaders import ClientLoaders

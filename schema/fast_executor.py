@@ -33,7 +33,7 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues
 
-from db.queries.rows import PREFETCHED
+from db.queries.prefetched_rows import PREFETCHED
 from resolvers.batches import load_for_parents
 from schema.fast_plan import FastQueryPlan, FieldPlan, StepAside
 from schema.fast_prefetch import prefetch_lookups

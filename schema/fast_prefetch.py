@@ -23,7 +23,8 @@ from graphql.execution.values import get_argument_values
 from db.engine import ON_CITUS, read_connection
 from db.queries import balances, invoices, payments, projects
 from db.queries.prefetch import Level, prefetch
-from db.queries.rows import PREFETCHED, PreparedSelect
+from db.queries.prefetched_rows import PREFETCHED
+from db.queries.rows import PreparedSelect
 from domain.ids import prefix_of
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from resolvers.projects import balance_parts

@@ -22,7 +22,6 @@ import re
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +33,7 @@ from sqlalchemy.sql import ColumnElement, Executable, Select
 from sqlalchemy.sql.dml import UpdateBase
 
 from db.engine import announce_statement
+from db.queries.prefetched_rows import PREFETCHED
 from db.queries.row_types import Processor, converted_row_maker, converting_row_type, row_type
 
 
@@ -163,26 +163,6 @@ class _Prepared:
             return prepared, await driver.execute_fetchall(prepared.sql, arguments)
         except sqlite3.Error as error:
             raise sqlalchemy_error(prepared.sql, arguments, error) from error
-
-
-# What db/queries/prefetch.py fetched for the running request: rows it serves in place of the
-# statements of the selects it fetched (a Prefetched, or None).
-PREFETCHED: ContextVar[Any] = ContextVar("prefetched", default=None)
-
-
-class NotPrefetched(Exception):
-    """A query given NO_CONNECTION needed a statement: run it on a real connection."""
-
-
-class _NoConnection:
-    """Stands for a connection while prefetched rows may answer a query: the loaders try
-    those first without taking a pooled connection, and any use of this one raises."""
-
-    def __getattr__(self, name: str) -> Any:
-        raise NotPrefetched
-
-
-NO_CONNECTION: Any = _NoConnection()
 
 
 class PreparedSelect(_Prepared):

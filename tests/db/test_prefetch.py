@@ -9,7 +9,8 @@ import pytest
 from db.engine import read_connection
 from db.queries import invoices, payments
 from db.queries.prefetch import Level, prefetch
-from db.queries.rows import PREFETCHED, PreparedSelect
+from db.queries.prefetched_rows import PREFETCHED
+from db.queries.rows import PreparedSelect
 from schema.fast_prefetch import _BY_PREFIX, _EDGES
 from tests.api.test_fast_path_shapes import demo_ids
 from tests.conftest import Api
