@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import BindParameter, ColumnElement
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import NullType, TypeDecorator, TypeEngine
 
@@ -40,7 +40,8 @@ class KeyList(TypeDecorator[Sequence[str]]):
 
 
 class AmongKeys(ColumnElement[bool]):
-    """`column` is one of the keys in the bound parameter."""
+    """`column` is one of the keys in the bound parameter (or an array-valued expression:
+    db/queries/prefetch.py filters on the keys of a level above)."""
 
     inherit_cache = True
     # No Boolean type: SQLite would render a boolean expression in WHERE as `(...) = 1`.
@@ -50,7 +51,7 @@ class AmongKeys(ColumnElement[bool]):
         ("parameter", InternalTraversal.dp_clauseelement),
     ]
 
-    def __init__(self, column: ColumnElement[Any], parameter: BindParameter[Any]) -> None:
+    def __init__(self, column: ColumnElement[Any], parameter: ColumnElement[Any]) -> None:
         self.column = column
         self.parameter = parameter
 

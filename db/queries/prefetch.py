@@ -5,8 +5,9 @@ their invoices), each waiting for the one above it. On PostgreSQL every select i
 to another process on the same cores, and time follows their number. When the executor knows
 the tree of relations before it starts (schema/fast_prefetch.py), this module runs the same
 selects as one statement: each level is a CTE whose keys are the column of the level above
-(`key = ANY(ARRAY(SELECT column FROM parent))`), each level comes back as one array of its
-rows in its own order, and each row is converted exactly as its own select's would be.
+(`key = ANY(CAST((SELECT array_agg(column) FROM parent) AS VARCHAR[]))`), each level comes
+back as one array of its rows in its own order, and each row is converted exactly as its own
+select's would be.
 
 The rows are then served by PreparedSelect.rows to the loaders, which run as before: a select
 asked for with the same parameters and keys among those fetched gets the fetched rows of
@@ -16,22 +17,19 @@ else runs its own statement. So the answer cannot differ from the level-by-level
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache, partial
+from functools import cache, lru_cache
 from typing import Any, cast
 
 from sqlalchemy import bindparam, func, literal_column, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement, Select, visitors
-from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import BindParameter
-from sqlalchemy.sql.visitors import InternalTraversal
-from sqlalchemy.types import NullType
 
-from db.queries.keys import AmongKeys, among
+from db.queries.keys import AmongKeys, KeyList
 from db.queries.rows import PreparedSelect
 
 _ORDER = "prefetch_n"
@@ -54,36 +52,11 @@ class Level:
         return self.select, self.parent, self.parent_column, tuple(n for n, _ in self.parameters)
 
 
-class _AmongParent(ColumnElement[bool]):
-    """`column` is one of the values of `parent_column` in a level above."""
-
-    inherit_cache = True
-    type = NullType()  # type: ignore[assignment]
-    _traverse_internals = [
-        ("column", InternalTraversal.dp_clauseelement),
-        ("keys", InternalTraversal.dp_clauseelement),
-    ]
-
-    def __init__(self, column: ColumnElement[Any], keys: Select[Any]) -> None:
-        self.column = column
-        self.keys = keys
-
-
-@compiles(_AmongParent)
-def _among_parent(element: _AmongParent, compiler: SQLCompiler, **kw: Any) -> str:
-    keys = compiler.process(element.keys, asfrom=False, **kw)
-    return f"{compiler.process(element.column, **kw)} = ANY(ARRAY({keys}))"
-
-
 @cache
-def columns_of(select: PreparedSelect) -> tuple[tuple[str, ...], int | None]:
-    """Return the select's column names and the index of the one its keys filter on (None for
-    a select without keys: a root list)."""
+def columns_of(select: PreparedSelect) -> tuple[tuple[str, ...], int]:
+    """Return the select's column names and the index of the one its keys filter on."""
     names = tuple(select.statement.selected_columns.keys())
-    filters = _key_filters(select.statement)
-    keys = {str(f.column.name) for f in filters} & set(names)
-    if not filters:
-        return names, None
+    keys = {str(f.column.name) for f in _key_filters(select.statement)} & set(names)
     if len(keys) != 1:
         raise ValueError("a prefetched select returns the one column its keys filter on")
     return names, names.index(keys.pop())
@@ -92,15 +65,13 @@ def columns_of(select: PreparedSelect) -> tuple[tuple[str, ...], int | None]:
 @dataclass
 class _Fetched:
     parameters: dict[str, Any]
-    keys: frozenset[Any] | None  # None: a select without keys, fetched whole
-    key_index: int | None
+    keys: frozenset[Any]
+    key_index: int
     rows: list[Any]
 
     def rows_for(self, parameters: Mapping[str, Any]) -> list[Any] | None:
         if any(parameters.get(name) != value for name, value in self.parameters.items()):
             return None
-        if self.keys is None or self.key_index is None:
-            return list(self.rows) if parameters.keys() == self.parameters.keys() else None
         wanted = parameters.get("ids")
         if wanted is None or parameters.keys() != self.parameters.keys() | {"ids"}:
             return None
@@ -152,10 +123,7 @@ async def prefetch(
         rows = [make(record[:-1]) for record in arrays[index] or ()]
         fetched_rows.append(rows)
         key_index = columns_of(level.select)[1]
-        fetched_keys: frozenset[Any] | None
-        if key_index is None:
-            fetched_keys = None
-        elif level.parent is None:
+        if level.parent is None:
             fetched_keys = frozenset(root_keys[index])
         else:
             column = columns_of(levels[level.parent].select)[0].index(level.parent_column)
@@ -173,12 +141,14 @@ def _statement(
     ctes: list[Any] = []
     for index, (level_select, parent, parent_column, names) in enumerate(shapes):
         statement = level_select.statement
-        replacement: Callable[[AmongKeys], ColumnElement[bool]]
+        keys: ColumnElement[Any]
         if parent is None:
-            replacement = partial(_among_root_keys, f"keys_{index}")
+            keys = bindparam(f"keys_{index}", type_=KeyList())
         else:
-            replacement = partial(_keys_of_parent, select(ctes[parent].c[parent_column]))
-        statement = _renamed(statement, f"l{index}_", set(names), replacement)
+            # Cast: `ANY((SELECT ...))` would read as a subquery of arrays, not an array.
+            parent_keys = select(func.array_agg(ctes[parent].c[parent_column])).scalar_subquery()
+            keys = sql_cast(parent_keys, KeyList())
+        statement = _renamed(statement, f"l{index}_", set(names), keys)
         order = func.row_number().over(order_by=statement._order_by_clauses or None)
         ctes.append(statement.add_columns(order.label(_ORDER)).cte(f"l{index}"))
     arrays = [
@@ -189,14 +159,6 @@ def _statement(
         for index, cte in enumerate(ctes)
     ]
     return PreparedSelect(select(*arrays))
-
-
-def _among_root_keys(name: str, found: AmongKeys) -> ColumnElement[bool]:
-    return among(found.column, name)
-
-
-def _keys_of_parent(keys: Select[Any], found: AmongKeys) -> ColumnElement[bool]:
-    return _AmongParent(found.column, keys)
 
 
 def _key_filters(statement: Select[Any]) -> list[AmongKeys]:
@@ -211,14 +173,15 @@ def _renamed(
     statement: Select[Any],
     prefix: str,
     names: set[str],
-    keys: Callable[[AmongKeys], ColumnElement[bool]],
+    keys: ColumnElement[Any],
 ) -> Select[Any]:
-    """Return the select with its keys filter replaced and its own parameters prefixed (two
-    levels may both have a `limit`)."""
+    """Return the select filtering on `keys` (a root's own parameter, or an array of the level
+    above's column) and with its own parameters prefixed (two levels may both have a
+    `limit`)."""
 
     def replace(element: Any, **_: Any) -> Any:
         if isinstance(element, AmongKeys):
-            return keys(element)
+            return AmongKeys(element.column, keys)
         if isinstance(element, BindParameter) and element.key in names:
             return bindparam(prefix + element.key, type_=element.type)
         return None
