@@ -61,7 +61,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from server.app import MIGRATIONS_CHECKED_VARIABLE
     from server.connections import uvicorn_options
-    from server.graphiql import DEMO_KEY_VARIABLE, prepare_assets
+    from server.graphiql import DEMO_KEY_VARIABLE
+    from server.graphiql_fetch import prepare_assets
     from server.logs import configure_logging, log_config
 
     try:

@@ -24,7 +24,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from server.graphiql import DEFAULT_ASSETS_DIR, AssetsUnavailable, fetch
+from server.graphiql_assets import DEFAULT_ASSETS_DIR, AssetsUnavailable
+from server.graphiql_fetch import fetch
 from tests.postgres import free_port
 from tests.server.live import cli, cli_env, stop_server, wait_healthy
 

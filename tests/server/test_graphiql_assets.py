@@ -17,20 +17,18 @@ import httpx
 import pytest
 
 from server.app import create_app
-from server.graphiql import (
+from server.graphiql import GraphiQLPage, main
+from server.graphiql_assets import (
     ASSETS,
     DEFAULT_ASSETS_DIR,
     AssetsUnavailable,
-    GraphiQLPage,
-    fetch,
     load_assets,
-    main,
     matches_integrity,
     pinned_integrity,
-    prepare_assets,
     strawberry_template,
     template_integrity,
 )
+from server.graphiql_fetch import fetch, prepare_assets
 from server.logs import JsonFormatter
 from server.settings import Settings
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.graphiql import ASSETS
+from server.graphiql_assets import ASSETS
 from tests.postgres import free_port
 from tests.server.live import ROOT, cli_env, stop_server, wait_healthy
 
