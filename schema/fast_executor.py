@@ -11,7 +11,7 @@ any exception) raises StepAside, and the query runs on the plain path instead.
 
 import asyncio
 import inspect
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Coroutine, Iterable, Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any
 
@@ -19,13 +19,11 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLEnumType,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
-    GraphQLScalarType,
     GraphQLUnionType,
     InlineFragmentNode,
     OperationDefinitionNode,
@@ -35,9 +33,10 @@ from graphql.execution.values import VariableValues
 
 from db.queries.prefetched_rows import PREFETCHED
 from resolvers.batches import load_for_parents
+from schema.fast_leaves import complete_leaves, split_by_lengths
 from schema.fast_plan import FastQueryPlan, FieldPlan, StepAside
 from schema.fast_prefetch import prefetch_lookups
-from schema.fast_values import enum_names, is_included, resolver_arguments, runtime_type_name
+from schema.fast_values import is_included, resolver_arguments, runtime_type_name
 
 
 class FastExecutor:
@@ -126,23 +125,40 @@ class FastExecutor:
         plans = self.plan.fields.get(object_type.name)
         if plans is None:
             raise StepAside
-        keys = list(fields)
-        columns = await asyncio.gather(
-            *(self.complete_field(objects, object_type, plans, fields[key]) for key in keys)
-        )
+        # A scalar is completed here and now; only relations and resolvers wait, and a task
+        # per field (what gather makes of each) is paid only when two or more of them do.
+        columns: dict[str, list[Any]] = {}
+        waiting: dict[str, Coroutine[Any, Any, list[Any]]] = {}
+        try:
+            for key, nodes in fields.items():
+                column = self.complete_field(objects, object_type, plans, nodes)
+                if isinstance(column, list):
+                    columns[key] = column
+                else:
+                    waiting[key] = column
+        except BaseException:
+            for coroutine in waiting.values():
+                coroutine.close()
+            raise
+        if len(waiting) == 1:
+            [(key, coroutine)] = waiting.items()
+            columns[key] = await coroutine
+        elif waiting:
+            columns.update(zip(waiting, await asyncio.gather(*waiting.values()), strict=True))
         results: list[dict[str, Any]] = [{} for _ in objects]
-        for key, column in zip(keys, columns, strict=True):
-            for result, value in zip(results, column, strict=True):
+        for key in fields:
+            for result, value in zip(results, columns[key], strict=True):
                 result[key] = value
         return results
 
-    async def complete_field(
+    def complete_field(
         self,
         objects: list[Any],
         object_type: GraphQLObjectType,
         plans: dict[str, FieldPlan],
         nodes: list[FieldNode],
-    ) -> list[Any]:
+    ) -> list[Any] | Coroutine[Any, Any, list[Any]]:
+        """Return the field's completed values, or a coroutine for them when it must wait."""
         name = nodes[0].name.value
         if name == "__typename":
             return [object_type.name] * len(objects)
@@ -155,14 +171,42 @@ class FastExecutor:
         # by the field's own resolver.
         if plan.batched and not nodes[0].arguments:
             selected = self.selected_names(field_def.type, selections) if plan.keyed else ()
-            raw = await load_for_parents(self.context, object_type.name, name, objects, selected)
-        elif plan.resolver is None:
+            return self.complete_batched(
+                objects, object_type, field_def.type, selections, name, selected
+            )
+        if plan.resolver is None:
             python_name = plan.python_name
             raw = [getattr(obj, python_name) for obj in objects]
-        else:
-            arguments = resolver_arguments(self.plan, field_def, nodes[0], plan, self.variables)
-            raw = await self.call_resolver(plan, objects, arguments)
-        return await self.complete(raw, field_def.type, selections, name)
+            leaves = complete_leaves(raw, field_def.type)
+            if leaves is not None:
+                return leaves
+            return self.complete(raw, field_def.type, selections, name)
+        arguments = resolver_arguments(self.plan, field_def, nodes[0], plan, self.variables)
+        return self.complete_resolved(plan, objects, arguments, field_def.type, selections, name)
+
+    async def complete_batched(
+        self,
+        objects: list[Any],
+        object_type: GraphQLObjectType,
+        graphql_type: GraphQLOutputType,
+        selections: list[SelectionSetNode],
+        name: str,
+        selected: Iterable[str],
+    ) -> list[Any]:
+        raw = await load_for_parents(self.context, object_type.name, name, objects, selected)
+        return await self.complete(raw, graphql_type, selections, name)
+
+    async def complete_resolved(
+        self,
+        plan: FieldPlan,
+        objects: list[Any],
+        arguments: dict[str, Any],
+        graphql_type: GraphQLOutputType,
+        selections: list[SelectionSetNode],
+        name: str,
+    ) -> list[Any]:
+        raw = await self.call_resolver(plan, objects, arguments)
+        return await self.complete(raw, graphql_type, selections, name)
 
     def selected_names(
         self, graphql_type: GraphQLOutputType, selections: list[SelectionSetNode]
@@ -201,6 +245,9 @@ class FastExecutor:
         selections: list[SelectionSetNode],
         field_name: str,
     ) -> list[Any]:
+        leaves = complete_leaves(values, graphql_type)
+        if leaves is not None:
+            return leaves
         if isinstance(graphql_type, GraphQLNonNull):
             if any(value is None for value in values):
                 raise StepAside  # the plain path reports the error and nulls the parent
@@ -214,20 +261,12 @@ class FastExecutor:
             flat = [item for value in values for item in value]
             inner = graphql_type.of_type
             completed_flat = await self.complete(flat, inner, selections, field_name)
-            return list(_split(completed_flat, lengths))
-        if isinstance(graphql_type, GraphQLEnumType):
-            names = enum_names(graphql_type)
-            return [
-                names[value] if value in names else graphql_type.serialize(value)
-                for value in values
-            ]
-        if isinstance(graphql_type, GraphQLScalarType):
-            serialize = graphql_type.serialize
-            return [serialize(value) for value in values]
+            return list(split_by_lengths(completed_flat, lengths))
         if not values:
             return []
         if isinstance(graphql_type, GraphQLObjectType):
             return await self.complete_objects(values, graphql_type, selections)
+        assert isinstance(graphql_type, GraphQLInterfaceType | GraphQLUnionType)
         return await self.complete_abstract(values, graphql_type, selections, field_name)
 
     async def complete_abstract(
@@ -255,10 +294,3 @@ class FastExecutor:
             for index, result in zip(indexes, completed, strict=True):
                 results[index] = result
         return results
-
-
-def _split(items: list[Any], lengths: list[int]) -> Iterator[list[Any]]:
-    start = 0
-    for length in lengths:
-        yield items[start : start + length]
-        start += length

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 Processor = Callable[[Any], Any] | None
@@ -19,7 +19,7 @@ def row_type(names: tuple[str, ...]) -> Any:
 def converted_row_maker(columns: tuple[tuple[str, Processor], ...]) -> Callable[[Any], Any]:
     """Rows converted when made, as SQLAlchemy's are: a select built per call may be read by
     index or unpacked by code written for SQLAlchemy's rows."""
-    make = row_type(tuple(name for name, _ in columns))._make
+    make = maker_of(row_type(tuple(name for name, _ in columns)))
     convert = [convert for _, convert in columns]
     if not any(convert):
         return make
@@ -44,3 +44,13 @@ def _converted(index: int, convert: Callable[[Any], Any]) -> property:
         return convert(tuple.__getitem__(row, index))
 
     return property(read)
+
+
+def maker_of(row_class: type[tuple[Any, ...]]) -> Callable[[Any], Any]:
+    """Return a function making a `row_class` from a driver's row.
+
+    tuple.__new__ bound to the class: a named tuple's `_make` is a Python function (it checks
+    the length, which a compiled statement's rows always have), a cost paid per row of every
+    nested page.
+    """
+    return partial(tuple.__new__, row_class)

@@ -34,7 +34,13 @@ from sqlalchemy.sql.dml import UpdateBase
 
 from db.engine import announce_statement
 from db.queries.prefetched_rows import PREFETCHED
-from db.queries.row_types import Processor, converted_row_maker, converting_row_type, row_type
+from db.queries.row_types import (
+    Processor,
+    converted_row_maker,
+    converting_row_type,
+    maker_of,
+    row_type,
+)
 
 
 async def select_rows(
@@ -52,7 +58,7 @@ async def select_rows(
         prepared, extracted = shaped
         return await prepared.rows(connection, parameters or {}, extracted)
     result = await connection.execute(statement, parameters or {})
-    make = row_type(tuple(result.keys()))._make
+    make = maker_of(row_type(tuple(result.keys())))
     return [make(row) for row in result.all()]
 
 
@@ -133,7 +139,7 @@ class _Prepared:
         make_row = (
             converted_row_maker(conversions)
             if self._cache_key is not None
-            else converting_row_type(conversions)._make
+            else maker_of(converting_row_type(conversions))
         )
         return _Compiled(compiled.string, bind_order, compiled.construct_params, make_row)
 
