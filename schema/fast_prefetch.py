@@ -17,7 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from graphql import FieldNode, GraphQLObjectType, SelectionSetNode
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLObjectType,
+    OperationDefinitionNode,
+    SelectionSetNode,
+)
 from graphql.execution.values import get_argument_values
 
 from db.engine import ON_CITUS, read_connection
@@ -69,6 +75,59 @@ _EDGES: dict[tuple[str, str], _Edge] = {
     ("Payment", "allocations"): _Edge(payments._ALLOCATIONS_BY_PAYMENT, "id", "Allocation"),
     ("Allocation", "invoice"): _Edge(invoices._INVOICES_BY_IDS, "invoice_id", "Invoice"),
 }
+
+
+# The fields below which the planner finds a select to add to a lookup's.
+_NESTING_NAMES = frozenset({name for _, name in _EDGES} | {"invoices", "balance"})
+# Per operation (by identity: the lane keeps each document's AST), whether it selects any of
+# them below its root fields; bounded, as the plain path parses every request anew.
+_MAY_NEST: dict[int, tuple[OperationDefinitionNode, bool]] = {}
+_MAY_NEST_SIZE = 1024
+
+
+def _may_nest(executor: "FastExecutor") -> bool:
+    """Whether the operation selects a relation the planner could add below a root field
+    (directives and type conditions aside: when it selects none, no plan has two levels)."""
+    operation = executor.operation
+    known = _MAY_NEST.get(id(operation))
+    if known is not None and known[0] is operation:
+        return known[1]
+    names: set[str] = set()
+    seen: set[str] = set()
+    pending = [
+        selection.selection_set
+        for selection in operation.selection_set.selections
+        if isinstance(selection, FieldNode) and selection.selection_set is not None
+    ]
+    pending += _fragment_sets(operation.selection_set, executor, seen)
+    while pending:
+        selection_set = pending.pop()
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                names.add(selection.name.value)
+            inner = getattr(selection, "selection_set", None)  # a field's, an inline fragment's
+            if inner is not None:
+                pending.append(inner)
+        pending += _fragment_sets(selection_set, executor, seen)
+    if len(_MAY_NEST) >= _MAY_NEST_SIZE:
+        _MAY_NEST.clear()
+    nests = not names.isdisjoint(_NESTING_NAMES)
+    _MAY_NEST[id(operation)] = (operation, nests)
+    return nests
+
+
+def _fragment_sets(
+    selection_set: SelectionSetNode, executor: "FastExecutor", seen: set[str]
+) -> list[SelectionSetNode]:
+    """Return the selection sets of the named fragments spread in `selection_set`, once each."""
+    found = []
+    for selection in selection_set.selections:
+        if isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+            seen.add(selection.name.value)
+            fragment = executor.fragments.get(selection.name.value)
+            if fragment is not None:
+                found.append(fragment.selection_set)
+    return found
 
 
 class _Planner:
@@ -192,6 +251,8 @@ async def prefetch_lookups(executor: "FastExecutor") -> "Token[Any] | None":
     loaders = executor.context.loaders
     if loaders.engine.dialect.name != "postgresql":
         return None  # SQLite's statements are calls in this process, not round trips
+    if not _may_nest(executor):
+        return None
     planner = _Planner(executor)
     planner.roots()
     if len(planner.levels) < 2:
