@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.util import await_only as await_
 
+from db.parked_reads import parked_reads
 from db.stats import count_statement
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -187,11 +188,24 @@ async def read_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]
     On PostgreSQL it runs in autocommit: each SELECT is its own transaction, as at READ
     COMMITTED each statement of a transaction sees its own snapshot anyway, and a read skips
     the BEGIN and ROLLBACK round trips (two of a one-statement read's three). SQLite's
-    read-only connections skip BEGIN in _configure_sqlite.
+    read-only connections skip BEGIN in _configure_sqlite. While the server runs, its PostgreSQL
+    connections for reads are kept set up between requests (db/parked_reads.py).
     """
+    parked = parked_reads(engine)
+    if parked is not None:
+        async with parked.lend(engine, _open_for_reads) as connection:
+            yield connection
+        return
     async with engine.connect() as connection:
         if is_sqlite(engine):
             await connection.execution_options(read_only=True)
         else:
             await connection.execution_options(read_only=True, isolation_level="AUTOCOMMIT")
         yield connection
+
+
+async def _open_for_reads(engine: AsyncEngine) -> AsyncConnection:
+    """Return a PostgreSQL connection from the pool, set up as read_connection's are."""
+    connection = await engine.connect()
+    await connection.execution_options(read_only=True, isolation_level="AUTOCOMMIT")
+    return connection

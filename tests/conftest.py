@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import create_engine, write_session
 from db.migrate import upgrade_to_head
+from db.parked_reads import parking_reads
 from domain.accounts.service import create_account, create_api_key
 from domain.clock import FixedClock
 from domain.context import Caller, Role
@@ -154,7 +155,11 @@ def make_app(engine: AsyncEngine, clock: FixedClock, **settings: Any) -> Any:
 async def api(engine: AsyncEngine, clock: FixedClock) -> AsyncIterator[Api]:
     account_id, write_key, read_key = await new_account(engine, clock)
     transport = httpx.ASGITransport(app=make_app(engine, clock))
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    # As the server's lifespan does (httpx does not run it): reads lend parked connections.
+    async with (
+        parking_reads(engine, keep=4),
+        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
+    ):
         yield Api(client, account_id, write_key, read_key, engine, clock)
 
 
