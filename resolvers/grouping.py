@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
+from operator import attrgetter
 from typing import Any, TypeVar
 
 V = TypeVar("V")
@@ -19,6 +20,7 @@ def group_by(keys: Sequence[K], part: Callable[[K], Any]) -> dict[Any, list[K]]:
 
 def by_attr(rows: Sequence[Any], attribute: str, make: Callable[[Any], V]) -> dict[str, list[V]]:
     groups: dict[str, list[V]] = defaultdict(list)
+    key_of = attrgetter(attribute)
     for row in rows:
-        groups[getattr(row, attribute)].append(make(row))
+        groups[key_of(row)].append(make(row))
     return groups

@@ -33,7 +33,7 @@ from graphql.execution.values import VariableValues
 
 from db.queries.prefetched_rows import PREFETCHED
 from resolvers.batches import load_for_parents
-from schema.fast_leaves import complete_leaves, split_by_lengths
+from schema.fast_leaves import complete_leaves, has_none, split_by_lengths
 from schema.fast_plan import FastQueryPlan, FieldPlan, StepAside
 from schema.fast_prefetch import prefetch_lookups
 from schema.fast_values import is_included, resolver_arguments, runtime_type_name
@@ -175,8 +175,7 @@ class FastExecutor:
                 objects, object_type, field_def.type, selections, name, selected
             )
         if plan.resolver is None:
-            python_name = plan.python_name
-            raw = [getattr(obj, python_name) for obj in objects]
+            raw = list(map(plan.read, objects))
             leaves = complete_leaves(raw, field_def.type)
             if leaves is not None:
                 return leaves
@@ -249,7 +248,7 @@ class FastExecutor:
         if leaves is not None:
             return leaves
         if isinstance(graphql_type, GraphQLNonNull):
-            if any(value is None for value in values):
+            if has_none(values):
                 raise StepAside  # the plain path reports the error and nulls the parent
             return await self.complete(values, graphql_type.of_type, selections, field_name)
         present = [value for value in values if value is not None]

@@ -1,6 +1,7 @@
 """What the fast executor knows about the schema, worked out once per schema."""
 
 import inspect
+from operator import attrgetter
 from typing import Any
 
 import strawberry
@@ -21,6 +22,7 @@ class FieldPlan:
     __slots__ = (
         "field",
         "python_name",
+        "read",
         "resolver",
         "arguments",
         "wants_info",
@@ -33,6 +35,7 @@ class FieldPlan:
     def __init__(self, type_name: str, field: Any, names: NameConverter) -> None:
         self.field = field
         self.python_name: str = field.python_name
+        self.read = attrgetter(self.python_name)  # in C, for every object of a level
         self.batched = (type_name, names.from_field(field)) in BATCHED_FIELDS
         self.keyed = (type_name, names.from_field(field)) in SELECTION_KEYED
         self.resolver = field.base_resolver.wrapped_func if field.base_resolver else None
