@@ -8,6 +8,7 @@ import re
 import time
 import uuid
 from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
@@ -167,12 +168,15 @@ class RequestObservation:
         route_label = getattr(route, "path", "unmatched").strip("/") or "root"
         operation_type = info.get("operation_type")
         operation_type = operation_type if operation_type in OPERATION_TYPES else route_label
-        REQUESTS.labels(operation, operation_type, str(status)).inc()
-        LATENCY.labels(operation, operation_type).observe(seconds)
+        requests, latency = _series(operation, operation_type, status)
+        requests.inc()
+        latency.observe(seconds)
         if status >= 400:
             ERRORS.labels(operation, operation_type, f"http_{status}").inc()
         for kind in info.get("error_kinds", ()):
             ERRORS.labels(operation, operation_type, kind).inc()
+        if not logger.isEnabledFor(logging.INFO):
+            return
         logger.info(
             "request",
             extra={
@@ -189,6 +193,17 @@ class RequestObservation:
                 }
             },
         )
+
+
+@lru_cache(maxsize=4096)
+def _series(operation: str, operation_type: str, status: int) -> tuple[Any, Any]:
+    """Return the request counter's and the latency histogram's series for these labels
+    (prometheus_client's labels() takes a lock and checks the labels on every call). The
+    labels are bounded already: operation names by their budget, the rest by their kinds."""
+    return (
+        REQUESTS.labels(operation, operation_type, str(status)),
+        LATENCY.labels(operation, operation_type),
+    )
 
 
 class BodyLimitMiddleware:
