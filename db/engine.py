@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.util import await_only as await_
 
@@ -68,6 +69,7 @@ def create_engine(
     else:
         event.listen(engine.sync_engine, "reset", _end_driver_transaction)
         event.listen(engine.sync_engine, "connect", _prefer_generic_plans)
+        event.listen(engine.sync_engine, "checkout", _refuse_closed)
     event.listen(engine.sync_engine, "before_cursor_execute", _on_statement)
     return engine
 
@@ -101,6 +103,15 @@ def _end_driver_transaction(dbapi_connection: Any, _record: Any, _state: Any) ->
     driver = dbapi_connection.driver_connection
     if driver.is_in_transaction():
         await_(driver.execute("ROLLBACK"))
+
+
+def _refuse_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Make the pool replace a connection the server has ended (a restart, a failover,
+    pg_terminate_backend, idle_session_timeout) instead of lending it: our statements run on
+    the driver, past the SQLAlchemy error handling that would have discarded it, and the same
+    dead connections were lent again and again. The driver knows without a round trip."""
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("the database server closed this connection")
 
 
 def _on_statement(*_args: Any, **_kwargs: Any) -> None:

@@ -70,6 +70,14 @@ def _usable(connection: AsyncConnection) -> bool:
     return driver is not None and not driver.is_closed()
 
 
+def parked_share(pool_size: int) -> int:
+    """Return how many idle read connections a server with this pool keeps: under half of
+    what is left beside the LISTEN connection and one more, so writes and a read's second
+    connection always find one (a pool of 2 kept its only free connection parked, and every
+    write waited out the pool timeout)."""
+    return max(0, (pool_size - 2) // 2)
+
+
 _PARKED: weakref.WeakKeyDictionary[Any, ParkedReads] = weakref.WeakKeyDictionary()
 
 

@@ -26,7 +26,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from db.engine import create_engine
 from db.errors import is_unavailable
-from db.parked_reads import parking_reads
+from db.parked_reads import parked_share, parking_reads
 from db.revision import ensure_migrated
 from domain.clock import Clock, SystemClock
 from server import webhook_metrics
@@ -126,8 +126,7 @@ def create_app(
         gc.freeze()
         gc.enable()
         async with (
-            # Half the pool at most: the other half stays free for writes.
-            parking_reads(state.engine, keep=settings.pool_size // 2),
+            parking_reads(state.engine, keep=parked_share(settings.pool_size)),
             listening(state.engine),
             worker_running(state.engine, state.clock)
             if settings.run_worker
