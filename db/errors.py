@@ -26,8 +26,22 @@ def is_unavailable(error: BaseException | None) -> bool:
             isinstance(error, DBAPIError) and error.connection_invalidated
         ):
             return True
+        if _lost_connection(getattr(error, "sqlstate", None)):
+            return True
         error, seen = error.__cause__ or error.__context__, seen + 1
     return False
+
+
+# admin_shutdown, crash_shutdown, cannot_connect_now: the server is going or not yet back.
+SHUTDOWN_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+
+
+def _lost_connection(sqlstate: object) -> bool:
+    """Whether a SQLSTATE says the connection is gone (class 08) or the server is (57P0x):
+    a write in flight during a restart failed with these, and nothing of it was committed."""
+    return isinstance(sqlstate, str) and (
+        sqlstate.startswith("08") or sqlstate in SHUTDOWN_SQLSTATES
+    )
 
 
 # serialization_failure and deadlock_detected: PostgreSQL rolled the transaction back and the
