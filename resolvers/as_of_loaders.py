@@ -6,9 +6,8 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from strawberry.dataloader import DataLoader
-
 from db.queries import as_of
+from resolvers.dataloader import DataLoader
 from resolvers.views import BalanceView, ClientBalanceView
 from resolvers.views.clients import client_balances
 

@@ -6,9 +6,8 @@ from collections.abc import Awaitable, Callable
 from functools import cached_property
 from typing import Any
 
-from strawberry.dataloader import DataLoader
-
 from db.queries import clients
+from resolvers.dataloader import DataLoader
 from resolvers.grouping import by_attr, group_by
 from resolvers.views import ClientBalanceView, ClientView, PaymentView, ProjectView
 from resolvers.views.clients import client_balances

@@ -6,9 +6,8 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
-from strawberry.dataloader import DataLoader
-
 from db.queries import credit_notes
+from resolvers.dataloader import DataLoader
 from resolvers.views.credit_notes import (
     CreditApplicationView,
     CreditNoteLineView,

@@ -96,6 +96,12 @@ async def events_page(
     """Return one page of the caller's events in commit order."""
     context = context_of(info)
     size = page_size(first)
+    if occurred_after is not None and occurred_after.utcoffset() is None:
+        # A time without an offset names no instant: which zone the client meant is unknown.
+        raise GraphQLError(
+            "occurredAfter needs a UTC offset (2026-03-01T00:00:00Z or +02:00).",
+            extensions={"code": "INVALID", "field": ["occurredAfter"]},
+        )
     wanted = EventFilter(
         account_id=context.caller.account_id,
         types=check_types(types),

@@ -8,7 +8,6 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine
-from strawberry.dataloader import DataLoader
 
 from db.engine import read_connection
 from db.queries import balances, invoices, payments, projects, schedules
@@ -17,6 +16,7 @@ from domain.context import Caller
 from resolvers.as_of_loaders import AsOfLoaders
 from resolvers.client_loaders import ClientLoaders
 from resolvers.credit_loaders import CreditLoaders
+from resolvers.dataloader import DataLoader
 from resolvers.grouping import by_attr as _by_attr
 from resolvers.grouping import group_by as _group_by
 from resolvers.views import (
