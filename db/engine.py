@@ -192,6 +192,10 @@ def sqlite_writer_lock(engine: AsyncEngine) -> asyncio.Lock:
     return lock
 
 
+# How every PostgreSQL read connection is set up, lent once or kept (db/parked_reads.py).
+POSTGRES_READ_OPTIONS: dict[str, Any] = {"read_only": True, "isolation_level": "AUTOCOMMIT"}
+
+
 @asynccontextmanager
 async def read_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """Yield a connection for Core selects; nothing it does is committed.
@@ -211,12 +215,12 @@ async def read_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]
         if is_sqlite(engine):
             await connection.execution_options(read_only=True)
         else:
-            await connection.execution_options(read_only=True, isolation_level="AUTOCOMMIT")
+            await connection.execution_options(**POSTGRES_READ_OPTIONS)
         yield connection
 
 
 async def _open_for_reads(engine: AsyncEngine) -> AsyncConnection:
     """Return a PostgreSQL connection from the pool, set up as read_connection's are."""
     connection = await engine.connect()
-    await connection.execution_options(read_only=True, isolation_level="AUTOCOMMIT")
+    await connection.execution_options(**POSTGRES_READ_OPTIONS)
     return connection
